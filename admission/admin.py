@@ -1,0 +1,141 @@
+"""The admin: where administrators add rule-set versions, calendar overrides, orgs and roles. History on every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from admission import models
+from admission.services.rulesets import ruleset_copy
+
+
+@admin.register(models.User)
+class UserAdmin(BaseUserAdmin):
+    pass
+
+
+class ParentLinkInline(admin.TabularInline):
+    model = models.OrgParentLink
+    fk_name = "org"
+    extra = 0
+    readonly_fields = ["parent", "valid_from", "valid_to", "reason"]
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # restructure through the services, which keep the path in step
+
+
+class AuthorityInline(admin.TabularInline):
+    model = models.AdmissionAuthority
+    fk_name = "org"
+    extra = 0
+
+
+@admin.register(models.PartyOrg)
+class PartyOrgAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "code", "parent", "valid_from", "valid_to"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    readonly_fields = ["parent", "path"]
+    inlines = [ParentLinkInline, AuthorityInline]
+
+
+@admin.register(models.AdmissionAuthority)
+class AdmissionAuthorityAdmin(SimpleHistoryAdmin):
+    list_display = ["org", "deciding_body", "valid_from", "valid_to", "decision_number"]
+    list_filter = ["deciding_body"]
+    autocomplete_fields = ["org", "granted_by"]
+
+
+class VoteRuleInline(admin.TabularInline):
+    model = models.VoteRule
+    extra = 0
+
+
+class DeadlineRuleInline(admin.TabularInline):
+    model = models.DeadlineRule
+    extra = 0
+
+
+class ValidityRuleInline(admin.TabularInline):
+    model = models.DocumentValidityRule
+    extra = 0
+
+
+@admin.register(models.RuleSet)
+class RuleSetAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "effective_from", "status", "applies_to_open_cases", "locked"]
+    inlines = [VoteRuleInline, DeadlineRuleInline, ValidityRuleInline]
+    actions = ["copy_as_new_version"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A rule set used by a case is evidence: it is never edited, a new version is added instead.
+        if obj is not None and obj.locked:
+            return [f.name for f in obj._meta.fields]
+        return super().get_readonly_fields(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(obj is None or not obj.locked) and super().has_delete_permission(request, obj)
+
+    @admin.action(description=_("Copy as a new draft version"))
+    def copy_as_new_version(self, request: HttpRequest, queryset: QuerySet[models.RuleSet]) -> None:
+        for rule_set in queryset:
+            copy = ruleset_copy(source=rule_set)
+            self.message_user(
+                request, _("Draft %(code)s created: set its code, dates and values.") % {"code": copy.code}
+            )
+        if not queryset:
+            self.message_user(request, _("Choose a rule set to copy."), messages.WARNING)
+
+
+@admin.register(models.CalendarOverride)
+class CalendarOverrideAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "is_working_day", "name", "source"]
+    list_filter = ["is_working_day"]
+    date_hierarchy = "date"
+
+
+class MembershipInline(admin.TabularInline):
+    model = models.Membership
+    extra = 0
+    autocomplete_fields = ["cell"]
+
+
+@admin.register(models.Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["full_name", "date_of_birth", "sex", "ethnicity"]
+    search_fields = ["full_name", "citizen_id"]
+    inlines = [MembershipInline]
+
+
+class ExemptionInline(admin.TabularInline):
+    model = models.MemberExemption
+    extra = 0
+
+
+@admin.register(models.Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "cell", "admitted_on", "official_on", "joined_cell_on", "left_cell_on"]
+    search_fields = ["person__full_name"]
+    autocomplete_fields = ["person", "cell"]
+    inlines = [ExemptionInline]
+
+
+@admin.register(models.Role)
+class RoleAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "kind", "org", "starts_on", "ends_on"]
+    list_filter = ["kind"]
+    autocomplete_fields = ["user", "org"]
+    search_fields = ["user__username", "org__name"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        from admission.services.roles import role_permissions_sync
+
+        super().save_model(request, obj, form, change)
+        role_permissions_sync(user=obj.user)

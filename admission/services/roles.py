@@ -1,0 +1,78 @@
+"""Dated roles, and the object permissions that put tasks in the right viewflow queues.
+
+viewflow's queue matches a task's `owner_permission` on an object through django-guardian only; so a user holding
+a role at an org today gets `admission.act_for_org` on that org, and loses it when the role ends. Grants are never
+global (a global grant would show every task in the country). `sync_role_permissions` runs daily for the roles
+whose dates start or end without anyone touching them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+
+from admission.models import PartyOrg, Role, RoleKind
+from admission.permissions import today
+
+ACT_FOR_ORG = "admission.act_for_org"
+
+
+@transaction.atomic
+def role_assign(*, user: Any, org: PartyOrg, kind: str, starts_on: date, ends_on: date | None = None) -> Role:
+    if user.roles.filter(org=org, kind=kind, ends_on__isnull=True, starts_on__lte=starts_on).exists():
+        raise ValidationError(_("This user already holds this role at this organisation."))
+    if not org.exists_on(starts_on):
+        raise ValidationError(_("The organisation does not exist on the start date of the role."))
+    role = Role(user=user, org=org, kind=kind, starts_on=starts_on, ends_on=ends_on)
+    role.full_clean()
+    role.save()
+    role_permissions_sync(user=user)
+    return role
+
+
+@transaction.atomic
+def role_end(*, role: Role, on: date) -> Role:
+    if on <= role.starts_on:
+        raise ValidationError(_("The end date must be after the start date."))
+    role.ends_on = on
+    role.save(update_fields=["ends_on"])
+    role_permissions_sync(user=role.user)
+    return role
+
+
+def role_permissions_sync(*, user: Any, on: date | None = None) -> tuple[int, int]:
+    """Make the user's `act_for_org` grants equal the orgs of their active acting roles. Returns (added, removed)."""
+    day = on or today()
+    wanted = set(
+        Role.objects.filter(user=user)
+        .active_on(day)
+        .exclude(kind=RoleKind.ADMINISTRATOR)
+        .values_list("org_id", flat=True)
+    )
+    have = set(
+        get_objects_for_user(user, ACT_FOR_ORG, klass=PartyOrg, use_groups=False, with_superuser=False).values_list(
+            "pk", flat=True
+        )
+    )
+    added = wanted - have
+    removed = have - wanted
+    for org in PartyOrg.objects.filter(pk__in=added):
+        assign_perm(ACT_FOR_ORG, user, org)
+    for org in PartyOrg.objects.filter(pk__in=removed):
+        remove_perm(ACT_FOR_ORG, user, org)
+    return len(added), len(removed)
+
+
+def role_permissions_sync_all(*, on: date | None = None) -> tuple[int, int]:
+    added = removed = 0
+    for user in get_user_model().objects.filter(is_active=True):
+        a, r = role_permissions_sync(user=user, on=on)
+        added += a
+        removed += r
+    return added, removed

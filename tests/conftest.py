@@ -1,0 +1,76 @@
+"""Shared fixtures: a small hierarchy and the personas of house-style.md (secretary, approver, superior, outsider)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from admission.models import OrgKind, PartyOrg, RoleKind
+from tests.factories import MembershipFactory, UserFactory, give_role, make_org
+
+
+@dataclass
+class World:
+    province: PartyOrg
+    commune: PartyOrg
+    agency: PartyOrg  # grassroots committee under the commune (2025 model)
+    partial: PartyOrg
+    cell: PartyOrg  # under the partial committee
+    agency_cell: PartyOrg  # directly under the grassroots committee
+    village_cell: PartyOrg  # grassroots cell under the commune
+    other_commune: PartyOrg
+    other_cell: PartyOrg
+    secretary: Any
+    approver: Any  # standing committee member of the commune
+    agency_officer: Any
+    outsider: Any  # secretary of a cell in another commune
+    candidate_user: Any  # a login with no role
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    province = make_org(OrgKind.PROVINCE_COMMITTEE, name="Đảng bộ tỉnh Quảng Ninh")
+    commune = make_org(OrgKind.COMMUNE_COMMITTEE, province, name="Đảng bộ xã Hoành Mô")
+    agency = make_org(OrgKind.GRASSROOTS_COMMITTEE, commune, name="Đảng bộ Trường THPT Hoành Mô")
+    partial = make_org(OrgKind.PARTIAL_COMMITTEE, agency, name="Đảng bộ bộ phận Khối giáo viên")
+    cell = make_org(OrgKind.CELL, partial, name="Chi bộ Tổ Toán")
+    agency_cell = make_org(OrgKind.CELL, agency, name="Chi bộ Văn phòng trường")
+    village_cell = make_org(OrgKind.GRASSROOTS_CELL, commune, name="Chi bộ thôn Nà Sa")
+    other_commune = make_org(OrgKind.COMMUNE_COMMITTEE, province, name="Đảng bộ xã Lục Hồn")
+    other_cell = make_org(OrgKind.GRASSROOTS_CELL, other_commune, name="Chi bộ thôn Khe Tiền")
+    secretary = UserFactory(username="secretary", first_name="Hoàng Văn", last_name="Bí Thư")
+    approver = UserFactory(username="approver")
+    agency_officer = UserFactory(username="agency")
+    outsider = UserFactory(username="outsider")
+    candidate_user = UserFactory(username="candidate")
+    give_role(secretary, village_cell, RoleKind.CELL_SECRETARY)
+    give_role(approver, commune, RoleKind.STANDING_COMMITTEE_MEMBER)
+    give_role(agency_officer, agency, RoleKind.COMMITTEE_MEMBER)
+    give_role(outsider, other_cell, RoleKind.CELL_SECRETARY)
+    for cell_ in (village_cell, other_cell, cell):
+        for _ in range(3):
+            MembershipFactory(cell=cell_)
+    return World(
+        province,
+        commune,
+        agency,
+        partial,
+        cell,
+        agency_cell,
+        village_cell,
+        other_commune,
+        other_cell,
+        secretary,
+        approver,
+        agency_officer,
+        outsider,
+        candidate_user,
+    )
+
+
+@pytest.fixture
+def day() -> datetime.date:
+    return datetime.date(2026, 3, 2)
