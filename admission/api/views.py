@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
@@ -24,10 +24,12 @@ class TokenObtainApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
 
+    @extend_schema_serializer(component_name="TokenInput")
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField()
         password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
+    @extend_schema_serializer(component_name="TokenOutput")
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField()
 
@@ -63,14 +65,26 @@ class OrgListApi(generics.ListAPIView):
         return selectors.org_list_for_user(user=self.request.user)
 
 
+class ChainStepOutput(serializers.Serializer):
+    order = serializers.IntegerField()
+    kind = serializers.CharField()
+    org_id = serializers.IntegerField()
+    org_code = serializers.CharField()
+    org_name = serializers.CharField()
+    form = serializers.CharField(help_text="KNĐ form the step produces, e.g. 6-KNĐ")
+    vote_body = serializers.CharField(allow_null=True)
+    deciding_body = serializers.CharField(allow_null=True)
+
+
 class OrgDetailApi(APIView):
+    @extend_schema_serializer(component_name="OrgDetail")
     class OutputSerializer(OrgOutput):
         approval_chain = serializers.SerializerMethodField()
 
         class Meta(OrgOutput.Meta):
             fields = [*OrgOutput.Meta.fields, "approval_chain"]
 
-        @extend_schema(responses=inline_serializer("ChainStep", {"order": serializers.IntegerField()}))
+        @extend_schema_field(ChainStepOutput(many=True, allow_null=True))
         def get_approval_chain(self, org: PartyOrg) -> list[dict[str, object]] | None:
             if not org.is_cell:
                 return None
@@ -138,6 +152,7 @@ class MemberListApi(generics.ListAPIView):
 
 
 class MyRolesApi(generics.ListAPIView):
+    @extend_schema_serializer(component_name="MyRole")
     class OutputSerializer(serializers.ModelSerializer):
         org = OrgOutput()
         kind_label = serializers.CharField(source="get_kind_display")

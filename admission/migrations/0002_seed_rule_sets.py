@@ -1,4 +1,5 @@
-"""Seed the rule sets: 294-QĐ/TW + 06-HD/TW in force from 01/7/2025, and the reported 208-QĐ/TW + 01-HD/TW (2026).
+"""Seed the rule sets: 294-QĐ/TW + 06-HD/TW in force from 01/7/2025, the reported 208-QĐ/TW + 01-HD/TW (2026),
+and the earlier 24-QĐ/TW (2021) and 232-QĐ/TW (2025) for historic cases.
 
 The values are the regulation's, with the confidence tags of domain.md: [C] confirmed, [R] recalled, [U] unconfirmed.
 They are frozen here as the record of what was seeded; later versions are added in the admin.
@@ -23,6 +24,25 @@ R294 = {
         "[U] standing committees: more than half of members (Charter general rule) — verify; "
         "[R] document validity other than the certificate: 12 months — verify per document (06-HD/TW §5.4)."
     ),
+}
+# Earlier texts, so that cases imported from 2021–2025 resolve a rule set: same values, as domain.md reports.
+R24 = {
+    "code": "24-QĐ/TW",
+    "name": "Quy định 24-QĐ/TW và Hướng dẫn 01-HD/TW (2021)",
+    "regulation": "Quy định số 24-QĐ/TW ngày 30/7/2021; Hướng dẫn số 01-HD/TW ngày 28/9/2021 của Ban Bí thư.",
+    "effective_from": datetime.date(2021, 7, 30),
+    "status": "in_force",
+    "applies_to_open_cases": False,
+    "notes": "Values as carried into 294-QĐ/TW (domain.md §1.1); seeded for historic cases.",
+}
+R232 = {
+    "code": "232-QĐ/TW",
+    "name": "Quy định 232-QĐ/TW",
+    "regulation": "Quy định số 232-QĐ/TW ngày 20/01/2025 của Ban Chấp hành Trung ương về thi hành Điều lệ Đảng.",
+    "effective_from": datetime.date(2025, 1, 20),
+    "status": "in_force",
+    "applies_to_open_cases": False,
+    "notes": "Values as carried into 294-QĐ/TW (domain.md §1.1); seeded for historic cases.",
 }
 R208 = {
     "code": "208-QĐ/TW",
@@ -76,7 +96,8 @@ VALIDITY = [
 
 def seed(apps, schema_editor):
     RuleSet = apps.get_model("admission", "RuleSet")
-    for spec, ceremony_from in ((R294, "decision_received"), (R208, "decision_issued")):
+    specs = ((R24, "decision_received"), (R232, "decision_received"), (R294, "decision_received"), (R208, "decision_issued"))
+    for spec, ceremony_from in specs:
         rule_set, created = RuleSet.objects.get_or_create(code=spec["code"], defaults=spec)
         if not created:
             continue
@@ -91,7 +112,7 @@ def seed(apps, schema_editor):
 
 
 def unseed(apps, schema_editor):
-    apps.get_model("admission", "RuleSet").objects.filter(code__in=[R294["code"], R208["code"]]).delete()
+    apps.get_model("admission", "RuleSet").objects.filter(code__in=[r["code"] for r in (R24, R232, R294, R208)]).delete()
 
 
 class Migration(migrations.Migration):

@@ -105,7 +105,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Vietnamese first; English is the translation. Source strings are English, locale/vi holds Vietnamese.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalogue first; locale/vendor holds our Vietnamese translation of viewflow, which ships none.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "vendor"]
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
@@ -141,6 +142,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "OrgKindEnum": "admission.models.orgs.OrgKind",
+        "RoleKindEnum": "admission.models.roles.RoleKind",
+    },
 }
 
 # Background jobs: the Django Tasks API backed by the database (django-tasks-db, `manage.py db_worker`).
