@@ -61,7 +61,7 @@ class OrgOutput(serializers.ModelSerializer):
 class OrgListApi(generics.ListAPIView):
     serializer_class = OrgOutput
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return selectors.org_list_for_user(user=self.request.user)
 
 
@@ -120,7 +120,7 @@ class PersonOutput(serializers.ModelSerializer):
 class PersonListApi(generics.ListAPIView):
     serializer_class = PersonOutput
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return selectors.person_list_for_user(user=self.request.user)
 
 
@@ -143,7 +143,7 @@ class MemberOutput(serializers.ModelSerializer):
 class MemberListApi(generics.ListAPIView):
     serializer_class = MemberOutput
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         members = selectors.member_list_for_user(user=self.request.user)
         cell = self.request.query_params.get("cell")
         if cell:
@@ -164,5 +164,5 @@ class MyRolesApi(generics.ListAPIView):
     serializer_class = OutputSerializer
     pagination_class = None
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         return selectors.role_list_for_user(user=self.request.user)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 
@@ -12,11 +13,11 @@ from admission.models import RuleSet, RuleSetStatus
 @transaction.atomic
 def ruleset_copy(*, source: RuleSet) -> RuleSet:
     """A new draft with every value and child row of `source`, to be edited into the next version."""
-    children = {
-        "vote_rules": list(source.vote_rules.all()),
-        "deadline_rules": list(source.deadline_rules.all()),
-        "validity_rules": list(source.validity_rules.all()),
-    }
+    children: list[list[Any]] = [
+        list(source.vote_rules.all()),
+        list(source.deadline_rules.all()),
+        list(source.validity_rules.all()),
+    ]
     latest = RuleSet.objects.order_by("-effective_from").values_list("effective_from", flat=True).first()
     copy = RuleSet.objects.get(pk=source.pk)
     copy.pk = None
@@ -26,7 +27,7 @@ def ruleset_copy(*, source: RuleSet) -> RuleSet:
     copy.locked = False
     copy.effective_from = date((latest or source.effective_from).year + 50, 1, 1)  # unique placeholder, edit it
     copy.save()
-    for rows in children.values():
+    for rows in children:
         for row in rows:
             row.pk = None
             row.id = None
