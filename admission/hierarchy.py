@@ -174,3 +174,15 @@ def approval_chain(cell: PartyOrg, day: date, *, purpose: str = Purpose.ADMISSIO
 
 def links_for(org: PartyOrg) -> list[OrgParentLink]:
     return list(org.parent_links.select_related("parent").order_by("valid_from"))
+
+
+_PROPOSING_ONLY = {OrgKind.PARTIAL_COMMITTEE, OrgKind.SUB_GRASSROOTS_COMMITTEE}
+
+
+def training_approver(cell: PartyOrg, day: date) -> PartyOrg:
+    """The committee that approves a cell's proposal to send someone to the awareness course (domain.md §3 row 1):
+    the first committee above the cell that is not a partial or sub-grassroots committee."""
+    for org in ancestors_on(cell, day):
+        if org.kind not in _PROPOSING_ONLY:
+            return org
+    raise ChainError(_("No committee above %(cell)s can approve course attendance.") % {"cell": cell})

@@ -6,11 +6,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from admission import permissions
-from admission.models import ExemptionKind, MemberExemption, Membership, PartyOrg, Person, Role
+from admission import permissions, reference
+from admission.models import (
+    AwarenessCourse,
+    Candidate,
+    ExemptionKind,
+    MemberExemption,
+    Membership,
+    PartyOrg,
+    Person,
+    PlanCategory,
+    Role,
+    SourcingPlan,
+)
 
 
 def org_list_for_user(*, user: Any, include_dissolved: bool = True) -> QuerySet[PartyOrg]:
@@ -84,3 +95,92 @@ def voting_roster(*, cell: PartyOrg, on: date) -> VotingRoster:
         .distinct()
         .count(),
     )
+
+
+def candidate_list_for_user(*, user: Any) -> QuerySet[Candidate]:
+    """Cases of cells in the user's scope, plus the user's own cases as a candidate."""
+    own = Q(person__user=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
+    return Candidate.objects.filter(permissions.scope_q(user, field="cell__path") | own).select_related(
+        "person", "cell", "rule_set"
+    )
+
+
+def candidate_get_for_user(*, user: Any, pk: int | str) -> Candidate:
+    try:
+        return candidate_list_for_user(user=user).get(pk=pk)
+    except (Candidate.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+# Category filters of the sourcing plans, on Candidate rows (domain.md §7). Read from the person's current record;
+# reports that must stay true over time (issue: reports) snapshot these at the decision date.
+PLAN_CATEGORY_Q: dict[str, Q] = {
+    PlanCategory.TOTAL: Q(),
+    PlanCategory.PRIVATE_ENTERPRISE: Q(person__employer_sector__in=sorted(reference.OUTSIDE_STATE_SECTORS)),
+    PlanCategory.VILLAGE: Q(person__employer_sector="village"),
+    PlanCategory.PUPIL_STUDENT: Q(person__occupation__in=["pupil", "university_student"]),
+    PlanCategory.WOMEN: Q(person__sex="female"),
+    PlanCategory.ETHNIC_MINORITY: ~Q(person__ethnicity=reference.KINH),
+    PlanCategory.YOUTH_UNION: Q(person__youth_union_member=True),
+    PlanCategory.RELIGIOUS: ~Q(person__religion=reference.NO_RELIGION),
+}
+
+PLAN_STAGES = ("nominated", "sympathiser", "trained")
+
+
+@dataclass(frozen=True)
+class PlanProgressRow:
+    category: str
+    label: str
+    target: int | None
+    nominated: int
+    sympathiser: int
+    trained: int
+
+
+def plan_progress(*, plan: SourcingPlan) -> list[PlanProgressRow]:
+    """Progress of a plan, counted in one aggregate query over the cases of the org's subtree in the plan's year.
+
+    nominated: cases opened in the year; sympathiser: listed by a cell meeting in the year; trained: cases whose
+    person received a course certificate in the year.
+    """
+    cases = Candidate.objects.filter(cell__path__startswith=plan.org.path)
+    year = plan.year
+    stage_q = {
+        "nominated": Q(nominated_on__year=year),
+        "sympathiser": Q(sympathiser_meeting_on__year=year),
+        "trained": Q(person__certificates__issued_on__year=year),
+    }
+    aggregates = {
+        f"{category}__{stage}": Count("pk", filter=category_q & stage_q[stage], distinct=True)
+        for category, category_q in PLAN_CATEGORY_Q.items()
+        for stage in PLAN_STAGES
+    }
+    counts = cases.aggregate(**aggregates)
+    targets = dict(plan.targets.values_list("category", "target"))
+    return [
+        PlanProgressRow(
+            category=category,
+            label=str(PlanCategory(category).label),
+            target=targets.get(category),
+            nominated=counts[f"{category}__nominated"],
+            sympathiser=counts[f"{category}__sympathiser"],
+            trained=counts[f"{category}__trained"],
+        )
+        for category in PLAN_CATEGORY_Q
+    ]
+
+
+def plan_list_for_user(*, user: Any) -> QuerySet[SourcingPlan]:
+    return SourcingPlan.objects.filter(permissions.scope_q(user, field="org__path")).select_related("org")
+
+
+def course_list_for_user(*, user: Any) -> QuerySet[AwarenessCourse]:
+    """Courses organised in the user's scope or by an org above it (a cell sees its commune's courses)."""
+    units = permissions.user_unit_paths(user)
+    above: set[int] = set()
+    for org in PartyOrg.objects.filter(path__in=units):
+        above.update(org.ancestor_ids())
+    return AwarenessCourse.objects.filter(
+        permissions.scope_q(user, field="organiser__path") | Q(organiser_id__in=above)
+    ).select_related("organiser")
