@@ -12,6 +12,8 @@ from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, AppMenuMixin, Site, Viewset
 
 from admission.views import home, orgs, people
+from workflows.flows import SourcingFlow
+from workflows.viewsets import ScopedFlowAppViewset
 
 
 class OrgViewset(AppMenuMixin, Viewset):
@@ -39,6 +41,7 @@ site = Site(
     primary_color="#b71c1c",
     secondary_color="#f9a825",
     viewsets=[
+        ScopedFlowAppViewset(SourcingFlow, icon="school"),
         Application(
             title=_("Party admission"),
             icon="how_to_reg",

@@ -1,1 +1,15 @@
-"""viewflow proxy Process models live here (one per flow), linked to domain records through `artifact`."""
+"""viewflow proxy Process models, one per flow, linked to the domain case through `artifact`."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Process
+
+
+class SourcingProcess(Process):
+    """The work of sourcing and training one candidate case (`artifact` is the `admission.Candidate`)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("sourcing and training process")
+        verbose_name_plural = _("sourcing and training processes")

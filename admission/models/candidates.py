@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from simple_history.models import HistoricalRecords
 
@@ -97,7 +97,7 @@ def _has_valid_certificate(instance: Candidate) -> bool:
     return instance.current_certificate() is not None
 
 
-class Candidate(models.Model):
+class Candidate(ConcurrentTransitionMixin, models.Model):
     code = models.CharField(_("case code"), max_length=20, unique=True, editable=False)
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="candidacies")
     attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)

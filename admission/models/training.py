@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from simple_history.models import HistoricalRecords
 
@@ -70,7 +70,7 @@ def _can_run_course(instance: Enrollment, user: Any) -> bool:
     return can_act_for_org(user, instance.course.organiser)
 
 
-class Enrollment(models.Model):
+class Enrollment(ConcurrentTransitionMixin, models.Model):
     """A candidate's place on a course: proposed → approved → attending → passed / failed / withdrawn."""
 
     course = models.ForeignKey(

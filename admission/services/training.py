@@ -136,6 +136,8 @@ def enrollment_record_result(
     enrollment = Enrollment.objects.select_for_update().select_related("course", "candidate").get(pk=enrollment.pk)
     if on < enrollment.course.starts_on:
         raise ValidationError(_("The result cannot be dated before the course starts."))
+    if on > permissions.today():
+        raise ValidationError(_("The result date cannot be in the future."))
     if passed and not certificate_number.strip():
         raise ValidationError(_("Enter the certificate number."))
     enrollment.result_on = on

@@ -1,0 +1,144 @@
+"""Pages for candidate cases (hồ sơ quần chúng): the list, the case page with its timeline and eligibility check, and
+the two actions that are not flow steps (a review note, closing the case). Out of scope → 404 (selectors); in scope
+but not acting for the cell → 403 (services)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_fsm_log.models import StateLog
+
+from admission import permissions, selectors
+from admission.eligibility import check_eligibility
+from admission.forms import CandidateCloseForm, CandidateFilterForm, EligibilityDateForm, ReviewNoteForm
+from admission.models import AwarenessCertificate, Candidate, CandidateState
+from admission.services.candidates import review_note_add
+from workflows.services import case_close
+
+# What each state means for the secretary, in one sentence.
+STATE_HELP = {
+    CandidateState.NOMINATED: gettext_lazy("Nominated; the cell has not yet decided to put the person on its list."),
+    CandidateState.SYMPATHISER: gettext_lazy("On the cell's list of party sympathisers; not yet in a course."),
+    CandidateState.IN_TRAINING: gettext_lazy("Attendance at the awareness course is approved."),
+    CandidateState.TRAINED: gettext_lazy("Holds the course certificate; the admission dossier can be opened."),
+    CandidateState.DOSSIER: gettext_lazy("The admission dossier is being prepared."),
+    CandidateState.WITHDRAWN: gettext_lazy("The person withdrew; the case is closed."),
+    CandidateState.NOT_ADMITTED: gettext_lazy("The case is closed without admission."),
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    by: str
+    transition: str
+    source_state: str | None
+    source_label: str
+    state: str
+    label: str
+    description: str
+
+
+def candidate_timeline(*, candidate: Candidate) -> list[TimelineEntry]:
+    """The case's state changes as django-fsm-log recorded them, oldest first (a read; shared with the API)."""
+    labels = dict(CandidateState.choices)
+    logs = StateLog.objects.for_(candidate).select_related("by").order_by("timestamp", "pk")
+    return [
+        TimelineEntry(
+            at=log.timestamp,
+            by=(log.by.get_full_name() or log.by.get_username()) if log.by else "",
+            transition=log.transition,
+            source_state=log.source_state,
+            source_label=str(labels.get(log.source_state or "", log.source_state or "")),
+            state=log.state,
+            label=str(labels.get(log.state, log.state)),
+            description=log.description or "",
+        )
+        for log in logs
+    ]
+
+
+def _case_page(request: HttpRequest, candidate: Candidate, status: int = 200, **forms: Any) -> TemplateResponse:
+    """The case page's reads, gathered for the template; `forms` replaces the empty forms after a failed POST."""
+    eligibility_form = EligibilityDateForm(request.GET or None)
+    today = permissions.today()
+    context = {
+        "candidate": candidate,
+        "state_help": STATE_HELP.get(candidate.state, ""),
+        "can_act": permissions.can_act_for_org(request.user, candidate.cell),
+        "mentors": candidate.mentors.select_related("member__person").order_by("-ended_on", "assigned_on"),
+        "review_notes": candidate.review_notes.select_related("author"),
+        "enrollments": candidate.enrollments.select_related("course").order_by("-proposed_on"),
+        "certificates": AwarenessCertificate.objects.filter(person=candidate.person).order_by("-issued_on"),
+        "timeline": candidate_timeline(candidate=candidate),
+        "eligibility_form": eligibility_form,
+        "report": check_eligibility(candidate, eligibility_form.meeting_on()),
+        "review_form": ReviewNoteForm(initial={"reviewed_on": today}),
+        "close_form": CandidateCloseForm(initial={"closed_on": today}),
+        **forms,
+    }
+    return TemplateResponse(request, "admission/candidate_detail.html", context, status=status)
+
+
+@login_required
+def candidate_list(request: HttpRequest) -> TemplateResponse:
+    form = CandidateFilterForm(request.GET or None, user=request.user)
+    cases = form.filter(selectors.candidate_list_for_user(user=request.user)).order_by("-opened_on", "code")
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return TemplateResponse(request, "admission/candidate_list.html", context)
+
+
+@login_required
+def candidate_detail(request: HttpRequest, pk: int) -> TemplateResponse:
+    candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
+    return _case_page(request, candidate)
+
+
+@login_required
+@require_POST
+def candidate_review_note(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
+    form = ReviewNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            review_note_add(candidate=candidate, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The review note is saved."))
+            return redirect("admission:candidates:detail", pk=candidate.pk)
+    return _case_page(request, candidate, status=422, review_form=form)
+
+
+@login_required
+@require_POST
+def candidate_close(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
+    form = CandidateCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            data = form.cleaned_data
+            case_close(
+                candidate=candidate, withdrawn=form.withdrawn, reason=data["reason"], on=data["closed_on"], by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The case is closed."))
+            return redirect("admission:candidates:detail", pk=candidate.pk)
+    return _case_page(request, candidate, status=422, close_form=form)

@@ -1,0 +1,148 @@
+"""The sourcing and training flow: from nomination to the opening of the admission dossier.
+
+The candidate's lifecycle lives in `Candidate.state` (django-fsm); this flow tracks the work: which body must act
+next, who took the task, by when. Every human task carries the `admission.act_for_org` permission on the org whose
+body acts (granted per org by the role services through django-guardian), so it appears only in that body's queue.
+Node names are part of stored data: never rename one; retire it with `flow.Obsolete` and a data migration.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+from viewflow.workflow.activation import Activation
+
+from admission import rules
+from admission.models import Candidate, CandidateState, EnrollmentState, PartyOrg
+from admission.models.rulesets import DeadlineStep
+from admission.permissions import today
+from workflows.models import SourcingProcess
+from workflows.steps import STEPS, pending_enrollment
+from workflows.views import StepView
+
+ACT_FOR_ORG = "admission.act_for_org"
+
+
+def _candidate(process: Any) -> Candidate:
+    # Read afresh: the services update the case through their own locked instance, so a cached artifact is stale.
+    return Candidate.objects.select_related("cell", "rule_set").get(pk=process.artifact_object_id)
+
+
+def cell_of(process: Any) -> PartyOrg:
+    return _candidate(process).cell
+
+
+def approver_of(process: Any) -> PartyOrg:
+    return pending_enrollment(_candidate(process)).approving_org
+
+
+def organiser_of(process: Any) -> PartyOrg:
+    return pending_enrollment(_candidate(process), EnrollmentState.APPROVED, EnrollmentState.ATTENDING).course.organiser
+
+
+class OutOfScope404:
+    """Node mixin: a task of a case outside the user's units does not exist for them (404, not 403)."""
+
+    flow_class: Any
+
+    def _in_scope(self, user: Any, task: Any) -> bool:
+        if not self.flow_class.instance.has_view_permission(user, task.process):
+            raise Http404
+        return True
+
+    def can_view(self, user: Any, task: Any) -> bool:
+        return self._in_scope(user, task)
+
+    def can_assign(self, user: Any, task: Any) -> bool:
+        return self._in_scope(user, task) and super().can_assign(user, task)  # type: ignore[misc]
+
+    def can_execute(self, user: Any, task: Any) -> bool:
+        return self._in_scope(user, task) and super().can_execute(user, task)  # type: ignore[misc]
+
+
+class ScopedView(OutOfScope404, flow.View):
+    pass
+
+
+class ScopedIf(OutOfScope404, flow.If):
+    pass
+
+
+class ScopedEnd(OutOfScope404, flow.End):
+    pass
+
+
+def step(name: str, acting_org: Any) -> flow.View:
+    spec = STEPS[name]
+    return (
+        ScopedView(StepView.as_view(step_name=name))
+        .Annotation(title=spec.title, description=spec.description)
+        .Permission(ACT_FOR_ORG, obj=acting_org)
+        .onCreate(this.set_due_date)
+    )
+
+
+def _state_is(state: str) -> Any:
+    return lambda activation: _candidate(activation.process).state == state
+
+
+class SourcingFlow(flow.Flow):
+    """Nomination → sympathiser list → helpers → course (approval, result) or outside certificate → dossier."""
+
+    process_class = SourcingProcess
+    lock_impl = lock.select_for_update_lock
+    process_title = _("Sourcing and training")
+    process_description = _("From an outstanding person to a certificate-holding candidate.")
+
+    start = flow.StartHandle(this.start_case).Next(this.list_sympathiser)
+
+    # The cell
+    list_sympathiser = step("list_sympathiser", cell_of).Next(this.assign_mentors)
+    assign_mentors = step("assign_mentors", cell_of).Next(this.propose_training)
+    propose_training = step("propose_training", cell_of).Next(this.after_proposal)
+    after_proposal = ScopedIf(_state_is(CandidateState.TRAINED)).Then(this.open_dossier).Else(this.approve_attendance)
+
+    # The committee above the cell
+    approve_attendance = step("approve_attendance", approver_of).Next(this.after_decision)
+    after_decision = (
+        ScopedIf(_state_is(CandidateState.IN_TRAINING)).Then(this.record_result).Else(this.propose_training)
+    )
+
+    # The course organiser
+    record_result = step("record_result", organiser_of).Next(this.after_result)
+    after_result = ScopedIf(_state_is(CandidateState.TRAINED)).Then(this.open_dossier).Else(this.propose_training)
+
+    # The cell
+    open_dossier = step("open_dossier", cell_of).Next(this.end)
+    end = ScopedEnd()
+
+    def start_case(self, activation: Activation, candidate: Candidate) -> SourcingProcess:
+        activation.process.artifact = candidate
+        activation.process.save()
+        return activation.process
+
+    def set_due_date(self, activation: Activation) -> None:
+        """Sourcing steps have no deadline in the regulations: the rule set's default for a task applies."""
+        candidate = _candidate(activation.process)
+        due: date = rules.deadline(rule_set=candidate.rule_set, step=DeadlineStep.DEFAULT_TASK, start=today())
+        activation.task.data = {**(activation.task.data or {}), "due_on": due.isoformat()}
+        activation.task.save(update_fields=["data"])
+
+    def has_view_permission(self, user: Any, obj: Any = None) -> bool:
+        """Entering the flow's pages needs a login; each process is visible only within the user's units."""
+        if not user.is_authenticated:
+            return False
+        if obj is None:
+            return True
+        from admission.selectors import candidate_list_for_user
+
+        return candidate_list_for_user(user=user).filter(pk=obj.artifact_object_id).exists()
+
+    def has_manage_permission(self, user: Any, obj: Any = None) -> bool:
+        # Cancelling, undoing and reviving tasks bypass the domain rules: administrators only.
+        return bool(user.is_authenticated and user.is_superuser)

@@ -1,0 +1,106 @@
+"""Flow-aware actions: the one place where a domain service and its viewflow task move together.
+
+Task views and the REST API both come through here, so the case's FSM state and the flow's position cannot drift
+apart: each step locks the process, checks that its task is open and that the user may take it, runs the domain
+service and completes the task in one transaction. A second user completing the same task gets a clear message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import PROCESS, STATUS
+
+from admission.models import Candidate
+from admission.services import candidates as candidate_services
+from workflows.models import SourcingProcess
+
+T = TypeVar("T")
+OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def process_for(candidate: Candidate) -> SourcingProcess:
+    ct = ContentType.objects.get_for_model(Candidate)
+    return SourcingProcess.objects.filter(artifact_content_type=ct, artifact_object_id=candidate.pk).latest("created")
+
+
+def open_tasks(candidate: Candidate) -> list[Task]:
+    process = process_for(candidate)
+    return list(process.task_set.filter(status__in=OPEN_TASK).order_by("created"))
+
+
+def open_task(candidate: Candidate, node_name: str) -> Task | None:
+    return next((t for t in open_tasks(candidate) if t.flow_task.name == node_name), None)
+
+
+def case_nominate(**kwargs: Any) -> Candidate:
+    """Open a case (admission.services.candidates.candidate_nominate) and start its sourcing process."""
+    from workflows.flows import SourcingFlow
+
+    with transaction.atomic():
+        candidate = candidate_services.candidate_nominate(**kwargs)
+        SourcingFlow.start.run(candidate=candidate)
+    return candidate
+
+
+def run_step(*, candidate: Candidate, node_name: str, user: Any, action: Callable[[], T]) -> T:
+    """Take the open task `node_name` of the case for `user`, run `action`, complete the task — atomically."""
+    from workflows.flows import SourcingFlow
+
+    process = process_for(candidate)
+    with SourcingFlow.lock(process.pk), transaction.atomic():
+        task = (
+            Task.objects.select_for_update().filter(process=process, status__in=OPEN_TASK).order_by("created").first()
+        )
+        if task is None or task.flow_task.name != node_name:
+            node = getattr(SourcingFlow, node_name)
+            done = process.task_set.filter(status=STATUS.DONE, flow_task=node).order_by("-finished").first()
+            if done is not None:
+                raise ValidationError(
+                    _("This step was already done by %(who)s at %(when)s.")
+                    % {
+                        "who": done.owner.get_full_name() or done.owner.username if done.owner else "?",
+                        "when": timezone.localtime(done.finished).strftime("%H:%M %d/%m/%Y") if done.finished else "",
+                    }
+                )
+            raise ValidationError(_("This step is not waiting to be done for this case."))
+        activation = task.flow_task.activation_class(task)
+        if task.owner_id is None:
+            if not task.flow_task.can_assign(user, task):
+                raise PermissionDenied(_("This step belongs to another organisation."))
+            activation.assign(user)
+        elif task.owner_id != user.pk:
+            raise ValidationError(
+                _("%(who)s has taken this step; ask them to release it first.")
+                % {"who": task.owner.get_full_name() or task.owner.username}
+            )
+        if task.status != STATUS.STARTED:
+            activation.start(None)
+        result = action()
+        activation.execute()
+        return result
+
+
+def case_close(*, candidate: Candidate, withdrawn: bool, reason: str, on: date, by: Any) -> Candidate:
+    """Close the case (withdrawn or not admitted) and cancel what is left of its process."""
+    from workflows.flows import SourcingFlow
+
+    process = process_for(candidate)
+    with SourcingFlow.lock(process.pk), transaction.atomic():
+        candidate = candidate_services.candidate_close(
+            candidate=candidate, withdrawn=withdrawn, reason=reason, on=on, by=by
+        )
+        now = timezone.now()
+        process.task_set.filter(status__in=OPEN_TASK).update(status=STATUS.CANCELED, finished=now)
+        process.status = PROCESS.CANCELED
+        process.finished = now
+        process.save(update_fields=["status", "finished"])
+    return candidate

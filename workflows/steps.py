@@ -1,0 +1,161 @@
+"""What each human step of the sourcing flow does, shared by its task view and its API endpoint.
+
+Each step is a form (validation) plus an action that calls the domain services. The action runs inside the task's
+transaction, so the FSM transition and the task's completion succeed or fail together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from admission import selectors
+from admission.models import AwarenessCourse, Candidate, Enrollment, EnrollmentState
+from admission.services import candidates as candidate_services
+from admission.services import training as training_services
+from workflows import forms as step_forms
+
+
+def pending_enrollment(candidate: Candidate, *states: str) -> Enrollment:
+    enrollment = (
+        candidate.enrollments.filter(state__in=states or [EnrollmentState.PROPOSED])
+        .select_related("course", "approving_org")
+        .order_by("-proposed_on", "-pk")
+        .first()
+    )
+    if enrollment is None:
+        raise ValidationError(_("No course enrollment is waiting for this step."))
+    return enrollment
+
+
+def courses_open_to(candidate: Candidate, user: Any) -> QuerySet[AwarenessCourse]:
+    from admission.permissions import today
+
+    return selectors.course_list_for_user(user=user).filter(ends_on__gte=today()).order_by("starts_on")
+
+
+def _list_sympathiser(candidate: Candidate, user: Any, data: dict[str, Any]) -> None:
+    candidate_services.candidate_list_as_sympathiser(
+        candidate=candidate, meeting_on=data["meeting_on"], note=data.get("note", ""), by=user
+    )
+
+
+def _assign_mentors(candidate: Candidate, user: Any, data: dict[str, Any]) -> None:
+    for member in data["members"]:
+        candidate_services.mentor_assign(candidate=candidate, member=member, assigned_on=data["assigned_on"], by=user)
+
+
+def _propose_training(candidate: Candidate, user: Any, data: dict[str, Any]) -> None:
+    from admission.permissions import today
+
+    if data.get("course"):
+        training_services.enrollment_propose(candidate=candidate, course=data["course"], on=today(), by=user)
+    else:
+        training_services.certificate_record_external(
+            candidate=candidate,
+            number=data["certificate_number"],
+            issued_on=data["certificate_issued_on"],
+            issuer=data["certificate_issuer"],
+            scan=data.get("certificate_scan"),
+            by=user,
+        )
+
+
+def _decide_attendance(candidate: Candidate, user: Any, data: dict[str, Any]) -> None:
+    training_services.enrollment_decide(
+        enrollment=pending_enrollment(candidate),
+        approve=data["approve"],
+        on=data["decided_on"],
+        reason=data.get("reason", ""),
+        by=user,
+    )
+
+
+def _record_result(candidate: Candidate, user: Any, data: dict[str, Any]) -> None:
+    enrollment = pending_enrollment(candidate, EnrollmentState.APPROVED, EnrollmentState.ATTENDING)
+    if enrollment.state == EnrollmentState.APPROVED:
+        enrollment = training_services.enrollment_start(enrollment=enrollment, by=user)
+    training_services.enrollment_record_result(
+        enrollment=enrollment,
+        passed=data["passed"],
+        on=data["result_on"],
+        certificate_number=data.get("certificate_number", ""),
+        note=data.get("note", ""),
+        by=user,
+    )
+
+
+def _open_dossier(candidate: Candidate, user: Any, data: dict[str, Any]) -> None:
+    candidate_services.candidate_open_dossier(candidate=candidate, by=user)
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    title: Any
+    description: Any
+    form_class: type[forms.Form]
+    action: Callable[[Candidate, Any, dict[str, Any]], None]
+
+    def form(self, candidate: Candidate, user: Any, *args: Any, **kwargs: Any) -> forms.Form:
+        if self.form_class is step_forms.MentorsForm:
+            return self.form_class(*args, candidate=candidate, **kwargs)  # type: ignore[call-arg]
+        if self.form_class is step_forms.ProposeTrainingForm:
+            return self.form_class(*args, courses=courses_open_to(candidate, user), **kwargs)  # type: ignore[call-arg]
+        return self.form_class(*args, **kwargs)
+
+
+STEPS: dict[str, Step] = {
+    step.name: step
+    for step in (
+        Step(
+            "list_sympathiser",
+            gettext_lazy("Put on the sympathiser list"),
+            gettext_lazy("Record the cell meeting that put the person on the list of party sympathisers."),
+            step_forms.SympathiserForm,
+            _list_sympathiser,
+        ),
+        Step(
+            "assign_mentors",
+            gettext_lazy("Assign helping members"),
+            gettext_lazy("Choose one or two official members of the cell to help and educate the person."),
+            step_forms.MentorsForm,
+            _assign_mentors,
+        ),
+        Step(
+            "propose_training",
+            gettext_lazy("Propose for the awareness course"),
+            gettext_lazy("Propose the person for a course, or record a certificate obtained elsewhere."),
+            step_forms.ProposeTrainingForm,
+            _propose_training,
+        ),
+        Step(
+            "approve_attendance",
+            gettext_lazy("Approve course attendance"),
+            gettext_lazy("The committee approves or refuses the cell's proposal to send the person to the course."),
+            step_forms.DecisionForm,
+            _decide_attendance,
+        ),
+        Step(
+            "record_result",
+            gettext_lazy("Record the course result"),
+            gettext_lazy("The course organiser records the result and the certificate number."),
+            step_forms.ResultForm,
+            _record_result,
+        ),
+        Step(
+            "open_dossier",
+            gettext_lazy("Open the admission dossier"),
+            gettext_lazy("The person holds a valid certificate: the cell opens the admission dossier."),
+            step_forms.ConfirmForm,
+            _open_dossier,
+        ),
+    )
+}

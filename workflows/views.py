@@ -1,0 +1,48 @@
+"""Task views of the sourcing flow: one generic view, parametrised by the step it performs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import generic
+from viewflow.views import FormLayoutMixin
+from viewflow.workflow.flow.views.mixins import TaskViewTemplateNames
+
+from workflows.steps import STEPS
+
+
+class StepView(FormLayoutMixin, TaskViewTemplateNames, generic.FormView):
+    """Shows the step's form; on a valid POST runs the step's action and completes the task (same transaction,
+    opened by viewflow's wrapper around the view). A refusal by the rules is shown on the form, nothing is saved."""
+
+    step_name: str = ""
+    template_filename = "task.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.step = STEPS[self.step_name]
+        self.candidate = request.activation.process.artifact  # type: ignore[attr-defined]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class: Any = None) -> Any:
+        return self.step.form(self.candidate, self.request.user, **self.get_form_kwargs())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(candidate=self.candidate, step=self.step, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            with transaction.atomic():  # a step with several writes (two helpers) succeeds or fails whole
+                self.step.action(self.candidate, self.request.user, form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            for message in getattr(exc, "messages", [str(exc)]):
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        self.request.activation.execute()  # type: ignore[attr-defined]
+        messages.success(self.request, _("Done: %(step)s.") % {"step": self.step.title})
+        return HttpResponseRedirect(reverse("admission:candidates:detail", args=[self.candidate.pk]))

@@ -1,0 +1,63 @@
+"""The sourcing flow mounted in the Site, with every list and detail scoped to the user's units.
+
+viewflow's own dashboard, process list, task list and process detail show every case of the flow to anyone who
+may enter it. Here the kanban dashboard is replaced by the inbox, and the lists keep only the processes whose case
+is in the user's scope (the selector `candidate_list_for_user`); the process detail goes through the flow's
+`has_view_permission`, which checks the same scope, and answers 404 outside it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.http import Http404
+from django.urls import path
+from django.views.generic import RedirectView
+from viewflow.workflow.flow import FlowAppViewset
+from viewflow.workflow.flow import views as flow_views
+
+from admission.models import Candidate
+from admission.selectors import candidate_list_for_user
+
+
+def _scoped_ids(user: Any) -> QuerySet[Candidate]:
+    return candidate_list_for_user(user=user).values("pk")
+
+
+class ScopedProcessListView(flow_views.DashboardProcessListView):
+    def get_queryset(self) -> Any:
+        ct = ContentType.objects.get_for_model(Candidate)
+        return (
+            super()
+            .get_queryset()
+            .filter(artifact_content_type=ct, artifact_object_id__in=_scoped_ids(self.request.user))
+        )
+
+
+class ScopedTaskListView(flow_views.DashboardTaskListView):
+    def get_queryset(self) -> Any:
+        ct = ContentType.objects.get_for_model(Candidate)
+        return (
+            super()
+            .get_queryset()
+            .filter(process__artifact_content_type=ct, process__artifact_object_id__in=_scoped_ids(self.request.user))
+        )
+
+
+class ScopedProcessDetailView(flow_views.DetailProcessView):
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        if not self.flow_class.instance.has_view_permission(request.user, obj=self.get_object()):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedFlowAppViewset(FlowAppViewset):
+    process_list_view_class = ScopedProcessListView
+    task_list_view_class = ScopedTaskListView
+    process_detail_view_class = ScopedProcessDetailView
+
+    @property
+    def index_path(self) -> Any:
+        return path("", RedirectView.as_view(pattern_name=None, url="inbox/"), name="index")
