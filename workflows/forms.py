@@ -8,7 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from admission.models import AwarenessCourse, Candidate, Membership
+from admission import reference
+from admission.models import AwarenessCourse, Candidate, Membership, NominationSource, PartyOrg, Sex
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
@@ -98,3 +99,48 @@ class ResultForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     confirm = forms.BooleanField(label=_("The certificate is valid; open the admission dossier"), required=True)
+
+
+class NominationForm(forms.Form):
+    """A new candidate: who the person is, which cell, who nominates them."""
+
+    cell = forms.ModelChoiceField(label=_("Party cell"), queryset=PartyOrg.objects.none())
+    full_name = forms.CharField(label=_("Full name"), max_length=120)
+    citizen_id = forms.CharField(label=_("Citizen ID (12 digits)"), max_length=20)
+    date_of_birth = date_field(_("Date of birth"))
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    ethnicity = forms.ChoiceField(label=_("Ethnicity"), choices=reference.ETHNICITY_CHOICES, initial=reference.KINH)
+    religion = forms.ChoiceField(label=_("Religion"), choices=reference.RELIGIONS, initial=reference.NO_RELIGION)
+    education = forms.ChoiceField(label=_("General education"), choices=reference.EDUCATION_LEVELS)
+    occupation = forms.ChoiceField(label=_("Occupation"), choices=reference.OCCUPATION_CLASSES)
+    employer_sector = forms.ChoiceField(
+        label=_("Where the person works or studies"), choices=reference.EMPLOYER_SECTORS
+    )
+    workplace = forms.CharField(label=_("Workplace"), required=False)
+    residence = forms.CharField(label=_("Residence"), required=False)
+    youth_union_member = forms.BooleanField(label=_("Youth Union member"), required=False)
+    trade_union_member = forms.BooleanField(label=_("Trade-union member"), required=False)
+    nominated_by = forms.ChoiceField(label=_("Nominated by"), choices=NominationSource.choices)
+    nominating_body = forms.CharField(label=_("Name of the nominating body"), required=False)
+    nominated_on = date_field(_("Nomination date"), initial=timezone.localdate)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    PERSON_KEYS = (
+        "ethnicity",
+        "religion",
+        "education",
+        "occupation",
+        "employer_sector",
+        "workplace",
+        "residence",
+        "youth_union_member",
+        "trade_union_member",
+    )
+
+    def __init__(self, *args: Any, cells: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["cell"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = cells
+        if cells.count() == 1:
+            field.initial = cells.first()

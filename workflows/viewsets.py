@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.http import Http404
@@ -20,6 +21,7 @@ from viewflow.workflow.flow import views as flow_views
 
 from admission.models import Candidate
 from admission.selectors import candidate_list_for_user
+from workflows.views import NominateView
 
 
 def _scoped_ids(user: Any) -> QuerySet[Candidate]:
@@ -61,3 +63,7 @@ class ScopedFlowAppViewset(FlowAppViewset):
     @property
     def index_path(self) -> Any:
         return path("", RedirectView.as_view(pattern_name=None, url="inbox/"), name="index")
+
+    @property
+    def nominate_path(self) -> Any:
+        return path("nominate/", login_required(NominateView.as_view()), name="nominate")

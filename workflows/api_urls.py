@@ -1,0 +1,9 @@
+from django.urls import path
+
+from workflows import api
+
+urlpatterns = [
+    path("candidates/nominate/", api.NominateApi.as_view(), name="api-candidate-nominate"),
+    path("candidates/<int:pk>/tasks/", api.CaseTasksApi.as_view(), name="api-candidate-tasks"),
+    path("candidates/<int:pk>/steps/<str:step>/", api.CaseStepApi.as_view(), name="api-candidate-step"),
+]
