@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -66,7 +67,51 @@ def role_permissions_sync(*, user: Any, on: date | None = None) -> tuple[int, in
         assign_perm(ACT_FOR_ORG, user, org)
     for org in PartyOrg.objects.filter(pk__in=removed):
         remove_perm(ACT_FOR_ORG, user, org)
+    _sync_administrator(user, day)
     return len(added), len(removed)
+
+
+ADMINISTRATORS_GROUP = "Quản trị hệ thống"
+# Administrators maintain reference data in the admin; cases and votes are never edited there.
+_ADMIN_MODELS = (
+    "partyorg",
+    "admissionauthority",
+    "ruleset",
+    "voterule",
+    "deadlinerule",
+    "documentvalidityrule",
+    "calendaroverride",
+    "person",
+    "membership",
+    "memberexemption",
+    "role",
+    "user",
+    "awarenesscourse",
+    "sourcingplan",
+    "plantarget",
+)
+
+
+def administrators_group() -> Group:
+    group, created = Group.objects.get_or_create(name=ADMINISTRATORS_GROUP)
+    if created or not group.permissions.exists():
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="admission", content_type__model__in=_ADMIN_MODELS)
+        )
+    return group
+
+
+def _sync_administrator(user: Any, day: date) -> None:
+    """An active ADMINISTRATOR role makes the user staff in the administrators group; its end takes both away."""
+    is_admin = Role.objects.filter(user=user, kind=RoleKind.ADMINISTRATOR).active_on(day).exists()
+    group = administrators_group()
+    if is_admin:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+    if not user.is_superuser and user.is_staff != is_admin:
+        user.is_staff = is_admin
+        user.save(update_fields=["is_staff"])
 
 
 def role_permissions_sync_all(*, on: date | None = None) -> tuple[int, int]:

@@ -1,0 +1,61 @@
+"""`{% case_tasks candidate as tasks %}`: the open steps of a case, for pages of the domain app.
+
+The domain app never imports viewflow; its templates ask this tag what is waiting, for whom and by when.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django import template
+from viewflow.workflow.models import Task
+
+from workflows import services
+from workflows.models import SourcingProcess
+from workflows.steps import STEPS
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class OpenStep:
+    title: str
+    description: str
+    due_on: datetime.date | None
+    owner: Any
+    url: str
+    can_act: bool
+    acting_org: Any
+
+
+def _due(task: Task) -> datetime.date | None:
+    raw = (task.data or {}).get("due_on")
+    return datetime.date.fromisoformat(raw) if raw else None
+
+
+@register.simple_tag(takes_context=True)
+def case_tasks(context: dict[str, Any], candidate: Any) -> list[OpenStep]:
+    user = context["request"].user
+    try:
+        tasks = services.open_tasks(candidate)
+    except SourcingProcess.DoesNotExist:  # a case without a process (imported, or opened before the flow existed)
+        return []
+    steps = []
+    for task in tasks:
+        node = task.flow_task
+        spec = STEPS.get(node.name)
+        can_act = (task.owner_id == user.pk) or (task.owner_id is None and node.can_assign(user, task))
+        steps.append(
+            OpenStep(
+                title=str(spec.title if spec else node.name),
+                description=str(spec.description if spec else ""),
+                due_on=_due(task),
+                owner=task.owner,
+                url=node.reverse("index", args=[task.process_id, task.pk]),
+                can_act=can_act,
+                acting_org=task.owner_permission_obj,
+            )
+        )
+    return steps
