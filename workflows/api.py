@@ -29,9 +29,9 @@ def form_schema(form_class: type[forms.Form], name: str) -> Any:
     """An OpenAPI request body read off a Django form, so the API documents exactly what the screen accepts."""
     fields: dict[str, serializers.Field] = {}
     for field_name, field in form_class.base_fields.items():
-        kwargs = {"required": field.required, "help_text": str(field.label or "")}
+        kwargs: dict[str, Any] = {"required": field.required, "help_text": str(field.label or "")}
         if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-            fields[field_name] = serializers.ChoiceField(choices=list(field.choices), **kwargs)
+            fields[field_name] = serializers.ChoiceField(choices=list(field.choices), **kwargs)  # type: ignore[arg-type]
         elif isinstance(field, forms.DateField):
             fields[field_name] = serializers.DateField(**kwargs)
         elif isinstance(field, forms.BooleanField):

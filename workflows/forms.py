@@ -41,7 +41,7 @@ class MentorsForm(forms.Form):
             .select_related("person")
             .order_by("person__full_name")
         )
-        field.label_from_instance = lambda m: m.person.full_name  # type: ignore[method-assign]
+        field.label_from_instance = lambda m: str(m.person.full_name)  # type: ignore[method-assign,assignment]
 
     def clean_members(self) -> Any:
         members = self.cleaned_data["members"]

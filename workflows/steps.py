@@ -106,9 +106,9 @@ class Step:
 
     def form(self, candidate: Candidate, user: Any, *args: Any, **kwargs: Any) -> forms.Form:
         if self.form_class is step_forms.MentorsForm:
-            return self.form_class(*args, candidate=candidate, **kwargs)  # type: ignore[call-arg]
+            return self.form_class(*args, candidate=candidate, **kwargs)
         if self.form_class is step_forms.ProposeTrainingForm:
-            return self.form_class(*args, courses=courses_open_to(candidate, user), **kwargs)  # type: ignore[call-arg]
+            return self.form_class(*args, courses=courses_open_to(candidate, user), **kwargs)
         return self.form_class(*args, **kwargs)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
@@ -28,7 +28,7 @@ class StepView(FormLayoutMixin, TaskViewTemplateNames, generic.FormView):
     step_name: str = ""
     template_filename = "task.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.step = STEPS[self.step_name]
         self.candidate = request.activation.process.artifact  # type: ignore[attr-defined]
         return super().dispatch(request, *args, **kwargs)

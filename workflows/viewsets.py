@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import path
 from django.views.generic import RedirectView
@@ -24,7 +23,7 @@ from admission.selectors import candidate_list_for_user
 from workflows.views import NominateView
 
 
-def _scoped_ids(user: Any) -> QuerySet[Candidate]:
+def _scoped_ids(user: Any) -> Any:
     return candidate_list_for_user(user=user).values("pk")
 
 

@@ -91,7 +91,7 @@ def candidate_nominate(
         nomination_note=normalise_text(note),
     )
     candidate.full_clean(exclude=["state"])
-    candidate._change_reason = _("Nominated")  # type: ignore[attr-defined]
+    candidate._change_reason = _("Nominated")
     candidate.save()
     ruleset_lock(rule_set=rule_set)
     return candidate
