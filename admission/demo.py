@@ -519,7 +519,6 @@ LOGINS: Final[tuple[LoginSpec, ...]] = (
     LoginSpec("quantri", RoleKind.ADMINISTRATOR, PROVINCE, name=("Trần Quang", "Huy"), is_staff=True),
     LoginSpec("ungvien.nasa", None, None),
 )
-CANDIDATE_USERNAME: Final = "ungvien.nasa"
 
 # ---------------------------------------------------------------------------------------------------------------
 # Names (B.4). Weights are rough shares in tenths of a percent for the north.
@@ -791,9 +790,9 @@ class PeoplePlanner:
             members.append(self.official(draw((1966, 1988), occupation), spec.founded))
         if roster.exemptions:
             elder = self.official(draw((1955, 1957), "other"), spec.founded)
-            members.append(_with(elder, ExemptionKind.EXEMPTED, EXEMPTED_FROM, None, _EXEMPTED_REASON))
+            members.append(_with_exemption(elder, ExemptionKind.EXEMPTED, EXEMPTED_FROM, None, _EXEMPTED_REASON))
             away = self.official(draw((1993, 2000)), spec.founded)
-            members.append(_with(away, ExemptionKind.TEMPORARY_TRANSFER, *TRANSFER_PERIOD, _TRANSFER_REASON))
+            members.append(_with_exemption(away, ExemptionKind.TEMPORARY_TRANSFER, *TRANSFER_PERIOD, _TRANSFER_REASON))
         while len(members) < size - probationers:
             members.append(self.official(draw(work.born), spec.founded))
         while len(members) < size:
@@ -805,7 +804,7 @@ _EXEMPTED_REASON: Final = "Miễn công tác và sinh hoạt đảng do tuổi c
 _TRANSFER_REASON: Final = "Đi làm việc ở tỉnh Bắc Ninh; sinh hoạt đảng tạm thời tại chi bộ nơi làm việc"
 
 
-def _with(member: MemberPlan, kind: str, starts_on: date, ends_on: date | None, reason: str) -> MemberPlan:
+def _with_exemption(member: MemberPlan, kind: str, starts_on: date, ends_on: date | None, reason: str) -> MemberPlan:
     return MemberPlan(
         member.person,
         member.admitted_on,
@@ -961,20 +960,13 @@ def build_exemption(membership: Membership, plan: ExemptionPlan, report: SeedRep
     report.created["exemptions"] += 1
 
 
-def build_login(
-    spec: LoginSpec, orgs: dict[str, PartyOrg], people: dict[str, list[Person]], candidate: Person, report: SeedReport
-) -> Login:
-    person: Person | None = None
-    if spec.role is None:
-        person = candidate
-    elif spec.seat is not None:
-        cell_code, seat = spec.seat
-        person = people[cell_code][seat]
+def build_user(spec: LoginSpec, person: Person | None, report: SeedReport) -> User:
+    """The login, named after the person it belongs to; the password is set only when the login is created."""
     user = User.objects.filter(username=spec.username).first()
     if user is None:
         first, last = spec.name
         if person is not None:
-            first, _space, last = person.full_name.rpartition(" ")
+            first, _space, last = person.full_name.rpartition(" ")  # họ và đệm, tên
         user = User(username=spec.username, first_name=first, last_name=last, is_staff=spec.is_staff)
         user.set_password(PASSWORD)
         user.full_clean()
@@ -984,8 +976,16 @@ def build_login(
         person.user = user
         person.save(update_fields=["user"])
         report.created["person_links"] += 1
+    return user
+
+
+def build_login(
+    spec: LoginSpec, orgs: dict[str, PartyOrg], people: dict[str, list[Person]], candidate: Person, report: SeedReport
+) -> Login:
     if spec.role is None or spec.org is None:
+        build_user(spec, candidate, report)
         return Login(spec.username, PASSWORD, CANDIDATE_TITLE, None, None)
+    user = build_user(spec, people[spec.seat[0]][spec.seat[1]] if spec.seat else None, report)
     org = orgs[spec.org]
     if not Role.objects.filter(user=user, org=org, kind=spec.role, starts_on=ROLES_FROM).exists():
         role_assign(user=user, org=org, kind=spec.role, starts_on=ROLES_FROM)
