@@ -24,6 +24,7 @@ setup: system-packages $(VENV)/.installed messages
 run: setup
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_cases
 	@bash scripts/run-dev.sh
 
 check: setup

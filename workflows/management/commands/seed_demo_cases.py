@@ -1,0 +1,17 @@
+"""Add demo candidate cases at every step of sourcing and training (after seed_demo). Safe to run again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from workflows.demo import seed_demo_cases
+
+
+class Command(BaseCommand):
+    help = "Tạo hồ sơ quần chúng mẫu ở mọi bước tạo nguồn và bồi dưỡng (chạy sau seed_demo). Chạy lại không tạo trùng."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        created = seed_demo_cases()
+        self.stdout.write(f"Đã tạo {created} hồ sơ quần chúng mẫu." if created else "Hồ sơ mẫu đã có, không tạo thêm.")
