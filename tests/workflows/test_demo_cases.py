@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -12,8 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_one_case_waiting_at_each_step_and_runs_once():
-    call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
-    call_command("seed_demo_cases", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+    call_command("seed_demo_cases", stdout=io.StringIO())
     cases = list(Candidate.objects.order_by("pk"))
     waiting = [assert_in_step(case) for case in cases]
     assert waiting == [
@@ -28,5 +30,5 @@ def test_the_demo_has_one_case_waiting_at_each_step_and_runs_once():
     ]
     assert [c.state for c in cases][-2:] == [CandidateState.DOSSIER, CandidateState.WITHDRAWN]
     assert cases[0].person.user.username == "ungvien.nasa"
-    call_command("seed_demo_cases", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo_cases", stdout=io.StringIO())
     assert Candidate.objects.count() == len(cases)

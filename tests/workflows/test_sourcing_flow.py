@@ -82,8 +82,10 @@ def test_a_case_walks_from_nomination_to_the_dossier_and_flow_and_fsm_agree_at_e
         candidate=case,
         node_name="list_sympathiser",
         user=world.secretary,
-        action=lambda: __import__("workflows.steps", fromlist=["STEPS"]).STEPS["list_sympathiser"].action(
-            case, world.secretary, {"meeting_on": datetime.date(2026, 2, 27), "note": "Họp chi bộ tháng 2"}
+        action=lambda: (
+            __import__("workflows.steps", fromlist=["STEPS"])
+            .STEPS["list_sympathiser"]
+            .action(case, world.secretary, {"meeting_on": datetime.date(2026, 2, 27), "note": "Họp chi bộ tháng 2"})
         ),
     )
     assert assert_in_step(case) == "assign_mentors"
@@ -152,7 +154,12 @@ def prepare_until(world, course, node):
 def test_a_refused_attendance_sends_the_case_back_to_the_cell_for_another_proposal(setup):
     world, _trainer, course = setup
     case = prepare_until(world, course, "approve_attendance")
-    run(case, "approve_attendance", world.approver, {"approve": False, "decided_on": TODAY, "reason": "Chưa đủ điều kiện"})
+    run(
+        case,
+        "approve_attendance",
+        world.approver,
+        {"approve": False, "decided_on": TODAY, "reason": "Chưa đủ điều kiện"},
+    )
     assert assert_in_step(case) == "propose_training"
     assert case.enrollments.get().state == EnrollmentState.REFUSED
 
@@ -223,7 +230,7 @@ def test_only_the_body_that_must_act_can_take_the_step(setup):
 
 @time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC), tick=False)
 def test_the_second_user_to_complete_a_step_is_told_it_is_already_done(setup):
-    world, _trainer, course = setup
+    world, _trainer, _course = setup
     deputy = UserFactory(username="deputy")
     give_role(deputy, world.village_cell, RoleKind.CELL_DEPUTY_SECRETARY)
     case = nominate(world)
@@ -237,7 +244,9 @@ def test_the_second_user_to_complete_a_step_is_told_it_is_already_done(setup):
 def test_tasks_appear_only_in_the_queue_of_the_acting_body(setup):
     world, _trainer, course = setup
     case = nominate(world)
-    queue = lambda user: Task.objects.user_queue(user, flow_class=SourcingFlow).filter(process__in=[services.process_for(case)])  # noqa: E731
+    queue = lambda user: Task.objects.user_queue(user, flow_class=SourcingFlow).filter(
+        process__in=[services.process_for(case)]
+    )  # noqa: E731
     assert queue(world.secretary).count() == 1
     assert queue(world.approver).count() == 0
     assert queue(world.outsider).count() == 0

@@ -71,7 +71,9 @@ def test_the_api_walks_a_case_to_the_dossier_with_each_step_by_its_own_body(worl
     url = f"/api/v1/candidates/{case.pk}/steps"
     assert secretary.post(f"{url}/list_sympathiser/", {"meeting_on": "2026-02-27"}, format="json").status_code == 200
     members = list(Membership.objects.filter(cell=world.village_cell).values_list("pk", flat=True)[:2])
-    response = secretary.post(f"{url}/assign_mentors/", {"members": members, "assigned_on": "02/03/2026"}, format="json")
+    response = secretary.post(
+        f"{url}/assign_mentors/", {"members": members, "assigned_on": "02/03/2026"}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert secretary.post(f"{url}/propose_training/", {"course": course_.pk}, format="json").status_code == 200
     response = api(world.approver).post(
