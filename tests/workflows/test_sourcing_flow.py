@@ -242,11 +242,12 @@ def test_the_second_user_to_complete_a_step_is_told_it_is_already_done(setup):
 
 @time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC), tick=False)
 def test_tasks_appear_only_in_the_queue_of_the_acting_body(setup):
-    world, _trainer, course = setup
+    world, _trainer, _course = setup
     case = nominate(world)
-    queue = lambda user: Task.objects.user_queue(user, flow_class=SourcingFlow).filter(
-        process__in=[services.process_for(case)]
-    )  # noqa: E731
+
+    def queue(user):
+        return Task.objects.user_queue(user, flow_class=SourcingFlow).filter(process=services.process_for(case))
+
     assert queue(world.secretary).count() == 1
     assert queue(world.approver).count() == 0
     assert queue(world.outsider).count() == 0
