@@ -3,6 +3,7 @@ the services do the writing (and check permissions again)."""
 
 from __future__ import annotations
 
+import datetime
 from datetime import date
 from typing import Any
 
@@ -11,7 +12,15 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from admission import permissions, selectors
-from admission.models import AwarenessCourse, CandidateState, PartyOrg, PlanCategory, RoleKind, SourcingPlan
+from admission.models import (
+    AwarenessCourse,
+    CandidateState,
+    OrgKind,
+    PartyOrg,
+    PlanCategory,
+    RoleKind,
+    SourcingPlan,
+)
 from admission.services.plans import MAX_YEAR, MIN_YEAR
 
 DATE_FORMAT = "%d/%m/%Y"
@@ -21,14 +30,17 @@ class DateInput(forms.DateInput):
     """A text field in dd/mm/yyyy (ISO also accepted): the same on every phone, whatever the browser's locale."""
 
     def __init__(self, **kwargs: Any) -> None:
-        attrs = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", **kwargs.pop("attrs", {})}
+        attrs = {
+            "placeholder": _("dd/mm/yyyy"),
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            **kwargs.pop("attrs", {}),
+        }
         super().__init__(attrs=attrs, format=DATE_FORMAT, **kwargs)
 
 
 def date_field(label: Any, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label, widget=DateInput(), input_formats=[DATE_FORMAT, "%Y-%m-%d"], **kwargs
-    )
+    return forms.DateField(label=label, widget=DateInput(), input_formats=[DATE_FORMAT, "%Y-%m-%d"], **kwargs)
 
 
 def orgs_user_acts_for(user: Any) -> QuerySet[PartyOrg]:
@@ -58,10 +70,14 @@ class CandidateFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", _("All states")), *CandidateState.choices]
+        state_field = self.fields["state"]
+        assert isinstance(state_field, forms.ChoiceField)
+        state_field.choices = [("", _("All states")), *CandidateState.choices]
         cell_field = self.fields["cell"]
         assert isinstance(cell_field, forms.ModelChoiceField)
-        cell_field.queryset = selectors.org_list_for_user(user=user).cells().order_by("name")
+        cell_field.queryset = (
+            selectors.org_list_for_user(user=user).filter(kind__in=OrgKind.cell_kinds()).order_by("name")
+        )
         cell_field.empty_label = _("All cells")
 
     def filter(self, cases: QuerySet[Any]) -> QuerySet[Any]:
@@ -83,9 +99,9 @@ class EligibilityDateForm(forms.Form):
 
     date = date_field(_("Planned cell meeting date"), required=False)
 
-    def meeting_on(self) -> date:
+    def meeting_on(self) -> datetime.date:
         if self.is_valid() and self.cleaned_data["date"]:
-            day: date = self.cleaned_data["date"]
+            day: datetime.date = self.cleaned_data["date"]
             return day
         return permissions.today()
 
@@ -187,9 +203,13 @@ class PlanForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if self.plan is None and data.get("org") and data.get("year"):
-            if SourcingPlan.objects.filter(org=data["org"], year=data["year"]).exists():
-                self.add_error("year", _("This organisation already has a plan for that year: edit it instead."))
+        if (
+            self.plan is None
+            and data.get("org")
+            and data.get("year")
+            and SourcingPlan.objects.filter(org=data["org"], year=data["year"]).exists()
+        ):
+            self.add_error("year", _("This organisation already has a plan for that year: edit it instead."))
         return data
 
     def targets(self) -> dict[str, int]:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django_fsm_log.models import StateLog
 
 from admission import permissions, reference
 from admission.models import (
     AwarenessCourse,
     Candidate,
+    CandidateState,
     ExemptionKind,
     MemberExemption,
     Membership,
@@ -137,12 +139,18 @@ class PlanProgressRow:
     sympathiser: int
     trained: int
 
+    @property
+    def percent(self) -> int | None:
+        """Trained people as a whole percentage of the target; None without a target."""
+        return round(self.trained * 100 / self.target) if self.target else None
+
 
 def plan_progress(*, plan: SourcingPlan) -> list[PlanProgressRow]:
     """Progress of a plan, counted in one aggregate query over the cases of the org's subtree in the plan's year.
 
-    nominated: cases opened in the year; sympathiser: listed by a cell meeting in the year; trained: cases whose
-    person received a course certificate in the year.
+    People, not cases, are counted (someone nominated twice in a year counts once). nominated: cases opened in
+    the year; sympathiser: listed by a cell meeting in the year; trained: cases whose person received a course
+    certificate in the year.
     """
     cases = Candidate.objects.filter(cell__path__startswith=plan.org.path)
     year = plan.year
@@ -152,7 +160,7 @@ def plan_progress(*, plan: SourcingPlan) -> list[PlanProgressRow]:
         "trained": Q(person__certificates__issued_on__year=year),
     }
     aggregates = {
-        f"{category}__{stage}": Count("pk", filter=category_q & stage_q[stage], distinct=True)
+        f"{category}__{stage}": Count("person", filter=category_q & stage_q[stage], distinct=True)
         for category, category_q in PLAN_CATEGORY_Q.items()
         for stage in PLAN_STAGES
     }
@@ -184,3 +192,34 @@ def course_list_for_user(*, user: Any) -> QuerySet[AwarenessCourse]:
     return AwarenessCourse.objects.filter(
         permissions.scope_q(user, field="organiser__path") | Q(organiser_id__in=above)
     ).select_related("organiser")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    by: str
+    transition: str
+    source_state: str | None
+    source_label: str
+    state: str
+    label: str
+    description: str
+
+
+def candidate_timeline(*, candidate: Candidate) -> list[TimelineEntry]:
+    """The case's state changes as django-fsm-log recorded them, oldest first (a read; shared with the API)."""
+    labels = dict(CandidateState.choices)
+    logs = StateLog.objects.for_(candidate).select_related("by").order_by("timestamp", "pk")
+    return [
+        TimelineEntry(
+            at=log.timestamp,
+            by=(log.by.get_full_name() or log.by.get_username()) if log.by else "",
+            transition=log.transition,
+            source_state=log.source_state,
+            source_label=str(labels.get(log.source_state or "", log.source_state or "")),
+            state=log.state,
+            label=str(labels.get(log.state, log.state)),
+            description=log.description or "",
+        )
+        for log in logs
+    ]

@@ -93,7 +93,10 @@ def case_close(*, candidate: Candidate, withdrawn: bool, reason: str, on: date, 
     """Close the case (withdrawn or not admitted) and cancel what is left of its process."""
     from workflows.flows import SourcingFlow
 
-    process = process_for(candidate)
+    try:
+        process = process_for(candidate)
+    except SourcingProcess.DoesNotExist:  # a case imported or opened without the flow: only the domain closes
+        return candidate_services.candidate_close(candidate=candidate, withdrawn=withdrawn, reason=reason, on=on, by=by)
     with SourcingFlow.lock(process.pk), transaction.atomic():
         candidate = candidate_services.candidate_close(
             candidate=candidate, withdrawn=withdrawn, reason=reason, on=on, by=by

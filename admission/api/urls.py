@@ -1,6 +1,6 @@
 from django.urls import path
 
-from admission.api import views
+from admission.api import candidates, views
 
 urlpatterns = [
     path("auth/token/", views.TokenObtainApi.as_view(), name="api-token"),
@@ -10,4 +10,17 @@ urlpatterns = [
     path("people/<int:pk>/", views.PersonDetailApi.as_view(), name="api-person-detail"),
     path("members/", views.MemberListApi.as_view(), name="api-member-list"),
     path("me/roles/", views.MyRolesApi.as_view(), name="api-my-roles"),
+    path("candidates/", candidates.CandidateListApi.as_view(), name="api-candidate-list"),
+    path("candidates/<int:pk>/", candidates.CandidateDetailApi.as_view(), name="api-candidate-detail"),
+    path(
+        "candidates/<int:pk>/eligibility/",
+        candidates.CandidateEligibilityApi.as_view(),
+        name="api-candidate-eligibility",
+    ),
+    path("candidates/<int:pk>/review-notes/", candidates.ReviewNoteCreateApi.as_view(), name="api-review-note-create"),
+    path("candidates/<int:pk>/close/", candidates.CandidateCloseApi.as_view(), name="api-candidate-close"),
+    path("courses/", candidates.CourseListApi.as_view(), name="api-course-list"),
+    path("courses/<int:pk>/", candidates.CourseDetailApi.as_view(), name="api-course-detail"),
+    path("plans/", candidates.PlanListApi.as_view(), name="api-plan-list"),
+    path("plans/<int:pk>/", candidates.PlanDetailApi.as_view(), name="api-plan-detail"),
 ]

@@ -10,30 +10,23 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
 
 from admission import permissions
 from admission.models import Candidate, CandidateState, Membership, Mentor, PartyOrg, Person, ReviewNote, RuleSet
 from admission.reference import normalise_text
 from admission.services.rulesets import ruleset_lock
+from admission.services.transitions import fire
 
 MAX_ACTIVE_MENTORS = 2  # domain.md §3 row 0: "one or two official members"
 
 
 def _fire(candidate: Candidate, name: str, *, by: Any, reason: str = "") -> None:
-    """Run a guarded transition: permission, then conditions, each with its own plain message."""
-    method = getattr(candidate, name)
-    if not has_transition_perm(method, by):
-        raise PermissionDenied(_("You do not act for %(cell)s.") % {"cell": candidate.cell})
-    if not can_proceed(method):
-        raise ValidationError(
-            _("This step is not possible while the case is “%(state)s”.") % {"state": candidate.get_state_display()}
-        )
-    method(by=by, description=normalise_text(reason) or None)
-    candidate.save()
+    fire(candidate, name, by=by, reason=reason, denied=_("You do not act for %(cell)s.") % {"cell": candidate.cell})
 
 
 def _lock(candidate_pk: int) -> Candidate:
@@ -193,6 +186,8 @@ def review_note_add(*, candidate: Candidate, reviewed_on: date, text: str, by: A
         raise PermissionDenied(_("You do not act for %(cell)s.") % {"cell": candidate.cell})
     if not text.strip():
         raise ValidationError(_("Write the review note."))
+    if not candidate.is_open:
+        raise ValidationError(_("The case is closed: no more review notes."))
     if reviewed_on > permissions.today():
         raise ValidationError(_("The review date cannot be in the future."))
     return ReviewNote.objects.create(candidate=candidate, reviewed_on=reviewed_on, text=normalise_text(text), author=by)
@@ -213,7 +208,11 @@ def candidate_close(*, candidate: Candidate, withdrawn: bool, reason: str, on: d
     """Close the case: withdrawn by the person, or not admitted. The person can be nominated again later."""
     if not reason.strip():
         raise ValidationError(_("Say why the case is closed."))
+    if on > permissions.today():
+        raise ValidationError(_("The closing date cannot be in the future."))
     candidate = _lock(candidate.pk)
+    if on < candidate.opened_on:
+        raise ValidationError(_("The closing date cannot be before the case was opened."))
     candidate.closed_on = on
     candidate.closing_reason = normalise_text(reason)
     _fire(candidate, "withdraw" if withdrawn else "close_not_admitted", by=by, reason=reason)
@@ -247,3 +246,13 @@ def candidate_update_special_path(*, candidate: Candidate, by: Any, **fields: An
     candidate.full_clean(exclude=["state"])
     candidate.save()
     return candidate
+
+
+def candidate_close_everywhere(*, candidate: Candidate, withdrawn: bool, reason: str, on: date, by: Any) -> Candidate:
+    """Close the case and whatever tracks its work. The workflow app plugs its closer in through
+    settings.CASE_CLOSE_HANDLER, so the domain app stays free of viewflow."""
+    path = getattr(settings, "CASE_CLOSE_HANDLER", "")
+    if not path:
+        return candidate_close(candidate=candidate, withdrawn=withdrawn, reason=reason, on=on, by=by)
+    result: Candidate = import_string(path)(candidate=candidate, withdrawn=withdrawn, reason=reason, on=on, by=by)
+    return result

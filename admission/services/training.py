@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
 
 from admission import hierarchy, permissions
 from admission.models import (
@@ -22,19 +21,12 @@ from admission.models import (
     PartyOrg,
 )
 from admission.reference import normalise_text
+from admission.services.transitions import fire
 from admission.uploads import validate_scan
 
 
 def _fire(obj: Any, name: str, *, by: Any, reason: str = "") -> None:
-    method = getattr(obj, name)
-    if not has_transition_perm(method, by):
-        raise PermissionDenied(_("You are not allowed to do this for this organisation."))
-    if not can_proceed(method):
-        raise ValidationError(
-            _("This step is not possible in the current state (%(state)s).") % {"state": obj.get_state_display()}
-        )
-    method(by=by, description=normalise_text(reason) or None)
-    obj.save()
+    fire(obj, name, by=by, reason=reason)
 
 
 @transaction.atomic

@@ -4,8 +4,6 @@ but not acting for the cell → 403 (services)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -17,15 +15,13 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
-from django_fsm_log.models import StateLog
+from django.views.decorators.http import require_POST, require_safe
 
 from admission import permissions, selectors
 from admission.eligibility import check_eligibility
 from admission.forms import CandidateCloseForm, CandidateFilterForm, EligibilityDateForm, ReviewNoteForm
 from admission.models import AwarenessCertificate, Candidate, CandidateState
-from admission.services.candidates import review_note_add
-from workflows.services import case_close
+from admission.services.candidates import candidate_close_everywhere, review_note_add
 
 # What each state means for the secretary, in one sentence.
 STATE_HELP = {
@@ -39,41 +35,10 @@ STATE_HELP = {
 }
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime
-    by: str
-    transition: str
-    source_state: str | None
-    source_label: str
-    state: str
-    label: str
-    description: str
-
-
-def candidate_timeline(*, candidate: Candidate) -> list[TimelineEntry]:
-    """The case's state changes as django-fsm-log recorded them, oldest first (a read; shared with the API)."""
-    labels = dict(CandidateState.choices)
-    logs = StateLog.objects.for_(candidate).select_related("by").order_by("timestamp", "pk")
-    return [
-        TimelineEntry(
-            at=log.timestamp,
-            by=(log.by.get_full_name() or log.by.get_username()) if log.by else "",
-            transition=log.transition,
-            source_state=log.source_state,
-            source_label=str(labels.get(log.source_state or "", log.source_state or "")),
-            state=log.state,
-            label=str(labels.get(log.state, log.state)),
-            description=log.description or "",
-        )
-        for log in logs
-    ]
-
-
 def _case_page(request: HttpRequest, candidate: Candidate, status: int = 200, **forms: Any) -> TemplateResponse:
     """The case page's reads, gathered for the template; `forms` replaces the empty forms after a failed POST."""
-    eligibility_form = EligibilityDateForm(request.GET or None)
     today = permissions.today()
+    eligibility_form = EligibilityDateForm(request.GET or None, initial={"date": today})
     context = {
         "candidate": candidate,
         "state_help": STATE_HELP.get(candidate.state, ""),
@@ -82,7 +47,7 @@ def _case_page(request: HttpRequest, candidate: Candidate, status: int = 200, **
         "review_notes": candidate.review_notes.select_related("author"),
         "enrollments": candidate.enrollments.select_related("course").order_by("-proposed_on"),
         "certificates": AwarenessCertificate.objects.filter(person=candidate.person).order_by("-issued_on"),
-        "timeline": candidate_timeline(candidate=candidate),
+        "timeline": selectors.candidate_timeline(candidate=candidate),
         "eligibility_form": eligibility_form,
         "report": check_eligibility(candidate, eligibility_form.meeting_on()),
         "review_form": ReviewNoteForm(initial={"reviewed_on": today}),
@@ -93,6 +58,7 @@ def _case_page(request: HttpRequest, candidate: Candidate, status: int = 200, **
 
 
 @login_required
+@require_safe
 def candidate_list(request: HttpRequest) -> TemplateResponse:
     form = CandidateFilterForm(request.GET or None, user=request.user)
     cases = form.filter(selectors.candidate_list_for_user(user=request.user)).order_by("-opened_on", "code")
@@ -104,6 +70,7 @@ def candidate_list(request: HttpRequest) -> TemplateResponse:
 
 
 @login_required
+@require_safe
 def candidate_detail(request: HttpRequest, pk: int) -> TemplateResponse:
     candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
     return _case_page(request, candidate)
@@ -133,8 +100,12 @@ def candidate_close(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             data = form.cleaned_data
-            case_close(
-                candidate=candidate, withdrawn=form.withdrawn, reason=data["reason"], on=data["closed_on"], by=request.user
+            candidate_close_everywhere(
+                candidate=candidate,
+                withdrawn=form.withdrawn,
+                reason=data["reason"],
+                on=data["closed_on"],
+                by=request.user,
             )
         except ValidationError as exc:
             form.add_error(None, exc)

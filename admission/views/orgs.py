@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from admission import hierarchy, selectors
 from admission.models import OrgKind
 
 
+@require_safe
 @login_required
 def org_list(request: HttpRequest) -> TemplateResponse:
     orgs = selectors.org_list_for_user(user=request.user, include_dissolved=request.GET.get("all") == "1")
@@ -20,6 +22,7 @@ def org_list(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "admission/org_list.html", {"orgs": orgs, "query": query})
 
 
+@require_safe
 @login_required
 def org_detail(request: HttpRequest, pk: int) -> TemplateResponse:
     org = selectors.org_get_for_user(user=request.user, pk=pk)

@@ -6,10 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.views.decorators.http import require_safe
 
 from admission import selectors
 
 
+@require_safe
 @login_required
 def member_list(request: HttpRequest) -> TemplateResponse:
     members = selectors.member_list_for_user(user=request.user).order_by("cell__path", "person__full_name")
@@ -20,6 +22,7 @@ def member_list(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "admission/member_list.html", {"page": page, "query": query})
 
 
+@require_safe
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> TemplateResponse:
     person = selectors.person_get_for_user(user=request.user, pk=pk)

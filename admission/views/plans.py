@@ -5,8 +5,6 @@ Progress numbers come from `selectors.plan_progress` (one SQL aggregate); the pa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,26 +12,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from admission import selectors
 from admission.forms import PlanForm, orgs_user_plans_for
 from admission.models import SourcingPlan
-from admission.selectors import PlanProgressRow
 from admission.services.plans import can_plan_for, plan_save
-
-
-@dataclass(frozen=True)
-class ProgressLine:
-    row: PlanProgressRow
-    percent: int | None  # trained people as a share of the target; None without a target
-
-
-def progress_lines(*, plan: SourcingPlan) -> list[ProgressLine]:
-    """The plan's progress rows with "trained / target" as a whole percentage (a read; shared with the API)."""
-    return [
-        ProgressLine(row, round(row.trained * 100 / row.target) if row.target else None)
-        for row in selectors.plan_progress(plan=plan)
-    ]
 
 
 def _save(request: HttpRequest, plan: SourcingPlan | None) -> HttpResponse:
@@ -41,7 +25,9 @@ def _save(request: HttpRequest, plan: SourcingPlan | None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            saved = plan_save(org=data["org"], year=data["year"], title=data["title"], targets=form.targets(), by=request.user)
+            saved = plan_save(
+                org=data["org"], year=data["year"], title=data["title"], targets=form.targets(), by=request.user
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -52,6 +38,7 @@ def _save(request: HttpRequest, plan: SourcingPlan | None) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def plan_list(request: HttpRequest) -> TemplateResponse:
     plans = selectors.plan_list_for_user(user=request.user).order_by("-year", "org__path")
     can_create = orgs_user_plans_for(request.user).exists()
@@ -59,11 +46,13 @@ def plan_list(request: HttpRequest) -> TemplateResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def plan_add(request: HttpRequest) -> HttpResponse:
     return _save(request, None)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(selectors.plan_list_for_user(user=request.user), pk=pk)
     if not can_plan_for(request.user, plan.org):
@@ -72,7 +61,12 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def plan_detail(request: HttpRequest, pk: int) -> TemplateResponse:
     plan = get_object_or_404(selectors.plan_list_for_user(user=request.user), pk=pk)
-    context = {"plan": plan, "lines": progress_lines(plan=plan), "can_edit": can_plan_for(request.user, plan.org)}
+    context = {
+        "plan": plan,
+        "lines": selectors.plan_progress(plan=plan),
+        "can_edit": can_plan_for(request.user, plan.org),
+    }
     return TemplateResponse(request, "admission/plan_detail.html", context)

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
 from admission import selectors
 from admission.forms import CourseForm, orgs_user_acts_for
@@ -21,6 +22,7 @@ from admission.services.training import course_create
 
 
 @login_required
+@require_safe
 def course_list(request: HttpRequest) -> TemplateResponse:
     courses = selectors.course_list_for_user(user=request.user).order_by("-starts_on", "name")
     can_create = orgs_user_acts_for(request.user).exists()
@@ -28,6 +30,7 @@ def course_list(request: HttpRequest) -> TemplateResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def course_add(request: HttpRequest) -> HttpResponse:
     form = CourseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -43,6 +46,7 @@ def course_add(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def course_detail(request: HttpRequest, pk: int) -> TemplateResponse:
     course = get_object_or_404(selectors.course_list_for_user(user=request.user), pk=pk)
     taken = course.enrollments.filter(state__in=EnrollmentState.taking_a_place()).count()

@@ -146,8 +146,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrgKindEnum": "admission.models.orgs.OrgKind",
         "RoleKindEnum": "admission.models.roles.RoleKind",
+        "CandidateStateEnum": "admission.models.candidates.CandidateState",
+        "EnrollmentStateEnum": "admission.models.training.EnrollmentState",
     },
 }
+
+# The workflow app closes a case's open tasks along with the case (admission.services.candidates).
+CASE_CLOSE_HANDLER = "workflows.services.case_close"
 
 # Background jobs: the Django Tasks API backed by the database (django-tasks-db, `manage.py db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -158,7 +163,8 @@ GUARDIAN_RAISE_403 = False
 
 # django-axes: lock an account+IP after repeated failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 1  # hours
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)  # hours
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 
