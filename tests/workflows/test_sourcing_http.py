@@ -224,3 +224,17 @@ def test_anonymous_visitors_are_sent_to_the_login_page(world, client):
             response = client.get(response["Location"])
         assert response.status_code == 302, url
         assert response["Location"].startswith("/accounts/login/"), url
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_case_page_shows_the_waiting_step_with_a_button_only_for_the_body_that_acts(world, client):
+    case = nominate(world)
+    client.force_login(world.secretary)
+    page = client.get(f"/app/admission/candidates/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="next-steps"' in page
+    assert "Due by 16/03/2026" in page
+    assert 'data-testid="do-step"' in page
+    client.force_login(world.approver)
+    page = client.get(f"/app/admission/candidates/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="next-steps"' in page
+    assert 'data-testid="do-step"' not in page
