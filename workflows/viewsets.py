@@ -8,17 +8,21 @@ is in the user's scope (the selector `candidate_list_for_user`); the process det
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.urls import path
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow import views as flow_views
 
 from admission.models import Candidate
+from admission.permissions import today
 from admission.selectors import candidate_list_for_user
 from workflows.views import NominateView
 
@@ -54,7 +58,49 @@ class ScopedProcessDetailView(flow_views.DetailProcessView):
         return super().dispatch(request, *args, **kwargs)
 
 
+class CaseColumnsMixin:
+    """Queue and inbox rows that say whose case it is, in which cell, and by when: the earliest due first."""
+
+    request: Any
+    columns = ("task_id", "candidate", "cell", "task_title", "due_on")
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().prefetch_related("process__artifact__cell").order_by("data__due_on", "created")  # type: ignore[misc]
+
+    def candidate(self, task: Any) -> str:
+        case = task.process.artifact
+        return f"{case.person.full_name} ({case.code})" if case else ""
+
+    candidate.short_description = _("Candidate")  # type: ignore[attr-defined]
+
+    def cell(self, task: Any) -> str:
+        case = task.process.artifact
+        return case.cell.name if case else ""
+
+    cell.short_description = _("Cell")  # type: ignore[attr-defined]
+
+    def due_on(self, task: Any) -> str:
+        raw = (task.data or {}).get("due_on")
+        if not raw:
+            return ""
+        due = date.fromisoformat(raw)
+        text = f"{due:%d/%m/%Y}"
+        return format_html('<strong style="color:#b71c1c">{} ⚠</strong>', text) if due < today() else text
+
+    due_on.short_description = _("Due by")  # type: ignore[attr-defined]
+
+
+class CaseQueueListView(CaseColumnsMixin, flow_views.FlowQueueListView):
+    pass
+
+
+class CaseInboxListView(CaseColumnsMixin, flow_views.FlowInboxListView):
+    pass
+
+
 class ScopedFlowAppViewset(FlowAppViewset):
+    queue_view_class = CaseQueueListView
+    inbox_view_class = CaseInboxListView
     process_list_view_class = ScopedProcessListView
     task_list_view_class = ScopedTaskListView
     process_detail_view_class = ScopedProcessDetailView
