@@ -238,3 +238,26 @@ def test_the_case_page_shows_the_waiting_step_with_a_button_only_for_the_body_th
     page = client.get(f"/app/admission/candidates/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'data-testid="next-steps"' in page
     assert 'data-testid="do-step"' not in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_queue_names_the_candidate_and_the_due_date_and_only_for_the_acting_body(world, client):
+    case = nominate(world)
+    client.force_login(world.secretary)
+    page = client.get("/app/sourcing/queue/").content.decode()
+    assert case.person.full_name in page and case.code in page
+    assert "16/03/2026" in page
+    client.force_login(world.outsider)
+    assert case.person.full_name not in client.get("/app/sourcing/queue/").content.decode()
+    client.force_login(world.approver)
+    assert case.person.full_name not in client.get("/app/sourcing/queue/").content.decode()
+
+
+def test_an_overdue_task_is_marked_in_the_queue(world, client):
+    with time_machine.travel(NOW, tick=False):
+        case = nominate(world)
+    with time_machine.travel(datetime.datetime(2026, 3, 20, 2, 0, tzinfo=datetime.UTC), tick=False):
+        client.force_login(world.secretary)
+        page = client.get("/app/sourcing/queue/").content.decode()
+    assert case.person.full_name in page
+    assert "16/03/2026 ⚠" in page
