@@ -18,7 +18,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from admission import selectors
-from admission.models import Candidate
+from admission.models import Candidate, NominationSource
+from admission.permissions import today
 from workflows import services
 from workflows.forms import NominationForm
 from workflows.steps import STEPS
@@ -95,6 +96,33 @@ class NominateApi(APIView):
             return Response(_errors(form), status=status.HTTP_400_BAD_REQUEST)
         try:
             candidate = nominate_case(user=request.user, data=form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            return _refusal(exc)
+        return Response(case_state(candidate), status=status.HTTP_201_CREATED)
+
+
+class CaseReopenApi(APIView):
+    """Open a new attempt for the person of a closed case, in the same cell (documents are redone)."""
+
+    @extend_schema_serializer(component_name="ReopenInput")
+    class InputSerializer(serializers.Serializer):
+        nominated_by = serializers.ChoiceField(choices=NominationSource.choices)
+        nominated_on = serializers.DateField(required=False, help_text="Default: today")
+        note = serializers.CharField(required=False, allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses={201: CaseStateOutput})
+    def post(self, request: Request, pk: int) -> Response:
+        previous = selectors.candidate_get_for_user(user=request.user, pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            candidate = services.case_reopen(
+                previous=previous,
+                nominated_by=data.validated_data["nominated_by"],
+                nominated_on=data.validated_data.get("nominated_on") or today(),
+                note=data.validated_data.get("note", ""),
+                by=request.user,
+            )
         except (ValidationError, PermissionDenied) as exc:
             return _refusal(exc)
         return Response(case_state(candidate), status=status.HTTP_201_CREATED)

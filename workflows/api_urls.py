@@ -5,5 +5,6 @@ from workflows import api
 urlpatterns = [
     path("candidates/nominate/", api.NominateApi.as_view(), name="api-candidate-nominate"),
     path("candidates/<int:pk>/tasks/", api.CaseTasksApi.as_view(), name="api-candidate-tasks"),
+    path("candidates/<int:pk>/reopen/", api.CaseReopenApi.as_view(), name="api-candidate-reopen"),
     path("candidates/<int:pk>/steps/<str:step>/", api.CaseStepApi.as_view(), name="api-candidate-step"),
 ]

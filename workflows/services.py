@@ -51,6 +51,18 @@ def case_nominate(**kwargs: Any) -> Candidate:
     return candidate
 
 
+def case_reopen(*, previous: Candidate, nominated_by: str, nominated_on: date, by: Any, note: str = "") -> Candidate:
+    """A new attempt for the same person (admission.services.candidates.candidate_reopen) with its own flow."""
+    from workflows.flows import SourcingFlow
+
+    with transaction.atomic():
+        candidate = candidate_services.candidate_reopen(
+            previous=previous, nominated_by=nominated_by, nominated_on=nominated_on, by=by, note=note
+        )
+        SourcingFlow.start.run(candidate=candidate)
+    return candidate
+
+
 def run_step(*, candidate: Candidate, node_name: str, user: Any, action: Callable[[], T]) -> T:
     """Take the open task `node_name` of the case for `user`, run `action`, complete the task — atomically."""
     from workflows.flows import SourcingFlow

@@ -34,12 +34,13 @@ from admission.models import (
     CandidateState,
     Enrollment,
     EnrollmentState,
+    Membership,
     Mentor,
     PlanCategory,
     ReviewNote,
     SourcingPlan,
 )
-from admission.services.candidates import candidate_close_everywhere, review_note_add
+from admission.services.candidates import candidate_close_everywhere, mentor_end, review_note_add
 from admission.services.plans import plan_save
 from admission.services.training import course_create
 
@@ -300,6 +301,37 @@ class ReviewNoteCreateApi(APIView):
                 by=request.user,
             )
         return Response(ReviewNoteOutput(note).data, status=status.HTTP_201_CREATED)
+
+
+class MentorEndApi(APIView):
+    """End a helper's assignment (moved away, disciplined…), optionally naming an official member to replace them."""
+
+    @extend_schema_serializer(component_name="MentorEndInput")
+    class InputSerializer(serializers.Serializer):
+        ended_on = serializers.DateField(required=False, help_text="Default: today")
+        reason = serializers.CharField(max_length=255)
+        replacement = serializers.IntegerField(required=False, help_text="Membership id of the new helper")
+
+    @extend_schema(request=InputSerializer, responses={200: MentorOutput(many=True)})
+    def post(self, request: Request, pk: int, mentor_pk: int) -> Response:
+        candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
+        mentor = get_object_or_404(candidate.mentors, pk=mentor_pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        replacement = None
+        if "replacement" in data.validated_data:
+            replacement = get_object_or_404(
+                Membership.objects.filter(cell=candidate.cell), pk=data.validated_data["replacement"]
+            )
+        with service_errors():
+            mentor_end(
+                mentor=mentor,
+                ended_on=data.validated_data.get("ended_on") or permissions.today(),
+                reason=data.validated_data["reason"],
+                replacement=replacement,
+                by=request.user,
+            )
+        return Response(MentorOutput(candidate.mentors.select_related("member__person").all(), many=True).data)
 
 
 class CandidateCloseApi(APIView):

@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("candidates/<int:pk>/review-notes/", candidates.ReviewNoteCreateApi.as_view(), name="api-review-note-create"),
     path("candidates/<int:pk>/close/", candidates.CandidateCloseApi.as_view(), name="api-candidate-close"),
+    path("candidates/<int:pk>/mentors/<int:mentor_pk>/end/", candidates.MentorEndApi.as_view(), name="api-mentor-end"),
     path("courses/", candidates.CourseListApi.as_view(), name="api-course-list"),
     path("courses/<int:pk>/", candidates.CourseDetailApi.as_view(), name="api-course-detail"),
     path("plans/", candidates.PlanListApi.as_view(), name="api-plan-list"),

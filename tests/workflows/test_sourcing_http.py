@@ -261,3 +261,48 @@ def test_an_overdue_task_is_marked_in_the_queue(world, client):
         page = client.get("/app/sourcing/queue/").content.decode()
     assert case.person.full_name in page
     assert "16/03/2026 ⚠" in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_closed_case_reopens_as_a_second_attempt_with_its_own_flow(world, course):
+    case = nominate(world)
+    secretary = api(world.secretary)
+    closed = secretary.post(
+        f"/api/v1/candidates/{case.pk}/close/", {"outcome": "withdrawn", "reason": "Đi học xa"}, format="json"
+    )
+    assert closed.status_code == 200, closed.content
+    assert (
+        api(world.outsider).post(f"/api/v1/candidates/{case.pk}/reopen/", {"nominated_by": "cell"}).status_code == 404
+    )
+    response = secretary.post(f"/api/v1/candidates/{case.pk}/reopen/", {"nominated_by": "cell"}, format="json")
+    assert response.status_code == 201, response.content
+    again = Candidate.objects.get(pk=response.json()["id"])
+    assert (again.person_id, again.attempt, again.state) == (case.person_id, 2, CandidateState.NOMINATED)
+    assert response.json()["open_tasks"][0]["step"] == "list_sympathiser"
+    twice = secretary.post(f"/api/v1/candidates/{case.pk}/reopen/", {"nominated_by": "cell"}, format="json")
+    assert twice.status_code == 400
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_helper_is_replaced_by_another_official_member_of_the_cell(world, course):
+    case = nominate(world)
+    secretary = api(world.secretary)
+    url = f"/api/v1/candidates/{case.pk}/steps"
+    secretary.post(f"{url}/list_sympathiser/", {"meeting_on": "2026-02-27"}, format="json")
+    first, second = Membership.objects.filter(cell=world.village_cell)[:2]
+    secretary.post(f"{url}/assign_mentors/", {"members": [first.pk], "assigned_on": "2026-03-01"}, format="json")
+    mentor = case.mentors.get()
+    response = secretary.post(
+        f"/api/v1/candidates/{case.pk}/mentors/{mentor.pk}/end/",
+        {"reason": "Chuyển công tác", "replacement": second.pk},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert list(case.mentors.filter(ended_on__isnull=True).values_list("member_id", flat=True)) == [second.pk]
+    other = Membership.objects.filter(cell=world.other_cell).first()
+    refused = secretary.post(
+        f"/api/v1/candidates/{case.pk}/mentors/{case.mentors.get(member=second).pk}/end/",
+        {"reason": "x", "replacement": other.pk},
+        format="json",
+    )
+    assert refused.status_code == 404
