@@ -25,7 +25,8 @@ class OpenStep:
     description: str
     due_on: datetime.date | None
     owner: Any
-    url: str
+    url: str  # the execute page when the user holds the task, else the task's page
+    assign_url: str | None  # POST here (with _continue) to take a free task and go straight to its form
     can_act: bool
     acting_org: Any
 
@@ -46,15 +47,17 @@ def case_tasks(context: dict[str, Any], candidate: Any) -> list[OpenStep]:
     for task in tasks:
         node = task.flow_task
         spec = STEPS.get(node.name)
-        can_act = (task.owner_id == user.pk) or (task.owner_id is None and node.can_assign(user, task))
+        holds = task.owner_id == user.pk
+        can_take = task.owner_id is None and node.can_assign(user, task)
         steps.append(
             OpenStep(
                 title=str(spec.title if spec else node.name),
                 description=str(spec.description if spec else ""),
                 due_on=_due(task),
                 owner=task.owner,
-                url=node.reverse("index", args=[task.process_id, task.pk]),
-                can_act=can_act,
+                url=node.reverse("execute" if holds else "index", args=[task.process_id, task.pk]),
+                assign_url=node.reverse("assign", args=[task.process_id, task.pk]) if can_take else None,
+                can_act=holds or can_take,
                 acting_org=task.owner_permission_obj,
             )
         )
