@@ -21,7 +21,16 @@ from workflows.forms import NominationForm
 from workflows.steps import STEPS
 
 
-class StepView(FormLayoutMixin, TaskViewTemplateNames, generic.FormView):
+class TurboFormMixin:
+    """viewflow's pages submit forms through Turbo, which only re-renders a failed form answered with 422."""
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)  # type: ignore[misc]
+        response.status_code = 422
+        return response
+
+
+class StepView(TurboFormMixin, FormLayoutMixin, TaskViewTemplateNames, generic.FormView):
     """Shows the step's form; on a valid POST runs the step's action and completes the task (same transaction,
     opened by viewflow's wrapper around the view). A refusal by the rules is shown on the form, nothing is saved."""
 
@@ -82,7 +91,7 @@ def nominate_case(*, user: Any, data: dict[str, Any]) -> Candidate:
         )
 
 
-class NominateView(FormLayoutMixin, generic.FormView):
+class NominateView(TurboFormMixin, FormLayoutMixin, generic.FormView):
     """The start of the flow: the cell nominates an outstanding person."""
 
     template_name = "workflows/nominate.html"

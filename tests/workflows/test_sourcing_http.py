@@ -193,7 +193,7 @@ def test_a_rule_refusal_on_the_task_screen_is_shown_and_nothing_moves(world, cli
     base = f"/app/sourcing/{task.process_id}/list_sympathiser/{task.pk}"
     client.post(f"{base}/assign/")
     response = client.post(f"{base}/execute/", {"meeting_on": "10/02/2026"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
+    assert response.status_code == 422  # Turbo re-renders only a failed form answered with 422
     assert "cannot be before the nomination" in response.content.decode()
     case.refresh_from_db()
     assert case.state == CandidateState.NOMINATED
