@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from admission.models import PartyOrg, Role, RoleKind
 
@@ -66,6 +68,12 @@ def can_act_for_org(user: Any, org: PartyOrg, *, on: date | None = None) -> bool
     if sees_everything(user):
         return True
     return active_roles(user, on=on).filter(org=org).exclude(kind=RoleKind.ADMINISTRATOR).exists()
+
+
+def require_act_for_org(user: Any, org: PartyOrg) -> None:
+    """Services call this before a write: PermissionDenied, with the org named, unless the user acts for it."""
+    if not can_act_for_org(user, org):
+        raise PermissionDenied(_("You do not act for %(org)s.") % {"org": org})
 
 
 def can_administer(user: Any) -> bool:

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -54,8 +54,7 @@ def candidate_nominate(
     """Open a case for a person nominated by a mass organisation or the cell; snapshots the rule set in force."""
     if not cell.is_cell:
         raise ValidationError(_("A candidate is nominated to a party cell."))
-    if not permissions.can_act_for_org(by, cell):
-        raise PermissionDenied(_("You do not act for %(cell)s.") % {"cell": cell})
+    permissions.require_act_for_org(by, cell)
     if not cell.exists_on(nominated_on):
         raise ValidationError(
             _("%(cell)s does not exist on %(day)s.") % {"cell": cell, "day": f"{nominated_on:%d/%m/%Y}"}
@@ -141,8 +140,7 @@ def candidate_list_as_sympathiser(*, candidate: Candidate, meeting_on: date, by:
 def mentor_assign(*, candidate: Candidate, member: Membership, assigned_on: date, by: Any) -> Mentor:
     """Assign an official member of the cell to help the person (one or two at a time)."""
     candidate = _lock(candidate.pk)
-    if not permissions.can_act_for_org(by, candidate.cell):
-        raise PermissionDenied(_("You do not act for %(cell)s.") % {"cell": candidate.cell})
+    permissions.require_act_for_org(by, candidate.cell)
     if not candidate.is_open:
         raise ValidationError(_("The case is closed."))
     if (
@@ -164,8 +162,7 @@ def mentor_end(
 ) -> Mentor | None:
     """End a helper's assignment (moved away, disciplined…), optionally naming the replacement from the same day."""
     mentor = Mentor.objects.select_for_update().select_related("candidate__cell").get(pk=mentor.pk)
-    if not permissions.can_act_for_org(by, mentor.candidate.cell):
-        raise PermissionDenied(_("You do not act for %(cell)s.") % {"cell": mentor.candidate.cell})
+    permissions.require_act_for_org(by, mentor.candidate.cell)
     if mentor.ended_on is not None:
         raise ValidationError(_("This assignment has already ended."))
     if ended_on < mentor.assigned_on:
@@ -182,8 +179,7 @@ def mentor_end(
 
 @transaction.atomic
 def review_note_add(*, candidate: Candidate, reviewed_on: date, text: str, by: Any) -> ReviewNote:
-    if not permissions.can_act_for_org(by, candidate.cell):
-        raise PermissionDenied(_("You do not act for %(cell)s.") % {"cell": candidate.cell})
+    permissions.require_act_for_org(by, candidate.cell)
     if not text.strip():
         raise ValidationError(_("Write the review note."))
     if not candidate.is_open:
@@ -239,8 +235,7 @@ def candidate_update_special_path(*, candidate: Candidate, by: Any, **fields: An
     if unknown:
         raise ValidationError(_("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))})
     candidate = _lock(candidate.pk)
-    if not permissions.can_act_for_org(by, candidate.cell):
-        raise PermissionDenied(_("You do not act for %(cell)s.") % {"cell": candidate.cell})
+    permissions.require_act_for_org(by, candidate.cell)
     for name, value in fields.items():
         setattr(candidate, name, normalise_text(value) if isinstance(value, str) else value)
     candidate.full_clean(exclude=["state"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -41,8 +41,7 @@ def course_create(
     by: Any,
     location: str = "",
 ) -> AwarenessCourse:
-    if not permissions.can_act_for_org(by, organiser):
-        raise PermissionDenied(_("You do not act for %(org)s.") % {"org": organiser})
+    permissions.require_act_for_org(by, organiser)
     if ends_on < starts_on:
         raise ValidationError(_("The course cannot end before it starts."))
     if capacity < 1:
@@ -65,8 +64,7 @@ def course_create(
 def enrollment_propose(*, candidate: Candidate, course: AwarenessCourse, on: date, by: Any) -> Enrollment:
     """The cell proposes a person on its sympathiser list for a course."""
     candidate = Candidate.objects.select_for_update().select_related("cell").get(pk=candidate.pk)
-    if not permissions.can_act_for_org(by, candidate.cell):
-        raise PermissionDenied(_("You do not act for %(cell)s.") % {"cell": candidate.cell})
+    permissions.require_act_for_org(by, candidate.cell)
     if candidate.state != CandidateState.SYMPATHISER:
         raise ValidationError(_("Only a person on the sympathiser list can be proposed for the course."))
     if course.ends_on < on:
@@ -166,8 +164,7 @@ def certificate_record_external(
 ) -> AwarenessCertificate:
     """A certificate obtained elsewhere (another unit, an earlier attempt), with its scan."""
     candidate = Candidate.objects.select_for_update().select_related("cell", "person", "rule_set").get(pk=candidate.pk)
-    if not permissions.can_act_for_org(by, candidate.cell):
-        raise PermissionDenied(_("You do not act for %(cell)s.") % {"cell": candidate.cell})
+    permissions.require_act_for_org(by, candidate.cell)
     if issued_on > permissions.today():
         raise ValidationError(_("The issue date cannot be in the future."))
     if scan is not None:
