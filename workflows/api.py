@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -142,6 +143,7 @@ class CaseStepApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("step", str, OpenApiParameter.PATH, enum=sorted(STEPS))],
+        request={"application/json": OpenApiTypes.OBJECT, "multipart/form-data": OpenApiTypes.OBJECT},
         responses={200: CaseStateOutput},
         description="Steps and fields: list_sympathiser (meeting_on, note); assign_mentors (members: [membership id], "
         "assigned_on); propose_training (course | certificate_number, certificate_issued_on, certificate_issuer, "
