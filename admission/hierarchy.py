@@ -12,21 +12,22 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from admission.models import AdmissionAuthority, DecidingBody, OrgKind, OrgParentLink, PartyOrg
 from admission.models.rulesets import VoteBody
 
 
 class StepKind(models.TextChoices):
-    CELL_RESOLUTION = "cell_resolution", "Cell resolution"
-    APPRAISAL = "appraisal", "Appraisal report"
-    COMMITTEE_RESOLUTION = "committee_resolution", "Grassroots committee resolution"
-    DECISION = "decision", "Decision"
+    CELL_RESOLUTION = "cell_resolution", _lazy("Cell resolution")
+    APPRAISAL = "appraisal", _lazy("Appraisal report")
+    COMMITTEE_RESOLUTION = "committee_resolution", _lazy("Grassroots committee resolution")
+    DECISION = "decision", _lazy("Decision")
 
 
 class Purpose(models.TextChoices):
-    ADMISSION = "admission", "Admission"
-    RECOGNITION = "recognition", "Recognition as official member"
+    ADMISSION = "admission", _lazy("Admission")
+    RECOGNITION = "recognition", _lazy("Recognition as official member")
 
 
 # Form codes of 12-HD/BTCTW (2022): admission 6–9-KNĐ, recognition 13–16-KNĐ (domain.md §6).

@@ -73,6 +73,13 @@ def deadline(
     return due
 
 
+def cell_vote_denominator(*, official: int, temporarily_transferred: int, exempted: int, exempted_present: int) -> int:
+    """Who a cell's 2/3 is counted against (294-QĐ/TW §9.3.2 [R]): its official members, less those temporarily
+    transferred to another cell and the members exempted from activities who did not attend. Probationary members
+    never count (Charter Art. 3.4)."""
+    return official - temporarily_transferred - (exempted - exempted_present)
+
+
 def vote_passes(*, rule_set: RuleSet, body: str, votes_for: int, basis_count: int) -> bool:
     """Whether a vote reaches the body's threshold (Charter Art. 4.3: ≥ 2/3 of the cell's official members)."""
     return rule_set.vote_rule(body).passes(votes_for, basis_count)

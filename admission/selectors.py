@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django_fsm_log.models import StateLog
 
-from admission import permissions, reference
+from admission import permissions, reference, rules
 from admission.models import (
     AwarenessCourse,
     Candidate,
@@ -75,7 +75,12 @@ class VotingRoster:
 
     def denominator(self, *, exempted_present: int = 0) -> int:
         """Official members, less those temporarily transferred away and the exempted members who stayed away."""
-        return self.official - self.temporarily_transferred - (self.exempted - exempted_present)
+        return rules.cell_vote_denominator(
+            official=self.official,
+            temporarily_transferred=self.temporarily_transferred,
+            exempted=self.exempted,
+            exempted_present=exempted_present,
+        )
 
 
 def voting_roster(*, cell: PartyOrg, on: date) -> VotingRoster:

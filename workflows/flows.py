@@ -99,27 +99,40 @@ class SourcingFlow(flow.Flow):
     process_title = _("Sourcing and training")
     process_description = _("From an outstanding person to a certificate-holding candidate.")
 
-    start = flow.StartHandle(this.start_case).Next(this.list_sympathiser)
+    start = flow.StartHandle(this.start_case).Annotation(title=_("Nomination")).Next(this.list_sympathiser)
 
     # The cell
     list_sympathiser = step("list_sympathiser", cell_of).Next(this.assign_mentors)
     assign_mentors = step("assign_mentors", cell_of).Next(this.propose_training)
     propose_training = step("propose_training", cell_of).Next(this.after_proposal)
-    after_proposal = ScopedIf(_state_is(CandidateState.TRAINED)).Then(this.open_dossier).Else(this.approve_attendance)
+    after_proposal = (
+        ScopedIf(_state_is(CandidateState.TRAINED))
+        .Annotation(title=_("Certificate obtained elsewhere?"))
+        .Then(this.open_dossier)
+        .Else(this.approve_attendance)
+    )
 
     # The committee above the cell
     approve_attendance = step("approve_attendance", approver_of).Next(this.after_decision)
     after_decision = (
-        ScopedIf(_state_is(CandidateState.IN_TRAINING)).Then(this.record_result).Else(this.propose_training)
+        ScopedIf(_state_is(CandidateState.IN_TRAINING))
+        .Annotation(title=_("Attendance approved?"))
+        .Then(this.record_result)
+        .Else(this.propose_training)
     )
 
     # The course organiser
     record_result = step("record_result", organiser_of).Next(this.after_result)
-    after_result = ScopedIf(_state_is(CandidateState.TRAINED)).Then(this.open_dossier).Else(this.propose_training)
+    after_result = (
+        ScopedIf(_state_is(CandidateState.TRAINED))
+        .Annotation(title=_("Course passed?"))
+        .Then(this.open_dossier)
+        .Else(this.propose_training)
+    )
 
     # The cell
     open_dossier = step("open_dossier", cell_of).Next(this.end)
-    end = ScopedEnd()
+    end = ScopedEnd().Annotation(title=_("Dossier opened"))
 
     def start_case(self, activation: Activation, candidate: Candidate) -> SourcingProcess:
         activation.process.artifact = candidate

@@ -10,6 +10,7 @@ from .candidates import (
     NominationSource,
     ReviewNote,
 )
+from .meetings import Attendance, Meeting, MeetingPurpose, Vote
 from .orgs import AdmissionAuthority, DecidingBody, OrgKind, OrgParentLink, PartyOrg
 from .people import ExemptionKind, MemberExemption, Membership, MembershipStatus, Person, Sex
 from .plans import PlanCategory, PlanTarget, SourcingPlan
@@ -20,6 +21,7 @@ from .users import User
 
 __all__ = [
     "AdmissionAuthority",
+    "Attendance",
     "AwarenessCertificate",
     "AwarenessCourse",
     "CalendarOverride",
@@ -33,6 +35,8 @@ __all__ = [
     "EnrollmentState",
     "ExemptionKind",
     "LeavingReason",
+    "Meeting",
+    "MeetingPurpose",
     "MemberExemption",
     "Membership",
     "MembershipStatus",
@@ -52,5 +56,6 @@ __all__ = [
     "Sex",
     "SourcingPlan",
     "User",
+    "Vote",
     "VoteRule",
 ]

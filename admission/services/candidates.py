@@ -66,7 +66,13 @@ def candidate_nominate(
     if Candidate.objects.filter(person=person, state__in=CandidateState.open_states()).exists():
         raise ValidationError(_("%(name)s already has an open case.") % {"name": person.full_name})
     Person.objects.select_for_update().filter(pk=person.pk).first()  # serialise attempts for the same person
-    rule_set = RuleSet.in_force_on(nominated_on)
+    try:
+        rule_set = RuleSet.in_force_on(nominated_on)
+    except RuleSet.DoesNotExist as exc:
+        raise ValidationError(
+            _("No rule set is in force on %(day)s: ask the administrator to add one.")
+            % {"day": f"{nominated_on:%d/%m/%Y}"}
+        ) from exc
     attempt = (
         Candidate.objects.filter(person=person).order_by("-attempt").values_list("attempt", flat=True).first() or 0
     ) + 1
