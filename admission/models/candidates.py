@@ -32,12 +32,19 @@ class CandidateState(models.TextChoices):
     IN_TRAINING = "in_training", _("In the awareness course")
     TRAINED = "trained", _("Holds the course certificate")
     DOSSIER = "dossier", _("Admission dossier in progress")
+    PROPOSED = "proposed", _("Proposed by the cell, with the committees")
+    ADMITTED = "admitted", _("Admission decided, ceremony to hold")
+    PROBATIONARY = "probationary", _("Probationary member")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     NOT_ADMITTED = "not_admitted", _("Closed, not admitted")
 
     @classmethod
+    def before_admission(cls) -> tuple[str, ...]:
+        return (cls.NOMINATED, cls.SYMPATHISER, cls.IN_TRAINING, cls.TRAINED, cls.DOSSIER, cls.PROPOSED)
+
+    @classmethod
     def open_states(cls) -> tuple[str, ...]:
-        return (cls.NOMINATED, cls.SYMPATHISER, cls.IN_TRAINING, cls.TRAINED, cls.DOSSIER)
+        return (*cls.before_admission(), cls.ADMITTED, cls.PROBATIONARY)
 
     @classmethod
     def closed_states(cls) -> tuple[str, ...]:
@@ -130,6 +137,12 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
         _("provincial standing committee's written consent"), max_length=100, blank=True
     )
     provincial_consent_on = models.DateField(_("consent date"), null=True, blank=True)
+    political_review = models.BooleanField(
+        _("political history to review (58-QĐ/TW)"),
+        default=False,
+        help_text=_("Relatives abroad, links to the former regime…: the consent of the level named in 58-QĐ/TW."),
+    )
+    decision_extension_reason = models.TextField(_("reason for extending the decision deadline"), blank=True)
     history = HistoricalRecords(excluded_fields=["state"])
 
     class Meta:
@@ -140,7 +153,18 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
             models.UniqueConstraint(fields=["person", "attempt"], name="one_attempt_number_per_person"),
             models.UniqueConstraint(
                 fields=["person"],
-                condition=Q(state__in=["nominated", "sympathiser", "in_training", "trained", "dossier"]),
+                condition=Q(
+                    state__in=[
+                        "nominated",
+                        "sympathiser",
+                        "in_training",
+                        "trained",
+                        "dossier",
+                        "proposed",
+                        "admitted",
+                        "probationary",
+                    ]
+                ),
                 name="one_open_case_per_person",
             ),
         ]
@@ -209,14 +233,46 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=CandidateState.open_states(), target=CandidateState.WITHDRAWN, permission=_can_act)
+    @transition(field=state, source=CandidateState.DOSSIER, target=CandidateState.PROPOSED, permission=_can_act)
+    def propose(self, *, by: Any = None, description: str = "") -> None:
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=CandidateState.PROPOSED, target=CandidateState.DOSSIER)
+    def send_back(self, *, by: Any = None, description: str = "") -> None:
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=CandidateState.PROPOSED, target=CandidateState.ADMITTED)
+    def admit(self, *, by: Any = None, description: str = "") -> None:
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=CandidateState.PROPOSED, target=CandidateState.NOT_ADMITTED)
+    def refuse(self, *, by: Any = None, description: str = "") -> None:
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=CandidateState.ADMITTED, target=CandidateState.PROBATIONARY, permission=_can_act)
+    def start_probation(self, *, by: Any = None, description: str = "") -> None:
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state, source=CandidateState.before_admission(), target=CandidateState.WITHDRAWN, permission=_can_act
+    )
     def withdraw(self, *, by: Any = None, description: str = "") -> None:
         pass
 
     @fsm_log_by
     @fsm_log_description
     @transition(
-        field=state, source=CandidateState.open_states(), target=CandidateState.NOT_ADMITTED, permission=_can_act
+        field=state, source=CandidateState.before_admission(), target=CandidateState.NOT_ADMITTED, permission=_can_act
     )
     def close_not_admitted(self, *, by: Any = None, description: str = "") -> None:
         pass
