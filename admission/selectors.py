@@ -112,6 +112,12 @@ def candidate_list_for_user(*, user: Any) -> QuerySet[Candidate]:
     )
 
 
+def candidate_seen_by_unit(*, user: Any, candidate: Candidate) -> bool:
+    """True when the user sees the case through their units, not only as the candidate themself: the cell's
+    internal notes (review notes) are for the party units, not for the person they are about."""
+    return Candidate.objects.filter(permissions.scope_q(user, field="cell__path"), pk=candidate.pk).exists()
+
+
 def candidate_get_for_user(*, user: Any, pk: int | str) -> Candidate:
     try:
         return candidate_list_for_user(user=user).get(pk=pk)

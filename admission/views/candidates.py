@@ -44,6 +44,7 @@ def _case_page(request: HttpRequest, candidate: Candidate, status: int = 200, **
         "state_help": STATE_HELP.get(candidate.state, ""),
         "can_act": permissions.can_act_for_org(request.user, candidate.cell),
         "mentors": candidate.mentors.select_related("member__person").order_by("-ended_on", "assigned_on"),
+        "unit_view": selectors.candidate_seen_by_unit(user=request.user, candidate=candidate),
         "review_notes": candidate.review_notes.select_related("author"),
         "enrollments": candidate.enrollments.select_related("course").order_by("-proposed_on"),
         "certificates": AwarenessCertificate.objects.filter(person=candidate.person).order_by("-issued_on"),

@@ -322,3 +322,26 @@ def test_the_list_and_the_case_page_only_read(client, world, case):
     client.force_login(world.secretary)
     assert client.post(LIST).status_code == 405
     assert client.post(detail(case)).status_code == 405
+
+
+def test_the_candidate_sees_their_case_but_not_the_cells_review_notes(world, client):
+    from admission.services.candidates import candidate_nominate, review_note_add
+
+    person = PersonFactory(user=world.candidate_user)
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 3, 0, tzinfo=datetime.UTC), tick=False):
+        case = candidate_nominate(
+            person=person,
+            cell=world.village_cell,
+            nominated_by="cell",
+            nominated_on=datetime.date(2026, 3, 1),
+            by=world.secretary,
+        )
+        review_note_add(
+            candidate=case, reviewed_on=datetime.date(2026, 3, 2), text="Ghi chú nội bộ của chi ủy", by=world.secretary
+        )
+    client.force_login(world.candidate_user)
+    page = client.get(f"/app/admission/candidates/{case.pk}/").content.decode()
+    assert case.code in page
+    assert "Ghi chú nội bộ của chi ủy" not in page
+    client.force_login(world.secretary)
+    assert "Ghi chú nội bộ của chi ủy" in client.get(f"/app/admission/candidates/{case.pk}/").content.decode()
