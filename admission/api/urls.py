@@ -1,6 +1,6 @@
 from django.urls import path
 
-from admission.api import candidates, views
+from admission.api import candidates, dossier, views
 
 urlpatterns = [
     path("auth/token/", views.TokenObtainApi.as_view(), name="api-token"),
@@ -20,6 +20,45 @@ urlpatterns = [
     path("candidates/<int:pk>/review-notes/", candidates.ReviewNoteCreateApi.as_view(), name="api-review-note-create"),
     path("candidates/<int:pk>/close/", candidates.CandidateCloseApi.as_view(), name="api-candidate-close"),
     path("candidates/<int:pk>/mentors/<int:mentor_pk>/end/", candidates.MentorEndApi.as_view(), name="api-mentor-end"),
+    path("candidates/<int:pk>/dossier/", dossier.DossierApi.as_view(), name="api-dossier"),
+    path(
+        "candidates/<int:pk>/dossier/application/",
+        dossier.ApplicationRecordApi.as_view(),
+        name="api-dossier-application",
+    ),
+    path("candidates/<int:pk>/dossier/curriculum/", dossier.CurriculumRecordApi.as_view(), name="api-dossier-cv"),
+    path("candidates/<int:pk>/dossier/curriculum/seal/", dossier.CurriculumSealApi.as_view(), name="api-dossier-seal"),
+    path(
+        "candidates/<int:pk>/dossier/curriculum/certification/",
+        dossier.CurriculumCertifyApi.as_view(),
+        name="api-dossier-certification",
+    ),
+    path(
+        "candidates/<int:pk>/dossier/verifications/<int:check_pk>/request/",
+        dossier.CheckRequestApi.as_view(),
+        name="api-dossier-check-request",
+    ),
+    path(
+        "candidates/<int:pk>/dossier/verifications/<int:check_pk>/reply/",
+        dossier.CheckReplyApi.as_view(),
+        name="api-dossier-check-reply",
+    ),
+    path(
+        "candidates/<int:pk>/dossier/introductions/",
+        dossier.IntroductionAddApi.as_view(),
+        name="api-dossier-introduction-add",
+    ),
+    path(
+        "candidates/<int:pk>/dossier/introductions/<int:introduction_pk>/replace/",
+        dossier.IntroductionReplaceApi.as_view(),
+        name="api-dossier-introduction-replace",
+    ),
+    path(
+        "candidates/<int:pk>/dossier/mass-org-resolution/",
+        dossier.MassOrgResolutionRecordApi.as_view(),
+        name="api-dossier-mass-org-resolution",
+    ),
+    path("candidates/<int:pk>/dossier/opinions/", dossier.OpinionsRecordApi.as_view(), name="api-dossier-opinions"),
     path("courses/", candidates.CourseListApi.as_view(), name="api-course-list"),
     path("courses/<int:pk>/", candidates.CourseDetailApi.as_view(), name="api-course-detail"),
     path("plans/", candidates.PlanListApi.as_view(), name="api-plan-list"),

@@ -7,6 +7,7 @@ green run without a browser would hide the whole layer.
 
 from __future__ import annotations
 
+import importlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,7 +71,15 @@ def journey_world(transactional_db: None, django_db_serialized_rollback: None, w
 
     `transactional_db` makes the rows real commits instead of a rolled-back transaction; the serialized rollback
     restores the rows that migrations seed (rule sets) after each test's flush, for the tests that run after it.
+    The seeded rule sets are re-created here when a flush has removed them anyway (seen when several browser
+    tests run in a row): a journey that opens a case needs the rule set in force.
     """
+    from django.apps import apps
+
+    from admission.models import RuleSet
+
+    if not RuleSet.objects.exists():
+        importlib.import_module("admission.migrations.0002_seed_rule_sets").seed(apps, None)
     return world
 
 
