@@ -121,6 +121,9 @@ def network(page: Any, live_server: Any) -> Network:
 
 
 @pytest.fixture
-def screenshots_dir() -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS
+def screenshots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """docs/screenshots when SAVE_SCREENSHOTS=1 (to refresh what reviewers see), else a temporary folder, so that
+    an ordinary test run leaves the work tree clean."""
+    target = SCREENSHOTS if os.environ.get("SAVE_SCREENSHOTS") == "1" else tmp_path_factory.mktemp("screenshots")
+    target.mkdir(parents=True, exist_ok=True)
+    return target
