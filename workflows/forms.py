@@ -8,8 +8,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from admission import reference
+from admission import reference, selectors
 from admission.models import AwarenessCourse, Candidate, Membership, NominationSource, PartyOrg, Sex
+from admission.permissions import today
+from admission.services.candidates import MAX_ACTIVE_MENTORS
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
@@ -18,12 +20,22 @@ def date_field(label: Any, **kwargs: Any) -> forms.DateField:
     return forms.DateField(label=label, widget=DATE_WIDGET, input_formats=["%d/%m/%Y", "%Y-%m-%d"], **kwargs)
 
 
-class SympathiserForm(forms.Form):
+class StepForm(forms.Form):
+    """Every step form is built with the case and the acting user, whether it needs them or not, so that the
+    flow can build any step's form the same way."""
+
+    def __init__(self, *args: Any, candidate: Candidate, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidate = candidate
+        self.user = user
+
+
+class SympathiserForm(StepForm):
     meeting_on = date_field(_("Date of the cell meeting"), initial=timezone.localdate)
     note = forms.CharField(label=_("Note of the meeting"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class MentorsForm(forms.Form):
+class MentorsForm(StepForm):
     members = forms.ModelMultipleChoiceField(
         label=_("Official members who will help"),
         queryset=Membership.objects.none(),
@@ -31,8 +43,9 @@ class MentorsForm(forms.Form):
     )
     assigned_on = date_field(_("Assigned on"), initial=timezone.localdate)
 
-    def __init__(self, *args: Any, candidate: Candidate, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        candidate = self.candidate
         field = self.fields["members"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = (
@@ -45,23 +58,26 @@ class MentorsForm(forms.Form):
 
     def clean_members(self) -> Any:
         members = self.cleaned_data["members"]
-        if not 1 <= len(members) <= 2:
+        if not 1 <= len(members) <= MAX_ACTIVE_MENTORS:
             raise forms.ValidationError(_("Choose one or two members."))
         return members
 
 
-class ProposeTrainingForm(forms.Form):
+class ProposeTrainingForm(StepForm):
     course = forms.ModelChoiceField(label=_("Course"), queryset=AwarenessCourse.objects.none(), required=False)
     certificate_number = forms.CharField(label=_("…or a certificate obtained elsewhere: number"), required=False)
     certificate_issued_on = date_field(_("Issued on"), required=False)
     certificate_issuer = forms.CharField(label=_("Issued by"), required=False)
     certificate_scan = forms.FileField(label=_("Scan (PDF, JPEG or PNG)"), required=False)
 
-    def __init__(self, *args: Any, courses: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["course"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = courses
+        # Courses the user can see (their units' and those above them) that have not ended yet.
+        field.queryset = (
+            selectors.course_list_for_user(user=self.user).filter(ends_on__gte=today()).order_by("starts_on")
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -74,7 +90,7 @@ class ProposeTrainingForm(forms.Form):
         return data
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(StepForm):
     approve = forms.TypedChoiceField(
         label=_("Decision"),
         choices=[("1", _("Approve attendance")), ("0", _("Refuse"))],
@@ -85,7 +101,7 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(label=_("Reason (required when refusing)"), required=False)
 
 
-class ResultForm(forms.Form):
+class ResultForm(StepForm):
     passed = forms.TypedChoiceField(
         label=_("Result"),
         choices=[("1", _("Passed")), ("0", _("Did not pass"))],
@@ -97,7 +113,7 @@ class ResultForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False)
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(StepForm):
     confirm = forms.BooleanField(label=_("The certificate is valid; open the admission dossier"), required=True)
 
 

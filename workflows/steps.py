@@ -12,12 +12,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from admission import selectors
-from admission.models import AwarenessCourse, Candidate, Enrollment, EnrollmentState
+from admission.models import Candidate, Enrollment, EnrollmentState
 from admission.services import candidates as candidate_services
 from admission.services import training as training_services
 from workflows import forms as step_forms
@@ -33,12 +31,6 @@ def pending_enrollment(candidate: Candidate, *states: str) -> Enrollment:
     if enrollment is None:
         raise ValidationError(_("No course enrollment is waiting for this step."))
     return enrollment
-
-
-def courses_open_to(candidate: Candidate, user: Any) -> QuerySet[AwarenessCourse]:
-    from admission.permissions import today
-
-    return selectors.course_list_for_user(user=user).filter(ends_on__gte=today()).order_by("starts_on")
 
 
 def _list_sympathiser(candidate: Candidate, user: Any, data: dict[str, Any]) -> None:
@@ -101,15 +93,11 @@ class Step:
     name: str
     title: Any
     description: Any
-    form_class: type[forms.Form]
+    form_class: type[step_forms.StepForm]
     action: Callable[[Candidate, Any, dict[str, Any]], None]
 
     def form(self, candidate: Candidate, user: Any, *args: Any, **kwargs: Any) -> forms.Form:
-        if self.form_class is step_forms.MentorsForm:
-            return self.form_class(*args, candidate=candidate, **kwargs)
-        if self.form_class is step_forms.ProposeTrainingForm:
-            return self.form_class(*args, courses=courses_open_to(candidate, user), **kwargs)
-        return self.form_class(*args, **kwargs)
+        return self.form_class(*args, candidate=candidate, user=user, **kwargs)
 
 
 STEPS: dict[str, Step] = {

@@ -33,6 +33,7 @@ from admission.models import (
 )
 from admission.models.rulesets import DeadlineStart, DeadlineStep, VoteBody
 from admission.reference import normalise_text
+from admission.services.candidates import MAX_ACTIVE_MENTORS
 from admission.services.rulesets import ruleset_for_step
 from admission.services.transitions import fire
 
@@ -322,7 +323,7 @@ def ceremony_record(
             _("The ceremony was due by %(day)s: record the superior committee's consent to hold it later.")
             % {"day": _d(deadlines.ceremony_due)}
         )
-    if not 1 <= len(mentors) <= 2 or any(
+    if not 1 <= len(mentors) <= MAX_ACTIVE_MENTORS or any(
         m.cell_id != candidate.cell_id or m.status_on(held_on) != "official" for m in mentors
     ):
         raise ValidationError(_("Assign one or two official members of the cell to help the new member."))

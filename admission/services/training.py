@@ -25,10 +25,6 @@ from admission.services.transitions import fire
 from admission.uploads import validate_scan
 
 
-def _fire(obj: Any, name: str, *, by: Any, reason: str = "") -> None:
-    fire(obj, name, by=by, reason=reason)
-
-
 @transaction.atomic
 def course_create(
     *,
@@ -97,7 +93,7 @@ def enrollment_decide(*, enrollment: Enrollment, approve: bool, on: date, by: An
     elif not reason.strip():
         raise ValidationError(_("Say why attendance is refused."))
     enrollment.decided_on = on
-    _fire(enrollment, "approve" if approve else "refuse", by=by, reason=reason)
+    fire(enrollment, "approve" if approve else "refuse", by=by, reason=reason)
     if approve:
         candidate = Candidate.objects.select_for_update().get(pk=enrollment.candidate_id)
         candidate.start_training(by=by, description=_("Attendance approved: %(course)s") % {"course": course.name})
@@ -108,7 +104,7 @@ def enrollment_decide(*, enrollment: Enrollment, approve: bool, on: date, by: An
 @transaction.atomic
 def enrollment_start(*, enrollment: Enrollment, by: Any) -> Enrollment:
     enrollment = Enrollment.objects.select_for_update().select_related("course").get(pk=enrollment.pk)
-    _fire(enrollment, "start", by=by)
+    fire(enrollment, "start", by=by)
     return enrollment
 
 
@@ -132,7 +128,7 @@ def enrollment_record_result(
         raise ValidationError(_("Enter the certificate number."))
     enrollment.result_on = on
     enrollment.result_note = normalise_text(note)
-    _fire(enrollment, "pass_course" if passed else "fail_course", by=by, reason=note)
+    fire(enrollment, "pass_course" if passed else "fail_course", by=by, reason=note)
     candidate = Candidate.objects.select_for_update().get(pk=enrollment.candidate_id)
     if passed:
         certificate = AwarenessCertificate(
