@@ -512,6 +512,13 @@ LOGINS: Final[tuple[LoginSpec, ...]] = (
     LoginSpec("chiuy.nasa", RoleKind.CELL_COMMITTEE_MEMBER, NA_SA, seat=(NA_SA, 2)),
     LoginSpec("bithu.khaithac", RoleKind.CELL_SECRETARY, PORT_OPERATIONS, seat=(PORT_OPERATIONS, 0)),
     LoginSpec("danguy.truong", RoleKind.COMMITTEE_MEMBER, SCHOOL, seat=(SCHOOL_SCIENCE, 0)),
+    LoginSpec("bithu.khtn", RoleKind.CELL_SECRETARY, SCHOOL_SCIENCE, seat=(SCHOOL_SCIENCE, 1)),
+    LoginSpec("dangbo.cang", RoleKind.COMMITTEE_MEMBER, PORT_COMPANY, seat=(PORT_HANDLING, 0)),
+    LoginSpec("danguy.khucn", RoleKind.COMMITTEE_MEMBER, INDUSTRIAL_PARK, seat=(TEXTILE_COMPANY, 0)),
+    LoginSpec("bithu.detmay", RoleKind.CELL_SECRETARY, TEXTILE_COMPANY, seat=(TEXTILE_COMPANY, 1)),
+    LoginSpec("danguy.khoidn", RoleKind.COMMITTEE_MEMBER, BUSINESS_BLOC, seat=(TIMBER_COMPANY, 0)),
+    LoginSpec("bithu.lamsan", RoleKind.CELL_SECRETARY, TIMBER_COMPANY, seat=(TIMBER_COMPANY, 1)),
+    LoginSpec("bithu.lykiet", RoleKind.CELL_SECRETARY, LY_THUONG_KIET, seat=(LY_THUONG_KIET, 0)),
     LoginSpec("btv.hoanhmo", RoleKind.STANDING_COMMITTEE_MEMBER, HOANH_MO, name=("Lục Văn", "Thắng")),
     LoginSpec("btv.quangha", RoleKind.STANDING_COMMITTEE_MEMBER, QUANG_HA, name=("Phạm Thị Thu", "Hằng")),
     LoginSpec("tochuc.hoanhmo", RoleKind.ORG_BOARD_OFFICER, HOANH_MO, name=("Vi Thị", "Hồng")),
@@ -987,8 +994,9 @@ def build_login(
         return Login(spec.username, PASSWORD, CANDIDATE_TITLE, None, None)
     user = build_user(spec, people[spec.seat[0]][spec.seat[1]] if spec.seat else None, report)
     org = orgs[spec.org]
-    if not Role.objects.filter(user=user, org=org, kind=spec.role, starts_on=ROLES_FROM).exists():
-        role_assign(user=user, org=org, kind=spec.role, starts_on=ROLES_FROM)
+    starts_on = max(ROLES_FROM, org.valid_from or ROLES_FROM)  # a role in an org founded later starts with it
+    if not Role.objects.filter(user=user, org=org, kind=spec.role, starts_on=starts_on).exists():
+        role_assign(user=user, org=org, kind=spec.role, starts_on=starts_on)
         report.created["roles"] += 1
     return Login(spec.username, PASSWORD, ROLE_TITLES[spec.role], org.name, org.code)
 

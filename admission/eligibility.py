@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from admission import reference, rules
-from admission.models import Candidate, EducationException
+from admission.models import Candidate, ConsentKind, EducationException
 from admission.models.candidates import NEVER_READMIT
 
 
@@ -44,10 +45,9 @@ def _d(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def _has_consent(candidate: Candidate, on: date) -> bool:
-    return bool(candidate.provincial_consent_ref) and (
-        candidate.provincial_consent_on is None or candidate.provincial_consent_on <= on
-    )
+def _consent(candidate: Candidate, on: date, kind: str) -> Any:
+    """The recorded higher consent of that kind given on or before `on` (one record per kind: `Consent`)."""
+    return candidate.consents.filter(kind=kind, granted_on__lte=on).first() if candidate.pk else None
 
 
 def check_age(candidate: Candidate, on: date) -> list[RuleResult]:
@@ -85,15 +85,15 @@ def check_age(candidate: Candidate, on: date) -> list[RuleResult]:
             )
         )
     else:
-        consent = _has_consent(candidate, on)
+        consent = _consent(candidate, on, ConsentKind.OVER_AGE)
         results.append(
             RuleResult(
                 "age_max",
                 _("Over %(years)d: written consent of the provincial standing committee")
                 % {"years": rs.max_age_months // 12},
                 _("01-HD/TW (2021) item 1.1; 06-HD/TW"),
-                consent,
-                _("Over the age limit; consent %(ref)s recorded.") % {"ref": candidate.provincial_consent_ref}
+                consent is not None,
+                _("Over the age limit; consent %(ref)s recorded.") % {"ref": consent.reference}
                 if consent
                 else _("%(age)s old on %(day)s: needs the written consent of the provincial standing committee.")
                 % {"age": age_text, "day": _d(on)},
@@ -114,7 +114,7 @@ def check_education(candidate: Candidate, on: date) -> RuleResult:
     labels = dict(reference.EDUCATION_LEVELS)
     meets = reference.meets_education(level, minimum)
     needs_consent = exception == EducationException.VILLAGE_ELDER
-    consent_ok = not needs_consent or _has_consent(candidate, on)
+    consent_ok = not needs_consent or _consent(candidate, on, ConsentKind.LITERACY) is not None
     if meets and consent_ok:
         reason = _("%(level)s meets the minimum (%(minimum)s).") % {
             "level": labels[level],
@@ -221,14 +221,14 @@ def check_readmission(candidate: Candidate, on: date) -> list[RuleResult]:
                 % {"day": _d(candidate.conviction_expunged_on), "ready": _d(ready)},
             )
         )
-    consent = _has_consent(candidate, on)
+    consent = _consent(candidate, on, ConsentKind.READMISSION)
     results.append(
         RuleResult(
             "readmission_consent",
             _("Written agreement of the provincial standing committee"),
             source,
-            consent,
-            _("Consent %(ref)s recorded.") % {"ref": candidate.provincial_consent_ref}
+            consent is not None,
+            _("Consent %(ref)s recorded.") % {"ref": consent.reference}
             if consent
             else _("The provincial standing committee's written agreement is not recorded."),
         )

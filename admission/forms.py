@@ -15,6 +15,7 @@ from admission import permissions, selectors
 from admission.models import (
     AwarenessCourse,
     CandidateState,
+    ConsentKind,
     OrgKind,
     PartyOrg,
     PlanCategory,
@@ -218,3 +219,19 @@ class PlanForm(forms.Form):
             for category in PlanCategory
             if self.cleaned_data.get(f"target_{category.value}") is not None
         }
+
+
+class ConsentForm(forms.Form):
+    """A higher body's written consent (over 60, literacy exception, re-admission, political history)."""
+
+    kind = forms.ChoiceField(label=_("Kind of consent"), choices=ConsentKind.choices)
+    reference = forms.CharField(label=_("Document number"), max_length=100)
+    granted_on = date_field(_("Date of the document"))
+    granted_by = forms.CharField(label=_("Granted by"), max_length=255)
+
+
+class ExtensionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for extending the decision deadline (once, up to 30 working days)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -22,7 +22,7 @@ class StepKind(models.TextChoices):
     CELL_RESOLUTION = "cell_resolution", _lazy("Cell resolution")
     APPRAISAL = "appraisal", _lazy("Appraisal report")
     COMMITTEE_RESOLUTION = "committee_resolution", _lazy("Grassroots committee resolution")
-    DECISION = "decision", _lazy("Decision")
+    DECISION = "decision", _lazy("Decision of the deciding body")
 
 
 class Purpose(models.TextChoices):

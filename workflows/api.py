@@ -23,7 +23,7 @@ from admission.models import Candidate, NominationSource
 from admission.permissions import today
 from workflows import services
 from workflows.forms import NominationForm
-from workflows.steps import STEPS
+from workflows.steps import STEPS, task_title
 from workflows.views import acting_cells, nominate_case
 
 
@@ -74,9 +74,11 @@ def case_state(candidate: Candidate) -> dict[str, Any]:
         "open_tasks": [
             {
                 "step": task.flow_task.name,
-                "title": str(STEPS[task.flow_task.name].title) if task.flow_task.name in STEPS else task.flow_task.name,
+                "title": task_title(task),
                 "due_on": (task.data or {}).get("due_on"),
                 "owner": task.owner.username if task.owner else None,
+                "chain_step": (task.data or {}).get("chain_step"),
+                "acting_org": task.owner_permission_obj_pk,
             }
             for task in services.open_tasks(candidate)
         ],
@@ -145,10 +147,17 @@ class CaseStepApi(APIView):
         parameters=[OpenApiParameter("step", str, OpenApiParameter.PATH, enum=sorted(STEPS))],
         request={"application/json": OpenApiTypes.OBJECT, "multipart/form-data": OpenApiTypes.OBJECT},
         responses={200: CaseStateOutput},
-        description="Steps and fields: list_sympathiser (meeting_on, note); assign_mentors (members: [membership id], "
-        "assigned_on); propose_training (course | certificate_number, certificate_issued_on, certificate_issuer, "
-        "certificate_scan); approve_attendance (approve: 1|0, decided_on, reason); record_result (passed: 1|0, "
-        "result_on, certificate_number, note); open_dossier (confirm: true).",
+        description="Steps and fields. Sourcing: list_sympathiser (meeting_on, note); assign_mentors (members: "
+        "[membership id], assigned_on); propose_training (course | certificate_number, certificate_issued_on, "
+        "certificate_issuer, certificate_scan); approve_attendance (approve: 1|0, decided_on, reason); record_result "
+        "(passed: 1|0, result_on, certificate_number, note); open_dossier (confirm: true). Admission: "
+        "prepare_dossier (confirm: true); cell_vote (held_on, place, present: [membership id], reason_<membership "
+        "id>: why absent, votes_for, votes_against, confirm_failed: true to record a vote below the threshold and "
+        "close the case); chain_step (step: the chain_step id of the open task, outcome: approve|refuse|send_back, "
+        "on, document_number (required for a decision), members_total, present, votes_for, votes_against (for a "
+        "committee's vote), note (the reason when refusing or sending back), confirm_failed); receive_decision "
+        "(received_on); ceremony (held_on, place, decision_read_by, attendees, mentors: [membership id], "
+        "late_consent_ref). Dates as YYYY-MM-DD or dd/mm/yyyy.",
     )
     def post(self, request: Request, pk: int, step: str) -> Response:
         candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
@@ -168,3 +177,50 @@ class CaseStepApi(APIView):
         except (ValidationError, PermissionDenied) as exc:
             return _refusal(exc)
         return Response(case_state(candidate))
+
+
+class DecisionExtendApi(APIView):
+    """The deciding body extends its decision deadline once (up to 30 working days) with a reason."""
+
+    @extend_schema_serializer(component_name="DecisionExtensionInput")
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField()
+
+    @extend_schema(request=InputSerializer, responses={200: CaseStateOutput})
+    def post(self, request: Request, pk: int) -> Response:
+        candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.case_decision_extend(candidate=candidate, reason=data.validated_data["reason"], by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            return _refusal(exc)
+        return Response(case_state(candidate))
+
+
+@extend_schema_serializer(component_name="CaseHistory")
+class CaseHistoryOutput(serializers.Serializer):
+    transitions = serializers.ListField(child=serializers.DictField())
+    tasks = serializers.ListField(child=serializers.DictField())
+
+
+class CaseHistoryApi(APIView):
+    """The case's full history: every state change (who, when, from, to, why) and every task of its flows (which
+    body, who took it, when it was created and finished, its due date)."""
+
+    @extend_schema(responses=CaseHistoryOutput)
+    def get(self, request: Request, pk: int) -> Response:
+        candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
+        transitions = [
+            {
+                "at": entry.at.isoformat(),
+                "by": entry.by,
+                "transition": entry.transition,
+                "from": entry.source_state,
+                "to": entry.state,
+                "label": entry.label,
+                "description": entry.description,
+            }
+            for entry in selectors.candidate_timeline(candidate=candidate)
+        ]
+        return Response({"transitions": transitions, "tasks": services.task_history(candidate)})

@@ -7,4 +7,6 @@ urlpatterns = [
     path("candidates/<int:pk>/tasks/", api.CaseTasksApi.as_view(), name="api-candidate-tasks"),
     path("candidates/<int:pk>/reopen/", api.CaseReopenApi.as_view(), name="api-candidate-reopen"),
     path("candidates/<int:pk>/steps/<str:step>/", api.CaseStepApi.as_view(), name="api-candidate-step"),
+    path("candidates/<int:pk>/history/", api.CaseHistoryApi.as_view(), name="api-candidate-history"),
+    path("candidates/<int:pk>/decision-extension/", api.DecisionExtendApi.as_view(), name="api-candidate-extension"),
 ]

@@ -19,9 +19,11 @@ from viewflow.workflow.activation import Activation
 
 from admission import rules
 from admission.models import Candidate, CandidateState, EnrollmentState, PartyOrg
-from admission.models.rulesets import DeadlineStep
+from admission.models.rulesets import DeadlineStart, DeadlineStep
 from admission.permissions import today
-from workflows.models import SourcingProcess
+from admission.services import decisions
+from admission.services.rulesets import ruleset_for_step
+from workflows.models import AdmissionProcess, SourcingProcess
 from workflows.steps import STEPS, pending_enrollment
 from workflows.views import StepView
 
@@ -77,6 +79,18 @@ class ScopedEnd(OutOfScope404, flow.End):
     pass
 
 
+class ScopedSwitch(OutOfScope404, flow.Switch):
+    pass
+
+
+def chain_org(process: Any) -> PartyOrg:
+    """The body whose turn it is in the approval chain the cell's resolution fixed (ChainStepRecord rows)."""
+    step = decisions.next_step(_candidate(process))
+    if step is None:
+        raise ValueError("No pending step in the approval chain")
+    return step.org
+
+
 def step(name: str, acting_org: Any) -> flow.View:
     spec = STEPS[name]
     return (
@@ -87,15 +101,51 @@ def step(name: str, acting_org: Any) -> flow.View:
     )
 
 
+def task_data_set(activation: Activation, due: date | None, candidate: Candidate) -> None:
+    """Keep on the task what its queue row needs: the due date and, for the repeated chain node, which step of the
+    chain it is (its title is built from that record when shown, in the reader's language)."""
+    data = dict(activation.task.data or {})
+    data["due_on"] = due.isoformat() if due else None
+    if activation.flow_task.name == "chain_step":
+        chain_step = decisions.next_step(candidate)
+        data["chain_step"] = chain_step.pk if chain_step else None
+    activation.task.data = data
+    activation.task.save(update_fields=["data"])
+
+
 def _state_is(state: str) -> Any:
     return lambda activation: _candidate(activation.process).state == state
 
 
-class SourcingFlow(flow.Flow):
+class CaseFlow(flow.Flow):
+    """What the case flows share: the process's artifact is the Candidate, a row lock per process, and scoping."""
+
+    lock_impl = lock.select_for_update_lock
+
+    def start_case(self, activation: Activation, candidate: Candidate) -> Any:
+        activation.process.artifact = candidate
+        activation.process.save()
+        return activation.process
+
+    def has_view_permission(self, user: Any, obj: Any = None) -> bool:
+        """Entering the flow's pages needs a login; each process is visible only within the user's units."""
+        if not user.is_authenticated:
+            return False
+        if obj is None:
+            return True
+        from admission.selectors import candidate_list_for_user
+
+        return candidate_list_for_user(user=user).filter(pk=obj.artifact_object_id).exists()
+
+    def has_manage_permission(self, user: Any, obj: Any = None) -> bool:
+        # Cancelling, undoing and reviving tasks bypass the domain rules: administrators only.
+        return bool(user.is_authenticated and user.is_superuser)
+
+
+class SourcingFlow(CaseFlow):
     """Nomination → sympathiser list → helpers → course (approval, result) or outside certificate → dossier."""
 
     process_class = SourcingProcess
-    lock_impl = lock.select_for_update_lock
     process_title = _("Sourcing and training")
     process_description = _("From an outstanding person to a certificate-holding candidate.")
 
@@ -134,28 +184,77 @@ class SourcingFlow(flow.Flow):
     open_dossier = step("open_dossier", cell_of).Next(this.end)
     end = ScopedEnd().Annotation(title=_("Dossier opened"))
 
-    def start_case(self, activation: Activation, candidate: Candidate) -> SourcingProcess:
-        activation.process.artifact = candidate
-        activation.process.save()
-        return activation.process
-
     def set_due_date(self, activation: Activation) -> None:
         """Sourcing steps have no deadline in the regulations: the rule set's default for a task applies."""
         candidate = _candidate(activation.process)
         due: date = rules.deadline(rule_set=candidate.rule_set, step=DeadlineStep.DEFAULT_TASK, start=today())
-        activation.task.data = {**(activation.task.data or {}), "due_on": due.isoformat()}
-        activation.task.save(update_fields=["data"])
+        task_data_set(activation, due, candidate)
 
-    def has_view_permission(self, user: Any, obj: Any = None) -> bool:
-        """Entering the flow's pages needs a login; each process is visible only within the user's units."""
-        if not user.is_authenticated:
-            return False
-        if obj is None:
-            return True
-        from admission.selectors import candidate_list_for_user
 
-        return candidate_list_for_user(user=user).filter(pk=obj.artifact_object_id).exists()
+def _ceremony_counts_from_receipt(activation: Activation) -> bool:
+    candidate = _candidate(activation.process)
+    decision = candidate.chain_steps.filter(kind="decision", status="done").first()
+    on = decision.document_date if decision and decision.document_date else today()
+    rule = ruleset_for_step(case_rule_set=candidate.rule_set, step_on=on).deadline(DeadlineStep.CEREMONY)
+    return rule.starts_from == DeadlineStart.DECISION_RECEIVED
 
-    def has_manage_permission(self, user: Any, obj: Any = None) -> bool:
-        # Cancelling, undoing and reviving tasks bypass the domain rules: administrators only.
-        return bool(user.is_authenticated and user.is_superuser)
+
+class AdmissionCaseFlow(CaseFlow):
+    """Dossier → cell meeting and vote (6-KNĐ) → the approval chain of that day (7-, 8-, 9-KNĐ, as the hierarchy
+    resolves it) → receipt of the decision (when the ceremony deadline counts from it) → ceremony → probation.
+
+    The chain is one repeated node: each task is owned by the org of the next pending `ChainStepRecord`, so an
+    appraisal goes to the partial committee, a resolution to the grassroots committee, the decision to the deciding
+    body, whatever the variant. A refusal ends the work; a send-back returns it to the cell's dossier.
+    """
+
+    process_class = AdmissionProcess
+    process_title = _("Admission")
+    process_description = _("From the dossier to the admission ceremony.")
+
+    start = flow.StartHandle(this.start_case).Annotation(title=_("Dossier opened")).Next(this.prepare_dossier)
+
+    # The cell
+    prepare_dossier = step("prepare_dossier", cell_of).Next(this.cell_vote)
+    cell_vote = step("cell_vote", cell_of).Next(this.after_cell_vote)
+    after_cell_vote = (
+        ScopedIf(_state_is(CandidateState.PROPOSED))
+        .Annotation(title=_("Did the cell's vote pass?"))
+        .Then(this.chain_step)
+        .Else(this.end)
+    )
+
+    # The bodies of the approval chain, in turn
+    chain_step = step("chain_step", chain_org).Next(this.after_chain_step)
+    after_chain_step = (
+        ScopedSwitch()
+        .Annotation(title=_("Where does the case go next?"))
+        .Case(this.chain_step, _state_is(CandidateState.PROPOSED))
+        .Case(this.prepare_dossier, _state_is(CandidateState.DOSSIER))
+        .Case(this.after_decision, _state_is(CandidateState.ADMITTED))
+        .Default(this.end)
+    )
+    after_decision = (
+        ScopedIf(_ceremony_counts_from_receipt)
+        .Annotation(title=_("Does the ceremony deadline count from receipt?"))
+        .Then(this.receive_decision)
+        .Else(this.ceremony)
+    )
+
+    # The cell
+    receive_decision = step("receive_decision", cell_of).Next(this.ceremony)
+    ceremony = step("ceremony", cell_of).Next(this.end)
+    end = ScopedEnd().Annotation(title=_("Admission work finished"))
+
+    def set_due_date(self, activation: Activation) -> None:
+        """The chain's tasks are due by the decision deadline (working days from the cell's resolution, extended
+        once with a reason); the ceremony by its own deadline; the cell's other tasks by the default."""
+        candidate = _candidate(activation.process)
+        deadlines = decisions.admission_deadlines(candidate)
+        due: date | None = {
+            "chain_step": deadlines.decision_due,
+            "ceremony": deadlines.ceremony_due,
+        }.get(activation.flow_task.name)
+        if due is None:
+            due = rules.deadline(rule_set=candidate.rule_set, step=DeadlineStep.DEFAULT_TASK, start=today())
+        task_data_set(activation, due, candidate)

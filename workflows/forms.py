@@ -9,15 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from admission import reference, selectors
+from admission.forms import date_field
 from admission.models import AwarenessCourse, Candidate, Membership, NominationSource, PartyOrg, Sex
 from admission.permissions import today
 from admission.services.candidates import MAX_ACTIVE_MENTORS
-
-DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
-
-
-def date_field(label: Any, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(label=label, widget=DATE_WIDGET, input_formats=["%d/%m/%Y", "%Y-%m-%d"], **kwargs)
 
 
 class StepForm(forms.Form):

@@ -13,3 +13,12 @@ class SourcingProcess(Process):
         proxy = True
         verbose_name = _("sourcing and training process")
         verbose_name_plural = _("sourcing and training processes")
+
+
+class AdmissionProcess(Process):
+    """The work of admitting one candidate, from the dossier to the ceremony (`artifact` is the Candidate)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("admission process")
+        verbose_name_plural = _("admission processes")

@@ -16,20 +16,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from viewflow.workflow.models import Task
+from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from admission.models import Candidate
 from admission.services import candidates as candidate_services
-from workflows.models import SourcingProcess
+from admission.services import decisions
 
 T = TypeVar("T")
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
-def process_for(candidate: Candidate) -> SourcingProcess:
+def process_for(candidate: Candidate) -> Process:
+    """The case's current process: sourcing until the dossier is opened, then admission (the latest one started).
+    Raises Process.DoesNotExist for a case imported or opened without a flow."""
     ct = ContentType.objects.get_for_model(Candidate)
-    return SourcingProcess.objects.filter(artifact_content_type=ct, artifact_object_id=candidate.pk).latest("created")
+    return Process.objects.filter(artifact_content_type=ct, artifact_object_id=candidate.pk).latest("created", "pk")
 
 
 def open_tasks(candidate: Candidate) -> list[Task]:
@@ -65,16 +67,19 @@ def case_reopen(*, previous: Candidate, nominated_by: str, nominated_on: date, b
 
 def run_step(*, candidate: Candidate, node_name: str, user: Any, action: Callable[[], T]) -> T:
     """Take the open task `node_name` of the case for `user`, run `action`, complete the task — atomically."""
-    from workflows.flows import SourcingFlow
-
     process = process_for(candidate)
-    with SourcingFlow.lock(process.pk), transaction.atomic():
+    flow_class = process.flow_class
+    with flow_class.lock(process.pk), transaction.atomic():
         task = (
             Task.objects.select_for_update().filter(process=process, status__in=OPEN_TASK).order_by("created").first()
         )
         if task is None or task.flow_task.name != node_name:
-            node = getattr(SourcingFlow, node_name)
-            done = process.task_set.filter(status=STATUS.DONE, flow_task=node).order_by("-finished").first()
+            node = getattr(flow_class, node_name, None)
+            done = (
+                process.task_set.filter(status=STATUS.DONE, flow_task=node).order_by("-finished").first()
+                if node is not None
+                else None
+            )
             if done is not None:
                 raise ValidationError(
                     _("This step was already done by %(who)s at %(when)s.")
@@ -103,13 +108,11 @@ def run_step(*, candidate: Candidate, node_name: str, user: Any, action: Callabl
 
 def case_close(*, candidate: Candidate, withdrawn: bool, reason: str, on: date, by: Any) -> Candidate:
     """Close the case (withdrawn or not admitted) and cancel what is left of its process."""
-    from workflows.flows import SourcingFlow
-
     try:
         process = process_for(candidate)
-    except SourcingProcess.DoesNotExist:  # a case imported or opened without the flow: only the domain closes
+    except Process.DoesNotExist:  # a case imported or opened without the flow: only the domain closes
         return candidate_services.candidate_close(candidate=candidate, withdrawn=withdrawn, reason=reason, on=on, by=by)
-    with SourcingFlow.lock(process.pk), transaction.atomic():
+    with process.flow_class.lock(process.pk), transaction.atomic():
         candidate = candidate_services.candidate_close(
             candidate=candidate, withdrawn=withdrawn, reason=reason, on=on, by=by
         )
@@ -119,3 +122,43 @@ def case_close(*, candidate: Candidate, withdrawn: bool, reason: str, on: date, 
         process.finished = now
         process.save(update_fields=["status", "finished"])
     return candidate
+
+
+def case_decision_extend(*, candidate: Candidate, reason: str, by: Any) -> Candidate:
+    """Extend the decision deadline (admission.services.decisions.decision_extend) and move the due date of the
+    chain's open task with it, so that queues and the deadline board show the new date."""
+    with transaction.atomic():
+        candidate = decisions.decision_extend(candidate=candidate, reason=reason, by=by)
+        due = decisions.admission_deadlines(candidate).decision_due
+        for task in open_tasks(candidate):
+            if task.flow_task.name == "chain_step" and due is not None:
+                task.data = {**(task.data or {}), "due_on": due.isoformat()}
+                task.save(update_fields=["data"])
+    return candidate
+
+
+def task_history(candidate: Candidate) -> list[dict[str, Any]]:
+    """Every human task of the case's flows, oldest first: what, for which body, who did it, when, by when."""
+    from workflows.steps import task_title
+
+    ct = ContentType.objects.get_for_model(Candidate)
+    tasks = (
+        Task.objects.filter(process__artifact_content_type=ct, process__artifact_object_id=candidate.pk)
+        .filter(flow_task_type="HUMAN")
+        .select_related("owner", "process")
+        .order_by("created", "pk")
+    )
+    return [
+        {
+            "flow": str(task.process.flow_class.process_title),
+            "step": task.flow_task.name,
+            "title": task_title(task),
+            "acting_org": task.owner_permission_obj_pk,
+            "status": task.status,
+            "owner": (task.owner.get_full_name() or task.owner.get_username()) if task.owner else None,
+            "created": task.created.isoformat(),
+            "finished": task.finished.isoformat() if task.finished else None,
+            "due_on": (task.data or {}).get("due_on"),
+        }
+        for task in tasks
+    ]

@@ -6,11 +6,8 @@ transaction, so the FSM transition and the task's completion succeed or fail tog
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +16,7 @@ from admission.models import Candidate, Enrollment, EnrollmentState
 from admission.services import candidates as candidate_services
 from admission.services import training as training_services
 from workflows import forms as step_forms
+from workflows.step import Step
 
 
 def pending_enrollment(candidate: Candidate, *states: str) -> Enrollment:
@@ -85,19 +83,10 @@ def _record_result(candidate: Candidate, user: Any, data: dict[str, Any]) -> Non
 
 
 def _open_dossier(candidate: Candidate, user: Any, data: dict[str, Any]) -> None:
+    from workflows.flows import AdmissionCaseFlow
+
     candidate_services.candidate_open_dossier(candidate=candidate, by=user)
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    title: Any
-    description: Any
-    form_class: type[step_forms.StepForm]
-    action: Callable[[Candidate, Any, dict[str, Any]], None]
-
-    def form(self, candidate: Candidate, user: Any, *args: Any, **kwargs: Any) -> forms.Form:
-        return self.form_class(*args, candidate=candidate, user=user, **kwargs)
+    AdmissionCaseFlow.start.run(candidate=candidate)  # the admission's work begins in the same transaction
 
 
 STEPS: dict[str, Step] = {
@@ -147,3 +136,22 @@ STEPS: dict[str, Step] = {
         ),
     )
 }
+
+# The admission flow's steps join the same registry: task pages and the API find any step by its name.
+from workflows.admission_steps import ADMISSION_STEPS  # noqa: E402
+
+STEPS.update({step.name: step for step in ADMISSION_STEPS})
+
+
+def task_title(task: Any) -> str:
+    """A task's title in the reader's language: a step of the approval chain names its kind, form and body."""
+    from admission.hierarchy import StepKind
+    from admission.models import ChainStepRecord
+
+    chain_step = (task.data or {}).get("chain_step")
+    if chain_step:
+        step = ChainStepRecord.objects.select_related("org").filter(pk=chain_step).first()
+        if step is not None:
+            return f"{StepKind(step.kind).label} ({step.form}): {step.org.name}"
+    spec = STEPS.get(task.flow_task.name)
+    return str(spec.title) if spec else str(task.flow_task.task_title)

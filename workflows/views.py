@@ -5,20 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
+from django.views.decorators.http import require_POST
 from viewflow.views import FormLayoutMixin
 from viewflow.workflow.flow.views.mixins import TaskViewTemplateNames
 
 from admission.models import Candidate, OrgKind
+from admission.selectors import admission_overview
 from admission.services.people import person_get_or_create
 from workflows import services
 from workflows.forms import NominationForm
-from workflows.steps import STEPS
+from workflows.steps import STEPS, task_title
 
 
 class TurboFormMixin:
@@ -39,25 +42,39 @@ class StepView(TurboFormMixin, FormLayoutMixin, TaskViewTemplateNames, generic.F
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.step = STEPS[self.step_name]
-        self.candidate = request.activation.process.artifact  # type: ignore[attr-defined]
+        # Read afresh: the process's cached artifact may predate the services' writes.
+        process = request.activation.process  # type: ignore[attr-defined]
+        self.candidate = Candidate.objects.select_related("cell", "person", "rule_set").get(
+            pk=process.artifact_object_id
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, form_class: Any = None) -> Any:
         return self.step.form(self.candidate, self.request.user, **self.get_form_kwargs())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(candidate=self.candidate, step=self.step, **kwargs)
+        title = task_title(self.request.activation.task)  # type: ignore[attr-defined]
+        return super().get_context_data(
+            candidate=self.candidate,
+            step=self.step,
+            step_title=title,
+            admission=admission_overview(candidate=self.candidate),
+            **kwargs,
+        )
 
     def form_valid(self, form: Any) -> HttpResponse:
         try:
             with transaction.atomic():  # a step with several writes (two helpers) succeeds or fails whole
-                self.step.action(self.candidate, self.request.user, form.cleaned_data)
+                outcome = self.step.action(self.candidate, self.request.user, form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
             for message in getattr(exc, "messages", [str(exc)]):
                 form.add_error(None, message)
             return self.form_invalid(form)
         self.request.activation.execute()  # type: ignore[attr-defined]
-        messages.success(self.request, _("Done: %(step)s.") % {"step": self.step.title})
+        if outcome:
+            messages.warning(self.request, outcome)
+        else:
+            messages.success(self.request, _("Done: %(step)s.") % {"step": self.step.title})
         return HttpResponseRedirect(reverse("admission:candidates:detail", args=[self.candidate.pk]))
 
 
@@ -108,3 +125,24 @@ class NominateView(TurboFormMixin, FormLayoutMixin, generic.FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Case %(code)s opened.") % {"code": candidate.code})
         return HttpResponseRedirect(reverse("admission:candidates:detail", args=[candidate.pk]))
+
+
+@login_required
+@require_POST
+def decision_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    """The deciding body extends its decision deadline once, with a reason; the chain's task moves with it."""
+    from admission import selectors
+    from admission.forms import ExtensionForm
+    from admission.views.candidates import case_page
+
+    candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_decision_extend(candidate=candidate, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The decision deadline is extended."))
+            return HttpResponseRedirect(reverse("admission:candidates:detail", args=[candidate.pk]))
+    return case_page(request, candidate, status=422, extension_form=form)

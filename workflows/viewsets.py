@@ -24,6 +24,7 @@ from viewflow.workflow.flow import views as flow_views
 from admission.models import Candidate
 from admission.permissions import today
 from admission.selectors import candidate_list_for_user
+from workflows.steps import task_title
 from workflows.views import NominateView
 
 
@@ -89,6 +90,12 @@ class CaseColumnsMixin:
 
     due_on.short_description = _("Due by")  # type: ignore[attr-defined]
 
+    def task_title(self, task: Any) -> str:
+        """A repeated node (the approval chain) names its body and form; other tasks keep the node's title."""
+        return task_title(task)
+
+    task_title.short_description = _("Task")  # type: ignore[attr-defined]
+
 
 class CaseQueueListView(CaseColumnsMixin, flow_views.FlowQueueListView):
     pass
@@ -108,6 +115,10 @@ class ScopedFlowAppViewset(FlowAppViewset):
     @property
     def index_path(self) -> Any:
         return path("", RedirectView.as_view(pattern_name=None, url="inbox/"), name="index")
+
+
+class SourcingAppViewset(ScopedFlowAppViewset):
+    """The sourcing flow also has the page that starts it: the cell nominates a person."""
 
     @property
     def nominate_path(self) -> Any:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from admission import hierarchy, permissions, rules
 from admission.calendar import WorkingCalendar, working_calendar
+from admission.eligibility import check_certificate
 from admission.models import (
     Candidate,
     CandidateState,
@@ -114,6 +115,13 @@ def missing_consents(candidate: Candidate) -> list[str]:
     return sorted(required_consents(candidate, on) - have)
 
 
+def missing_consent_labels(candidate: Candidate) -> list[str]:
+    """The consents still missing, in words (only a proposed case has a decision to wait for)."""
+    if candidate.state != CandidateState.PROPOSED:
+        return []
+    return [str(ConsentKind(kind).label) for kind in missing_consents(candidate)]
+
+
 @transaction.atomic
 def chain_step_complete(
     *,
@@ -151,6 +159,12 @@ def chain_step_complete(
     if is_decision:
         if not document_number.strip():
             raise ValidationError(_("Enter the number of the admission decision."))
+        certificate = check_certificate(candidate, on)
+        if not certificate.passed:
+            # A precondition lost before the decision sends the case back to that step (domain.md §3, rejections).
+            raise ValidationError(
+                _("%(reason)s Send the dossier back to the cell to redo it.") % {"reason": certificate.reason}
+            )
         missing = missing_consents(candidate)
         if missing:
             labels = ", ".join(str(ConsentKind(kind).label) for kind in missing)
@@ -349,4 +363,7 @@ def ceremony_record(
     )
     ceremony.mentors.set(mentors)
     fire(candidate, "start_probation", by=by, reason=_("Ceremony of %(day)s") % {"day": _d(held_on)})
+    from admission.services.probation import probation_start
+
+    probation_start(ceremony=ceremony, by=by)
     return ceremony

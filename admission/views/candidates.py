@@ -19,9 +19,17 @@ from django.views.decorators.http import require_POST, require_safe
 
 from admission import permissions, selectors
 from admission.eligibility import check_eligibility
-from admission.forms import CandidateCloseForm, CandidateFilterForm, EligibilityDateForm, ReviewNoteForm
+from admission.forms import (
+    CandidateCloseForm,
+    CandidateFilterForm,
+    ConsentForm,
+    EligibilityDateForm,
+    ExtensionForm,
+    ReviewNoteForm,
+)
 from admission.models import AwarenessCertificate, Candidate, CandidateState
 from admission.services.candidates import candidate_close_everywhere, review_note_add
+from admission.services.decisions import consent_record
 
 # What each state means for the secretary, in one sentence.
 STATE_HELP = {
@@ -39,6 +47,8 @@ def _case_page(request: HttpRequest, candidate: Candidate, status: int = 200, **
     """The case page's reads, gathered for the template; `forms` replaces the empty forms after a failed POST."""
     today = permissions.today()
     eligibility_form = EligibilityDateForm(request.GET or None, initial={"date": today})
+    overview = selectors.admission_overview(candidate=candidate, on=today)
+    acting_orgs = [candidate.cell, *(step.org for step in overview.chain)] if candidate.is_open else []
     context = {
         "candidate": candidate,
         "state_help": STATE_HELP.get(candidate.state, ""),
@@ -53,6 +63,16 @@ def _case_page(request: HttpRequest, candidate: Candidate, status: int = 200, **
         "report": check_eligibility(candidate, eligibility_form.meeting_on()),
         "review_form": ReviewNoteForm(initial={"reviewed_on": today}),
         "close_form": CandidateCloseForm(initial={"closed_on": today}),
+        "admission": overview,
+        "can_record_consent": any(permissions.can_act_for_org(request.user, org) for org in acting_orgs),
+        "can_extend": bool(
+            overview.last_body
+            and candidate.state == CandidateState.PROPOSED
+            and not candidate.decision_extension_reason
+            and permissions.can_act_for_org(request.user, overview.last_body)
+        ),
+        "consent_form": ConsentForm(initial={"granted_on": today}),
+        "extension_form": ExtensionForm(),
         **forms,
     }
     return TemplateResponse(request, "admission/candidate_detail.html", context, status=status)
@@ -114,3 +134,25 @@ def candidate_close(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The case is closed."))
             return redirect("admission:candidates:detail", pk=candidate.pk)
     return _case_page(request, candidate, status=422, close_form=form)
+
+
+@login_required
+@require_POST
+def candidate_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a higher consent (the cell, or a body of the case's approval chain)."""
+    candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            consent_record(candidate=candidate, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The consent is recorded."))
+            return redirect("admission:candidates:detail", pk=candidate.pk)
+    return _case_page(request, candidate, status=422, consent_form=form)
+
+
+def case_page(request: HttpRequest, candidate: Candidate, status: int = 200, **forms: Any) -> TemplateResponse:
+    """The case page, for the flow-aware actions that live in `workflows` (a failed form is shown in place)."""
+    return _case_page(request, candidate, status, **forms)

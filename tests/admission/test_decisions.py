@@ -159,22 +159,21 @@ def test_a_cell_under_a_grassroots_committee_needs_its_passed_resolution_before_
 def test_an_applicant_over_sixty_needs_the_provincial_consent_before_the_decision(world, village):
     cell, secretary = village
     case = case_in_dossier(world, cell, secretary, dob=D(1965, 1, 1))
-    case.provincial_consent_ref = "88-CV/TU"  # the eligibility rule reads it; the decision needs the record itself
-    case.save()
-    vote = cell_vote(cell, secretary, case, 6)
+    with at(RESOLUTION), pytest.raises(ValidationError, match="Over 60"):
+        cell_vote(cell, secretary, case, 6)  # the consent must be given before the cell meeting
     with at(RESOLUTION):
-        case = case_propose(candidate=case, vote=vote, by=secretary)
-    with at(D(2026, 4, 1)):
-        with pytest.raises(ValidationError, match="Over 60"):
-            chain_step_complete(step=next_step(case), by=world.approver, on=D(2026, 4, 1), document_number="13-QĐ")
         consent_record(
             candidate=case,
             kind=ConsentKind.OVER_AGE,
             reference="88-CV/TU",
-            granted_on=D(2026, 3, 20),
+            granted_on=D(2026, 2, 20),
             granted_by="Ban Thường vụ Tỉnh ủy",
-            by=world.approver,
+            by=secretary,
         )
+    vote = cell_vote(cell, secretary, case, 6)
+    with at(RESOLUTION):
+        case = case_propose(candidate=case, vote=vote, by=secretary)
+    with at(D(2026, 4, 1)):
         chain_step_complete(step=next_step(case), by=world.approver, on=D(2026, 4, 1), document_number="13-QĐ")
     case.refresh_from_db()
     assert case.state == CandidateState.ADMITTED

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from admission.eligibility import check_eligibility
-from admission.models import EducationException, LeavingReason
+from admission.models import Consent, ConsentKind, EducationException, LeavingReason
 from admission.models.candidates import NEVER_READMIT
 from admission.models.rulesets import AgeCounting
 from admission.services.candidates import candidate_nominate, candidate_update_special_path
@@ -25,6 +25,13 @@ pytestmark = pytest.mark.usefixtures("frozen_today")
 def frozen_today():
     with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC), tick=False):
         yield
+
+
+def consent(case, kind, reference, granted_on):
+    """A recorded higher consent (the one place consents live; the decision step reads the same rows)."""
+    return Consent.objects.create(
+        candidate=case, kind=kind, reference=reference, granted_on=granted_on, granted_by="Ban Thường vụ Tỉnh ủy"
+    )
 
 
 def open_case(world, **person):
@@ -85,10 +92,9 @@ def test_one_month_over_60_needs_the_provincial_consent(world):
 
 def test_one_month_over_60_passes_with_the_provincial_consent(world):
     case = open_case(world, date_of_birth=D(1966, 3, 15))
-    case = candidate_update_special_path(
-        candidate=case, by=world.secretary, provincial_consent_ref="123-CV/TU", provincial_consent_on=D(2026, 2, 1)
-    )
+    consent(case, ConsentKind.OVER_AGE, "123-CV/TU", D(2026, 2, 1))
     assert result(case, D(2026, 4, 1), "age_max").passed
+    assert "123-CV/TU" in result(case, D(2026, 4, 1), "age_max").reason
 
 
 # Education (294-QĐ/TW item 1.1; 01-HD/TW 2021 item 1.2)
@@ -124,7 +130,9 @@ def test_a_literate_village_elder_needs_the_provincial_consent(world):
         candidate=case, by=world.secretary, education_exception=EducationException.VILLAGE_ELDER
     )
     assert not result(case, D(2026, 3, 2), "education").passed
-    case = candidate_update_special_path(candidate=case, by=world.secretary, provincial_consent_ref="45-CV/TU")
+    consent(case, ConsentKind.OVER_AGE, "45-CV/TU", D(2026, 2, 1))  # another kind of consent does not count
+    assert not result(case, D(2026, 3, 2), "education").passed
+    consent(case, ConsentKind.LITERACY, "46-CV/TU", D(2026, 2, 1))
     assert result(case, D(2026, 3, 2), "education").passed
 
 
@@ -157,16 +165,19 @@ def test_without_a_certificate_the_rule_fails(world):
 # Re-admission (294-QĐ/TW item 3.5)
 
 
-def readmission_case(world, **facts):
+CONSENT_ON = D(2025, 1, 1)
+
+
+def readmission_case(world, consent_on=CONSENT_ON, **facts):
     case = open_case(world)
     values = {
         "is_readmission": True,
         "leaving_reason": LeavingReason.REMOVED,
         "left_party_on": D(2022, 3, 10),
-        "provincial_consent_ref": "9-CV/TU",
-        "provincial_consent_on": D(2025, 1, 1),
         **facts,
     }
+    if consent_on is not None:
+        consent(case, ConsentKind.READMISSION, "9-CV/TU", consent_on)
     return candidate_update_special_path(candidate=case, by=world.secretary, **values)
 
 
@@ -206,9 +217,9 @@ def test_readmission_happens_only_once_in_a_lifetime(world):
 
 
 def test_readmission_needs_the_provincial_consent_given_before_the_meeting(world):
-    without = readmission_case(world, provincial_consent_ref="", provincial_consent_on=None)
+    without = readmission_case(world, consent_on=None)
     assert not result(without, D(2026, 3, 2), "readmission_consent").passed
-    later = readmission_case(world, provincial_consent_on=D(2026, 3, 3))
+    later = readmission_case(world, consent_on=D(2026, 3, 3))
     assert not result(later, D(2026, 3, 2), "readmission_consent").passed
     assert result(later, D(2026, 3, 3), "readmission_consent").passed
 

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import template
-from viewflow.workflow.models import Task
+from viewflow.workflow.models import Process, Task
 
 from workflows import services
-from workflows.models import SourcingProcess
-from workflows.steps import STEPS
+from workflows.steps import STEPS, task_title
 
 register = template.Library()
 
@@ -41,7 +40,7 @@ def case_tasks(context: dict[str, Any], candidate: Any) -> list[OpenStep]:
     user = context["request"].user
     try:
         tasks = services.open_tasks(candidate)
-    except SourcingProcess.DoesNotExist:  # a case without a process (imported, or opened before the flow existed)
+    except Process.DoesNotExist:  # a case without a process (imported, or opened before the flow existed)
         return []
     steps = []
     for task in tasks:
@@ -51,7 +50,7 @@ def case_tasks(context: dict[str, Any], candidate: Any) -> list[OpenStep]:
         can_take = task.owner_id is None and node.can_assign(user, task)
         steps.append(
             OpenStep(
-                title=str(spec.title if spec else node.name),
+                title=task_title(task),
                 description=str(spec.description if spec else ""),
                 due_on=_due(task),
                 owner=task.owner,

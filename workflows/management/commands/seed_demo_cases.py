@@ -7,11 +7,15 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from workflows.demo import seed_demo_cases
+from workflows.demo_admission import seed_admission_cases
 
 
 class Command(BaseCommand):
-    help = "Tạo hồ sơ quần chúng mẫu ở mọi bước tạo nguồn và bồi dưỡng (chạy sau seed_demo). Chạy lại không tạo trùng."
+    help = (
+        "Tạo hồ sơ quần chúng mẫu ở mọi bước tạo nguồn, bồi dưỡng và kết nạp (chạy sau seed_demo). "
+        "Chạy lại không tạo trùng."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        created = seed_demo_cases()
+        created = seed_demo_cases() + seed_admission_cases()
         self.stdout.write(f"Đã tạo {created} hồ sơ quần chúng mẫu." if created else "Hồ sơ mẫu đã có, không tạo thêm.")

@@ -1,0 +1,201 @@
+"""Forms of the admission steps (dossier → cell vote → approval chain → decision received → ceremony).
+
+They validate input; the domain services decide what the rules allow. Each form is built with the case and the
+acting user (`StepForm`), so the flow, the task page and the API build them the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from admission import hierarchy
+from admission.models import ChainStepRecord, Membership, StepStatus
+from admission.models.rulesets import VoteBody
+from admission.services.candidates import MAX_ACTIVE_MENTORS
+from admission.services.decisions import next_step
+from workflows.forms import StepForm, date_field
+
+APPROVE, REFUSE, SEND_BACK = "approve", "refuse", "send_back"
+
+# Bodies whose 2/3 vote must be recorded with the step (06-HD/TW §3.7.a). A standing committee's vote rule is
+# unconfirmed [U]: its vote may be recorded, it is not required.
+VOTE_REQUIRED = {VoteBody.GRASSROOTS_COMMITTEE, VoteBody.AUTHORISED_GRASSROOTS_COMMITTEE}
+
+
+def _members(candidate: Any) -> Any:
+    return (
+        Membership.objects.filter(cell=candidate.cell)
+        .active_on(timezone.localdate())
+        .select_related("person")
+        .order_by("person__full_name")
+    )
+
+
+class DossierReadyForm(StepForm):
+    confirm = forms.BooleanField(
+        label=_("The dossier is complete and every document is valid: put it before the cell meeting"), required=True
+    )
+
+
+class VoteCountMixin(forms.Form):
+    votes_for = forms.IntegerField(label=_("Votes in favour"), min_value=0)
+    votes_against = forms.IntegerField(label=_("Votes against"), min_value=0, initial=0)
+    confirm_failed = forms.BooleanField(
+        label=_("I confirm the vote did not reach the threshold: record it and close the case as not admitted"),
+        required=False,
+    )
+
+
+class CellVoteForm(VoteCountMixin, StepForm):
+    """The cell's admission meeting (6-KNĐ): who attended, why the others were absent, the count of votes."""
+
+    held_on = date_field(_("Date of the cell meeting"), initial=timezone.localdate)
+    place = forms.CharField(label=_("Place"), required=False)
+    present = forms.ModelMultipleChoiceField(
+        label=_("Members present"), queryset=Membership.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    field_order = ["held_on", "place", "present"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        members = list(_members(self.candidate))
+        field = self.fields["present"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = _members(self.candidate)
+        today = timezone.localdate()
+        field.label_from_instance = lambda m: (  # type: ignore[method-assign,assignment]
+            f"{m.person.full_name}" + ("" if m.status_on(today) == "official" else f" ({_('probationary')})")
+        )
+        self.members = members
+        for member in members:
+            self.fields[f"reason_{member.pk}"] = forms.CharField(
+                label=_("Reason %(name)s was absent") % {"name": member.person.full_name},
+                required=False,
+                max_length=255,
+            )
+        self.order_fields(["held_on", "place", "present", *[f"reason_{m.pk}" for m in members]])
+
+    def absence_reasons(self) -> dict[int, str]:
+        return {m.pk: self.cleaned_data.get(f"reason_{m.pk}", "") for m in self.members}
+
+
+class ChainStepForm(VoteCountMixin, StepForm):
+    """The body whose turn it is: agrees (appraisal, resolution with its vote, decision with its number), refuses,
+    or sends the dossier back. The hidden `step` pins the step the user saw, so a late second click cannot act on
+    the next step of the chain."""
+
+    step = forms.ModelChoiceField(queryset=ChainStepRecord.objects.none(), widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[(APPROVE, _("Agree")), (REFUSE, _("Refuse admission")), (SEND_BACK, _("Send the dossier back"))],
+        widget=forms.RadioSelect,
+        initial=APPROVE,
+    )
+    on = date_field(_("Date of the document"), initial=timezone.localdate)
+    document_number = forms.CharField(label=_("Number of the document"), required=False, max_length=60)
+    members_total = forms.IntegerField(label=_("Members of the committee"), min_value=1, required=False)
+    present = forms.IntegerField(label=_("Members present"), min_value=0, required=False)
+    note = forms.CharField(
+        label=_("Reason or note (required to refuse or send back: name the items to fix)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    field_order = ["step", "outcome", "on", "document_number", "members_total", "present", "votes_for"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.chain_step = next_step(self.candidate)
+        field = self.fields["step"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = ChainStepRecord.objects.filter(candidate=self.candidate, status=StepStatus.PENDING)
+        field.initial = self.chain_step.pk if self.chain_step else None
+        kind = self.chain_step.kind if self.chain_step else ""
+        self.has_vote = bool(self.chain_step and self.chain_step.vote_body)
+        self.vote_required = bool(self.chain_step and self.chain_step.vote_body in VOTE_REQUIRED)
+        if not self.has_vote:
+            for name in ("members_total", "present", "votes_for", "votes_against", "confirm_failed"):
+                del self.fields[name]
+        else:
+            self.fields["votes_for"].required = self.vote_required
+            self.fields["votes_against"].required = False
+        outcome = self.fields["outcome"]
+        assert isinstance(outcome, forms.ChoiceField)
+        agree: dict[str, Any] = {
+            hierarchy.StepKind.APPRAISAL: _("Appraised: agree to the admission (7-KNĐ)"),
+            hierarchy.StepKind.COMMITTEE_RESOLUTION: _("Resolution proposing the admission (8-KNĐ)"),
+            hierarchy.StepKind.DECISION: _("Decision to admit (9-KNĐ)"),
+        }
+        outcome.choices = [
+            (APPROVE, agree.get(kind, _("Agree"))),
+            (REFUSE, _("Refuse admission")),
+            (SEND_BACK, _("Send the dossier back")),
+        ]
+        if kind == hierarchy.StepKind.DECISION:
+            self.fields["document_number"].label = _("Number of the admission decision (required)")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("step") and data["step"] != self.chain_step:
+            raise forms.ValidationError(_("This step has already been done; reload the case to see where it is."))
+        outcome = data.get("outcome")
+        if outcome in (REFUSE, SEND_BACK) and not (data.get("note") or "").strip():
+            self.add_error("note", _("Give the reason; the cell is told."))
+        if outcome == APPROVE and self.has_vote:
+            counts = [data.get(k) for k in ("members_total", "present", "votes_for")]
+            if self.vote_required and any(v is None for v in counts):
+                raise forms.ValidationError(_("Enter the committee's size, those present and the votes in favour."))
+            if any(v is not None for v in counts) and any(v is None for v in counts):
+                raise forms.ValidationError(
+                    _("Enter the committee's size, those present and the votes in favour, or none of them.")
+                )
+        return data
+
+
+class DecisionReceivedForm(StepForm):
+    received_on = date_field(_("Date the cell received the decision"), initial=timezone.localdate)
+
+
+class CeremonyForm(StepForm):
+    held_on = date_field(_("Date of the ceremony"), initial=timezone.localdate)
+    place = forms.CharField(label=_("Place"), required=False)
+    decision_read_by = forms.CharField(label=_("Who read the admission decision"), max_length=120)
+    attendees = forms.CharField(
+        label=_("Attendees (representatives of the committee, mass organisations, family)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    mentors = forms.ModelMultipleChoiceField(
+        label=_("Official members assigned to help during probation"),
+        queryset=Membership.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    late_consent_ref = forms.CharField(
+        label=_("Superior committee's consent to a late ceremony (number and date), if past the deadline"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["mentors"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = (
+            Membership.objects.filter(cell=self.candidate.cell)
+            .official_on(timezone.localdate())
+            .select_related("person")
+            .order_by("person__full_name")
+        )
+        field.label_from_instance = lambda m: str(m.person.full_name)  # type: ignore[method-assign,assignment]
+        # The helpers of the sourcing stage usually go on helping: offer them first.
+        field.initial = list(self.candidate.mentors.filter(ended_on__isnull=True).values_list("member_id", flat=True))
+
+    def clean_mentors(self) -> Any:
+        mentors = self.cleaned_data["mentors"]
+        if not 1 <= len(mentors) <= MAX_ACTIVE_MENTORS:
+            raise forms.ValidationError(_("Choose one or two members."))
+        return mentors
