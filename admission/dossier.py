@@ -485,6 +485,11 @@ def opinions_item(candidate: Candidate, on: date) -> ChecklistItem:
     )
 
 
+# Items the applicant sees only as a status: the verification results, the introducers' letters, the mass
+# organisations' resolution and the opinions gathered about them are the party's internal assessment.
+INTERNAL_ITEMS = frozenset({"verification", "introductions", "mass_org_resolution", "opinions"})
+
+
 def dossier_checklist(candidate: Candidate, on: date) -> list[ChecklistItem]:
     """Every item of the dossier before the cell meeting (HD 12-HD/BTCTW 2022 §II.1.1), as it stands on `on`."""
     checks = list(candidate.background_checks.all())

@@ -285,12 +285,12 @@ class DossierApi(APIView):
 
 # What the party units write about the applicant (verification results, introducers' and organisations' opinions) is
 # theirs: applicants reading their own case see where each item stands, not those contents.
-INTERNAL_ITEMS = frozenset({"verification", "introductions", "mass_org_resolution", "opinions"})
 
 
 def _as_seen_by_the_candidate(data: dict[str, Any]) -> dict[str, Any]:
     items = [
-        {**item, "reason": item["status_label"]} if item["code"] in INTERNAL_ITEMS else item for item in data["items"]
+        {**item, "reason": item["status_label"]} if item["code"] in dossier.INTERNAL_ITEMS else item
+        for item in data["items"]
     ]
     curriculum = data["curriculum"]
     if curriculum is not None:
