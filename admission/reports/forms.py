@@ -1,0 +1,90 @@
+"""The report's filter (org, period, basis) and the import form."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from admission import permissions
+from admission.imports.columns import KINDS
+from admission.models import PartyOrg
+from admission.reports.scope import BASES, TODAY
+from admission.reports.statistics import Period
+
+PERIODS = (
+    ("q1", _("Quarter I")),
+    ("q2", _("Quarter II")),
+    ("q3", _("Quarter III")),
+    ("q4", _("Quarter IV")),
+    ("h1", _("First six months")),
+    ("m9", _("First nine months")),
+    ("year", _("Whole year")),
+)
+
+
+class ReportFilterForm(forms.Form):
+    org = forms.ModelChoiceField(label=_("Organisation"), queryset=PartyOrg.objects.none(), required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
+    start = forms.DateField(label=_("From"), required=False)
+    end = forms.DateField(label=_("To"), required=False)
+    basis = forms.ChoiceField(label=_("Organisations"), choices=BASES, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        org_field = self.fields["org"]
+        assert isinstance(org_field, forms.ModelChoiceField)
+        org_field.queryset = permissions.orgs_in_scope(user)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            raise forms.ValidationError(_("The end of the period must be after its start."))
+        return data
+
+    def default_org(self) -> PartyOrg | None:
+        paths = permissions.user_unit_paths(self.user)
+        if paths:
+            return PartyOrg.objects.filter(path=paths[0]).first()
+        return PartyOrg.objects.filter(parent__isnull=True, valid_to__isnull=True).order_by("path").first()
+
+    def period_value(self) -> Period:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if data.get("start") and data.get("end"):
+            return Period(data["start"], data["end"])
+        today = permissions.today()
+        year = data.get("year") or today.year
+        choice = data.get("period") or f"q{(today.month - 1) // 3 + 1}"
+        if choice.startswith("q"):
+            return Period.quarter(year, int(choice[1]))
+        end = {"h1": date(year, 6, 30), "m9": date(year, 9, 30)}.get(choice, date(year, 12, 31))
+        return Period(date(year, 1, 1), end)
+
+    def basis_value(self) -> str:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return data.get("basis") or TODAY
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=KINDS)
+    target = forms.ModelChoiceField(label=_("Into the organisation"), queryset=PartyOrg.objects.none())
+    file = forms.FileField(label=_("File (.xlsx or .csv)"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        acting = permissions.active_roles(user).exclude(kind="administrator").values("org")
+        orgs = PartyOrg.objects.filter(valid_to__isnull=True)
+        target_field = self.fields["target"]
+        assert isinstance(target_field, forms.ModelChoiceField)
+        target_field.queryset = orgs if permissions.sees_everything(user) else orgs.filter(pk__in=acting)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 10 MB: split it."))
+        return upload

@@ -1,0 +1,173 @@
+"""Which cases belong to an org's report: the org tree as it was on each date, or mapped to today's orgs.
+
+Two bases, both read from the dated `OrgParentLink` rows and the `merged_into` successors that
+`admission.services.orgs` writes (a restructuring closes links, it never rewrites them):
+
+* ``today`` (the default): every cell is mapped to the org that carries it on today — itself while it exists,
+  else its successor (`merged_into`), else the org it sat under when it closed — and a case counts for the report
+  when that org lies in the report org's current subtree. Last year's figures of a commune formed by a merger
+  therefore include its predecessors' admissions (domain.md §7, demo-and-reports.md A.5).
+* ``then``: a case counts when its cell sat in the report org's subtree on the case's own date (decision date,
+  nomination date …). This reproduces the report of a dissolved org exactly as it could have been printed then.
+
+The org tree is small (a province has a few thousand orgs) and is walked in Python once per report; the cases
+(hundreds of thousands) are only ever filtered and counted in SQL, through the `Q` objects built here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from admission.models import OrgKind, OrgParentLink, PartyOrg
+
+TODAY = "today"
+THEN = "then"
+BASES = ((TODAY, _("Mapped to today's organisations")), (THEN, _("As the tree stood on each date")))
+
+_CELL_KINDS = frozenset(OrgKind.cell_kinds())
+
+
+@dataclass(frozen=True)
+class Group:
+    """Cells that belonged to the report through one branch (a direct unit of the report org) over [start, end)."""
+
+    branch_id: int
+    cell_ids: frozenset[int]
+    start: date | None
+    end: date | None
+
+
+@dataclass
+class Scope:
+    root: PartyOrg
+    basis: str
+    groups: list[Group] = field(default_factory=list)
+    branch_names: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def cell_ids(self) -> frozenset[int]:
+        return frozenset().union(*(g.cell_ids for g in self.groups)) if self.groups else frozenset()
+
+    def q(
+        self, *, cell_field: str, day_field: str | None = None, day: date | None = None, branch: int | None = None
+    ) -> Q:
+        """Rows whose cell (at `cell_field`) was in the report on their date (`day_field`) or on a fixed `day`."""
+        query = Q(pk__in=[])
+        for group in self.groups:
+            if branch is not None and group.branch_id != branch:
+                continue
+            if day is not None and not _covers(group.start, group.end, day):
+                continue
+            part = Q(**{f"{cell_field}__in": sorted(group.cell_ids)})
+            if day_field is not None and day is None:
+                if group.start is not None:
+                    part &= Q(**{f"{day_field}__gte": group.start})
+                if group.end is not None:
+                    part &= Q(**{f"{day_field}__lt": group.end})
+            query |= part
+        return query
+
+    def branches(self) -> list[tuple[int, str]]:
+        """The report's units (direct children of the report org, or the org itself for a cell), by name."""
+        ids = {g.branch_id for g in self.groups}
+        return sorted(((pk, self.branch_names.get(pk, "")) for pk in ids), key=lambda item: item[1])
+
+
+def _covers(start: date | None, end: date | None, day: date) -> bool:
+    return (start is None or start <= day) and (end is None or day < end)
+
+
+def _intersect(
+    a: tuple[date | None, date | None], b: tuple[date | None, date | None]
+) -> tuple[date | None, date | None] | None:
+    starts = [d for d in (a[0], b[0]) if d is not None]
+    ends = [d for d in (a[1], b[1]) if d is not None]
+    start = max(starts) if starts else None
+    end = min(ends) if ends else None
+    if start is not None and end is not None and end <= start:
+        return None
+    return start, end
+
+
+def build_scope(root: PartyOrg, *, basis: str = TODAY) -> Scope:
+    """The cells of the report of `root`; a dissolved org is always reported as it was (basis ``then``)."""
+    if root.valid_to is not None:
+        basis = THEN
+    if basis == THEN:
+        return _scope_then(root)
+    return _scope_today(root)
+
+
+def _scope_today(root: PartyOrg) -> Scope:
+    rows = {
+        pk: (path, kind, valid_to, merged_into, parent)
+        for pk, path, kind, valid_to, merged_into, parent in PartyOrg.objects.values_list(
+            "pk", "path", "kind", "valid_to", "merged_into_id", "parent_id"
+        )
+    }
+
+    def carrier(pk: int) -> int:
+        seen: set[int] = set()
+        while pk not in seen:
+            seen.add(pk)
+            _path, _kind, valid_to, merged_into, parent = rows[pk]
+            if valid_to is None:
+                return pk
+            nxt = merged_into or parent
+            if nxt is None:
+                return pk
+            pk = nxt
+        return pk
+
+    root_depth = len(root.path.strip("/").split("/"))
+    by_branch: dict[int, set[int]] = defaultdict(set)
+    for pk, (_path, kind, *_rest) in rows.items():
+        if kind not in _CELL_KINDS:
+            continue
+        carried_path = rows[carrier(pk)][0]
+        if not carried_path.startswith(root.path):
+            continue
+        parts = carried_path.strip("/").split("/")
+        branch = int(parts[root_depth]) if len(parts) > root_depth else root.pk
+        by_branch[branch].add(pk)
+    names = dict(PartyOrg.objects.filter(pk__in=list(by_branch)).values_list("pk", "name"))
+    groups = [Group(branch, frozenset(cells), None, None) for branch, cells in by_branch.items()]
+    return Scope(root, TODAY, groups, names)
+
+
+def _scope_then(root: PartyOrg) -> Scope:
+    children: dict[int, list[tuple[int, date | None, date | None]]] = defaultdict(list)
+    for org_id, parent_id, start, end in OrgParentLink.objects.values_list(
+        "org_id", "parent_id", "valid_from", "valid_to"
+    ):
+        children[parent_id].append((org_id, start, end))
+    kinds = dict(PartyOrg.objects.values_list("pk", "kind"))
+    # (org, branch, interval) reached from the root; the walk is bounded by the tree's depth and the link count.
+    spans: dict[tuple[int, int, date | None, date | None], None] = {}
+    queue: list[tuple[int, int | None, tuple[date | None, date | None]]] = [
+        (root.pk, None, (root.valid_from, root.valid_to))
+    ]
+    steps = 0
+    while queue and steps < 1_000_000:
+        steps += 1
+        org_id, branch, span = queue.pop()
+        key = (org_id, branch if branch is not None else root.pk, *span)
+        if key in spans:
+            continue
+        spans[key] = None
+        for child_id, start, end in children.get(org_id, []):
+            inner = _intersect(span, (start, end))
+            if inner is not None:
+                queue.append((child_id, branch if branch is not None else child_id, inner))
+    grouped: dict[tuple[int, date | None, date | None], set[int]] = defaultdict(set)
+    for org_id, branch, start, end in spans:
+        if kinds.get(org_id) in _CELL_KINDS:
+            grouped[(branch, start, end)].add(org_id)
+    groups = [Group(branch, frozenset(cells), start, end) for (branch, start, end), cells in grouped.items()]
+    names = dict(PartyOrg.objects.filter(pk__in={g.branch_id for g in groups}).values_list("pk", "name"))
+    return Scope(root, THEN, groups, names)

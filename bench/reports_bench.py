@@ -1,0 +1,282 @@
+"""Benchmark of the admission statistics on a synthetic province with 100,000 historic cases.
+
+Run (PostgreSQL; the database is created and migrated if needed, and emptied of a previous run's data):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/helper_reports_bench \\
+        .venv/bin/python bench/reports_bench.py [--cases 100000] [--repeat 3]
+
+The generator builds a province of 54 communes with 20 grassroots cells each (plus two old communes merged into
+others on 1/7/2025, as in the 2025 reform), then bulk-creates people, cases with their cell resolution and
+decision steps, ceremonies and memberships, spread over 2021–2026 with the proportions of
+demo-and-reports.md B.8. It prints the time of the dashboard query set and of the full report (Biểu 2, 2B, 1,
+supplementary table, funnel, processing times) for the province and for one commune.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+from admission.hierarchy import StepKind  # noqa: E402
+from admission.models import (  # noqa: E402
+    Candidate,
+    CandidateState,
+    Ceremony,
+    ChainStepRecord,
+    Membership,
+    OrgKind,
+    PartyOrg,
+    Person,
+    RuleSet,
+    StepStatus,
+)
+from admission.reports.statistics import Period, build_dashboard, build_report  # noqa: E402
+from admission.services.orgs import org_create, org_dissolve  # noqa: E402
+
+PREFIX = "BENCH"
+OCCUPATIONS = [
+    ("agriculture", 25),
+    ("enterprise_worker", 12),
+    ("public_service_employee", 14),
+    ("commune_official", 8),
+    ("village_part_time", 6),
+    ("state_official", 5),
+    ("party_front_official", 3),
+    ("enterprise_office_staff", 6),
+    ("enterprise_manager", 2),
+    ("armed_forces", 8),
+    ("pupil", 4),
+    ("university_student", 2),
+    ("non_public_service_employee", 1),
+    ("other", 4),
+]
+SECTORS = [
+    ("village", 30),
+    ("private_enterprise", 6),
+    ("foreign_invested_enterprise", 1),
+    ("state_agency", 20),
+    ("public_service_unit", 20),
+    ("school", 6),
+    ("armed_forces", 8),
+    ("other", 9),
+]
+
+
+def pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
+    return rng.choices([v for v, _w in weighted], weights=[w for _v, w in weighted])[0]
+
+
+def build_tree() -> tuple[PartyOrg, list[PartyOrg], list[PartyOrg]]:
+    province = org_create(
+        code=f"{PREFIX}",
+        name="Đảng bộ tỉnh Thử nghiệm",
+        kind=OrgKind.PROVINCE_COMMITTEE,
+        parent=None,
+        valid_from=date(2000, 1, 1),
+    )
+    communes: list[PartyOrg] = []
+    cells: list[PartyOrg] = []
+    for c in range(56):
+        commune = org_create(
+            code=f"{PREFIX}.{c:02d}",
+            name=f"Đảng bộ xã Thử {c:02d}",
+            kind=OrgKind.COMMUNE_COMMITTEE,
+            parent=province,
+            valid_from=date(2000, 1, 1),
+        )
+        communes.append(commune)
+        for k in range(20):
+            cells.append(
+                org_create(
+                    code=f"{PREFIX}.{c:02d}.{k:02d}",
+                    name=f"Chi bộ thôn {c:02d}-{k:02d}",
+                    kind=OrgKind.GRASSROOTS_CELL,
+                    parent=commune,
+                    valid_from=date(2000, 1, 1),
+                )
+            )
+    # The 2025 reform: the last two communes merge into the first two; their cells move with them.
+    org_dissolve(org=communes[54], on=date(2025, 7, 1), merged_into=communes[0])
+    org_dissolve(org=communes[55], on=date(2025, 7, 1), merged_into=communes[1])
+    return province, communes[:54], cells
+
+
+def generate(cells: list[PartyOrg], n: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    rule_set = RuleSet.in_force_on(date(2022, 1, 1))
+    start, span = date(2021, 1, 1), (date(2026, 9, 30) - date(2021, 1, 1)).days
+    people, cases = [], []
+    for i in range(n):
+        sex = "female" if rng.random() < 0.42 else "male"
+        age = min(18 + int(rng.expovariate(1 / 9)), 70) if rng.random() < 0.95 else rng.randint(31, 62)
+        decided = start + timedelta(days=rng.randint(0, span))
+        dob = date(decided.year - age, rng.randint(1, 12), rng.randint(1, 28))
+        digit = (dob.year // 100 - 19) * 2 + (1 if sex == "female" else 0)
+        people.append(
+            Person(
+                citizen_id=f"022{digit}{dob.year % 100:02d}{i:06d}",
+                full_name=f"Người Thử {i}",
+                date_of_birth=dob,
+                sex=sex,
+                ethnicity="01" if rng.random() < 0.89 else rng.choice(["02", "09", "15", "18", "04", "07"]),
+                religion="none" if rng.random() < 0.985 else rng.choice(["catholic", "catholic", "buddhism"]),
+                education="upper_secondary" if rng.random() < 0.93 else "lower_secondary",
+                professional_level=rng.choice(
+                    ["none", "elementary", "intermediate", "college", "university", "university", "master"]
+                ),
+                occupation=pick(rng, OCCUPATIONS),
+                employer_sector=pick(rng, SECTORS),
+                youth_union_member=rng.random() < 0.7,
+            )
+        )
+        cases.append((rng.choice(cells), decided))
+    Person.objects.bulk_create(people, batch_size=5000)
+    candidates = []
+    for i, (person, (cell, decided)) in enumerate(zip(people, cases, strict=True)):
+        nominated = decided - timedelta(days=rng.randint(200, 420))
+        candidates.append(
+            Candidate(
+                code=f"KN-B-{i:07d}",
+                person=person,
+                cell=cell,
+                rule_set=rule_set,
+                state=CandidateState.PROBATIONARY,
+                opened_on=nominated,
+                nominated_by="cell",
+                nominated_on=nominated,
+                sympathiser_meeting_on=nominated + timedelta(days=rng.randint(7, 40)),
+                is_readmission=rng.random() < 0.001,
+            )
+        )
+    Candidate.objects.bulk_create(candidates, batch_size=5000)
+    memberships, steps = [], []
+    for case, (cell, decided) in zip(candidates, cases, strict=True):
+        resolution = decided - timedelta(days=rng.randint(15, 80))
+        steps.append(
+            ChainStepRecord(
+                candidate=case,
+                order=1,
+                kind=StepKind.CELL_RESOLUTION,
+                org=cell,
+                form="6-KNĐ",
+                status=StepStatus.DONE,
+                document_date=resolution,
+                done_on=resolution,
+            )
+        )
+        steps.append(
+            ChainStepRecord(
+                candidate=case,
+                order=2,
+                kind=StepKind.DECISION,
+                org=cell.parent or cell,
+                form="9-KNĐ",
+                status=StepStatus.DONE,
+                document_number=f"{case.code}-QĐ",
+                document_date=decided,
+                done_on=decided,
+                received_on=decided,
+            )
+        )
+        held = decided + timedelta(days=rng.randint(5, 40))
+        official = held + timedelta(days=365) if held + timedelta(days=365) < date(2026, 10, 1) else None
+        memberships.append(
+            Membership(person=case.person, cell=cell, admitted_on=decided, joined_cell_on=held, official_on=official)
+        )
+    ChainStepRecord.objects.bulk_create(steps, batch_size=5000)
+    Membership.objects.bulk_create(memberships, batch_size=5000)
+    Ceremony.objects.bulk_create(
+        [
+            Ceremony(candidate=c, held_on=m.joined_cell_on, decision_read_by="Bí thư", membership=m)
+            for c, m in zip(candidates, memberships, strict=True)
+        ],
+        batch_size=5000,
+    )
+
+
+def clear() -> None:
+    with transaction.atomic():
+        Ceremony.objects.filter(candidate__code__startswith="KN-B-").delete()
+        ChainStepRecord.objects.filter(candidate__code__startswith="KN-B-").delete()
+        Membership.objects.filter(person__full_name__startswith="Người Thử ").delete()
+        Candidate.objects.filter(code__startswith="KN-B-").delete()
+        Person.objects.filter(full_name__startswith="Người Thử ").delete()
+
+
+def timed(label: str, fn, repeat: int) -> None:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - began)
+    print(f"{label:<58} best {min(times):6.2f} s   median {sorted(times)[len(times) // 2]:6.2f} s   {result}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    call_command("migrate", verbosity=0)
+    province = PartyOrg.objects.filter(code=PREFIX).first()
+    if province is None:
+        began = time.perf_counter()
+        province, _communes, _cells = build_tree()
+        count = PartyOrg.objects.filter(path__startswith=province.path).count()
+        print(f"org tree: {count} orgs in {time.perf_counter() - began:.1f} s")
+    if Candidate.objects.filter(code__startswith="KN-B-").count() != args.cases:
+        clear()
+        cells = list(PartyOrg.objects.filter(path__startswith=province.path, kind=OrgKind.GRASSROOTS_CELL))
+        began = time.perf_counter()
+        generate(cells, args.cases)
+        print(f"generated {args.cases} cases in {time.perf_counter() - began:.1f} s")
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("ANALYZE")
+    commune = PartyOrg.objects.get(code=f"{PREFIX}.00")
+    nine_months = Period(date(2025, 1, 1), date(2025, 9, 30))
+    year = Period.year(2025)
+
+    def total(report) -> str:  # type: ignore[no-untyped-def]
+        return f"admitted={report.form2[0].current}, last year={report.form2[0].previous}"
+
+    def dash(d) -> str:  # type: ignore[no-untyped-def]
+        return f"admitted={d.targets[0].current}, units={len(d.units)}"
+
+    timed(
+        "dashboard, province, 9 months 2025",
+        lambda: dash(build_dashboard(org=province, period=nine_months)),
+        args.repeat,
+    )
+    timed(
+        "full report, province, 9 months 2025",
+        lambda: total(build_report(org=province, period=nine_months)),
+        args.repeat,
+    )
+    timed(
+        "full report, province, year 2025, as it was",
+        lambda: total(build_report(org=province, period=year, basis="then")),
+        args.repeat,
+    )
+    timed("dashboard, merged commune, year 2025", lambda: dash(build_dashboard(org=commune, period=year)), args.repeat)
+    timed("full report, merged commune, year 2025", lambda: total(build_report(org=commune, period=year)), args.repeat)
+
+
+if __name__ == "__main__":
+    main()
