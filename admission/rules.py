@@ -21,6 +21,13 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
 
 
+def probation_end(starts_on: date, months: int) -> date:
+    """The day probation ends, which is the official date (Charter Art. 5.1 and 5.3: N months from the ceremony; the
+    member is official from that day however late the recognition). A ceremony on 29/02 ends on 28/02, one on 31/08
+    with 6 months on 28/02 or 29/02: the day that does not exist becomes the month's last day."""
+    return add_months(starts_on, months)
+
+
 def age_in_months(date_of_birth: date, on: date, *, counting: str = AgeCounting.BY_MONTH) -> int:
     """Age in months on `on` (domain.md §2.1; 294-QĐ/TW item 1.1.1: "tính theo tháng").
 

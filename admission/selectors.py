@@ -105,11 +105,17 @@ def voting_roster(*, cell: PartyOrg, on: date) -> VotingRoster:
 
 
 def candidate_list_for_user(*, user: Any) -> QuerySet[Candidate]:
-    """Cases of cells in the user's scope, plus the user's own cases as a candidate."""
+    """Cases of cells in the user's scope, plus the user's own cases as a candidate, plus probationers moving into
+    a cell of the user's scope (the receiving cell sees the case it must receive)."""
     own = Q(person__user=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
-    return Candidate.objects.filter(permissions.scope_q(user, field="cell__path") | own).select_related(
-        "person", "cell", "rule_set"
-    )
+    from admission.models.probation import ProbationTransfer, TransferStatus
+
+    moving_in = ProbationTransfer.objects.filter(
+        status=TransferStatus.PENDING, to_cell__in=PartyOrg.objects.filter(permissions.scope_q(user, field="path"))
+    ).values("probation__candidate_id")
+    return Candidate.objects.filter(
+        permissions.scope_q(user, field="cell__path") | own | Q(pk__in=moving_in)
+    ).select_related("person", "cell", "rule_set")
 
 
 def candidate_seen_by_unit(*, user: Any, candidate: Candidate) -> bool:

@@ -43,7 +43,7 @@ class DossierReadyForm(StepForm):
 
 class VoteCountMixin(forms.Form):
     votes_for = forms.IntegerField(label=_("Votes in favour"), min_value=0)
-    votes_against = forms.IntegerField(label=_("Votes against"), min_value=0, initial=0)
+    votes_against = forms.IntegerField(label=_("Votes against"), min_value=0, initial=0, required=False)
     confirm_failed = forms.BooleanField(
         label=_("I confirm the vote did not reach the threshold: record it and close the case as not admitted"),
         required=False,
@@ -67,18 +67,38 @@ class CellVoteForm(VoteCountMixin, StepForm):
         field = self.fields["present"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = _members(self.candidate)
+        field.initial = [m.pk for m in members]  # most members attend: the secretary unticks the absent
         today = timezone.localdate()
-        field.label_from_instance = lambda m: (  # type: ignore[method-assign,assignment]
-            f"{m.person.full_name}" + ("" if m.status_on(today) == "official" else f" ({_('probationary')})")
-        )
         self.members = members
+        self.official_today = sum(m.status_on(today) == "official" for m in members)
         for member in members:
             self.fields[f"reason_{member.pk}"] = forms.CharField(
                 label=_("Reason %(name)s was absent") % {"name": member.person.full_name},
                 required=False,
                 max_length=255,
+                widget=forms.TextInput(attrs={"placeholder": _("Reason for absence")}),
             )
         self.order_fields(["held_on", "place", "present", *[f"reason_{m.pk}" for m in members]])
+        rule = self.candidate.rule_set.vote_rule(VoteBody.CELL)
+        self.fields["votes_for"].help_text = _(
+            "%(official)d official members today: at least %(needed)d votes in favour are needed when all of them "
+            "count (temporary transfers and absent exempted members are taken off on the meeting day)."
+        ) % {"official": self.official_today, "needed": rule.votes_needed(self.official_today)}
+        self.roster_field_names = {"present", *(f"reason_{m.pk}" for m in members)}
+
+    def roster_rows(self) -> list[dict[str, Any]]:
+        """One row per member for the page: the attendance box and the reason, shown only when the box is unticked."""
+        today = timezone.localdate()
+        present = {str(v) for v in (self["present"].value() or [])}
+        return [
+            {
+                "member": m,
+                "probationary": m.status_on(today) != "official",
+                "checked": str(m.pk) in present,
+                "reason": self[f"reason_{m.pk}"],
+            }
+            for m in self.members
+        ]
 
     def absence_reasons(self) -> dict[int, str]:
         return {m.pk: self.cleaned_data.get(f"reason_{m.pk}", "") for m in self.members}
@@ -108,12 +128,19 @@ class ChainStepForm(VoteCountMixin, StepForm):
 
     field_order = ["step", "outcome", "on", "document_number", "members_total", "present", "votes_for"]
 
+    def pending_step(self) -> Any:
+        """The step whose turn it is (the admission chain; the recognition chain overrides this)."""
+        return next_step(self.candidate)
+
+    def pending_steps(self) -> Any:
+        return ChainStepRecord.objects.filter(candidate=self.candidate, status=StepStatus.PENDING)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.chain_step = next_step(self.candidate)
+        self.chain_step = self.pending_step()
         field = self.fields["step"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = ChainStepRecord.objects.filter(candidate=self.candidate, status=StepStatus.PENDING)
+        field.queryset = self.pending_steps()
         field.initial = self.chain_step.pk if self.chain_step else None
         kind = self.chain_step.kind if self.chain_step else ""
         self.has_vote = bool(self.chain_step and self.chain_step.vote_body)
@@ -126,18 +153,21 @@ class ChainStepForm(VoteCountMixin, StepForm):
             self.fields["votes_against"].required = False
         outcome = self.fields["outcome"]
         assert isinstance(outcome, forms.ChoiceField)
+        form = self.chain_step.form if self.chain_step else ""
         agree: dict[str, Any] = {
-            hierarchy.StepKind.APPRAISAL: _("Appraised: agree to the admission (7-KNĐ)"),
-            hierarchy.StepKind.COMMITTEE_RESOLUTION: _("Resolution proposing the admission (8-KNĐ)"),
-            hierarchy.StepKind.DECISION: _("Decision to admit (9-KNĐ)"),
+            hierarchy.StepKind.APPRAISAL: _("Appraised: agree (%(form)s)"),
+            hierarchy.StepKind.COMMITTEE_RESOLUTION: _("Resolution in favour (%(form)s)"),
+            hierarchy.StepKind.DECISION: _("Decision in favour (%(form)s)"),
         }
         outcome.choices = [
-            (APPROVE, agree.get(kind, _("Agree"))),
-            (REFUSE, _("Refuse admission")),
-            (SEND_BACK, _("Send the dossier back")),
+            (APPROVE, str(agree.get(kind, _("Agree (%(form)s)"))) % {"form": form}),
+            *self.other_outcomes(),
         ]
         if kind == hierarchy.StepKind.DECISION:
-            self.fields["document_number"].label = _("Number of the admission decision (required)")
+            self.fields["document_number"].label = _("Number of the decision (required)")
+
+    def other_outcomes(self) -> list[tuple[str, Any]]:
+        return [(REFUSE, _("Refuse admission")), (SEND_BACK, _("Send the dossier back"))]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

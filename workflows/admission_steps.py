@@ -140,6 +140,8 @@ def _decision_received(candidate: Candidate, user: Any, data: dict[str, Any]) ->
 
 
 def _ceremony(candidate: Candidate, user: Any, data: dict[str, Any]) -> str | None:
+    from workflows.flows import ProbationFlow
+
     decisions.ceremony_record(
         candidate=candidate,
         held_on=data["held_on"],
@@ -150,6 +152,7 @@ def _ceremony(candidate: Candidate, user: Any, data: dict[str, Any]) -> str | No
         attendees=data.get("attendees") or "",
         late_consent_ref=data.get("late_consent_ref") or "",
     )
+    ProbationFlow.start.run(candidate=candidate)  # the year of probation begins in the same transaction
     return None
 
 

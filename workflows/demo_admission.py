@@ -272,3 +272,17 @@ def seed_admission_cases() -> int:
         _create(spec, resolution)
         created += 1
     return created
+
+
+def probation_flows_start() -> int:
+    """Give every probationer without one its probation flow (the demo probationers are written through the
+    domain services, outside the flows): their timers and tasks then run like any other case's."""
+    from workflows.flows import ProbationFlow
+    from workflows.models import ProbationProcess
+
+    started = 0
+    with_flow = ProbationProcess.objects.filter(flow_class=ProbationFlow).values("artifact_object_id")
+    for case in Candidate.objects.filter(state="probationary").exclude(pk__in=with_flow):
+        ProbationFlow.start.run(candidate=case)
+        started += 1
+    return started

@@ -8,10 +8,12 @@ Node names are part of stored data: never rename one; retire it with `flow.Obsol
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.dispatch import Signal
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
@@ -19,15 +21,20 @@ from viewflow.workflow.activation import Activation
 
 from admission import rules
 from admission.models import Candidate, CandidateState, EnrollmentState, PartyOrg
+from admission.models.probation import Probation, ProbationStatus
 from admission.models.rulesets import DeadlineStart, DeadlineStep
 from admission.permissions import today
 from admission.services import decisions
+from admission.services import probation as probation_services
 from admission.services.rulesets import ruleset_for_step
-from workflows.models import AdmissionProcess, SourcingProcess
+from workflows.models import AdmissionProcess, ProbationProcess, SourcingProcess
 from workflows.steps import STEPS, pending_enrollment
 from workflows.views import StepView
 
 ACT_FOR_ORG = "admission.act_for_org"
+
+# Sent when a reminder of the end of probation is due (the notifications app turns it into messages).
+probation_reminder = Signal()
 
 
 def _candidate(process: Any) -> Candidate:
@@ -258,3 +265,152 @@ class AdmissionCaseFlow(CaseFlow):
         if due is None:
             due = rules.deadline(rule_set=candidate.rule_set, step=DeadlineStep.DEFAULT_TASK, start=today())
         task_data_set(activation, due, candidate)
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Probation and recognition
+# ------------------------------------------------------------------------------------------------------------------
+
+
+def _probation(process: Any) -> Probation:
+    return Probation.objects.select_related("candidate__rule_set", "candidate__cell", "escalated_to").get(
+        candidate_id=process.artifact_object_id
+    )
+
+
+def probation_route(probation: Probation) -> str:
+    """Where the probation's work stands, read from the domain records: the one node that should be waiting."""
+    if probation.candidate.state != CandidateState.PROBATIONARY or probation.status not in (
+        ProbationStatus.open_states()
+    ):
+        return "end"
+    if probation_services.pending_transfer(probation) is not None:
+        return "receive_transfer"
+    if probation_services.pending_removal(probation) is not None:
+        return "decide_removal"
+    if probation.escalated_on:
+        return "decide_escalation"
+    if probation.status == ProbationStatus.RUNNING:
+        return "wait"
+    if probation_services.next_step(probation) is not None:
+        return "recognition_step"
+    return "recognition_vote"
+
+
+def _route_is(name: str) -> Any:
+    return lambda activation: probation_route(_probation(activation.process)) == name
+
+
+def recognition_org(process: Any) -> PartyOrg:
+    step = probation_services.next_step(_probation(process))
+    if step is None:
+        raise ValueError("No pending step in the recognition chain")
+    return step.org
+
+
+def receiving_cell(process: Any) -> PartyOrg:
+    transfer = probation_services.pending_transfer(_probation(process))
+    if transfer is None or transfer.to_cell is None:
+        raise ValueError("No transfer waiting to be received")
+    return transfer.to_cell
+
+
+def removal_org(process: Any) -> PartyOrg:
+    return probation_services.deciding_org(_probation(process), today())
+
+
+def escalation_org(process: Any) -> PartyOrg:
+    probation = _probation(process)
+    return probation.escalated_to or probation_services.deciding_org(probation, today())
+
+
+def wake_at(probation: Probation) -> datetime:
+    """The next moment the probation needs the engine: the next reminder not yet sent (90/60/30/15/7 days before the
+    end, from the rule set), else the day probation ends; at five past midnight in Hà Nội, or now if that is past."""
+    last = probation.last_reminder_days
+    leads = [d for d in probation.candidate.rule_set.probation_reminder_days if last is None or d < last]
+    days = [probation.ends_on - timedelta(days=lead) for lead in leads] + [probation.ends_on]
+    day = min(d for d in days if d >= probation.starts_on) if days else probation.ends_on
+    moment = timezone.make_aware(datetime.combine(day, time(0, 5)))
+    return max(moment, timezone.now())
+
+
+class ProbationFlow(CaseFlow):
+    """Twelve months of probation, then recognition (13-KNĐ → 14–16-KNĐ) or removal.
+
+    A database timer (`flow.Timer`, fired by `manage.py workflow_timers`) wakes the case on each reminder date and
+    on the day probation ends; a router then puts the one task the records call for in the right body's queue: the
+    cell's recognition vote, the next body of the recognition chain, the receiving cell after a transfer, the
+    committee deciding a proposed removal or a case reported after three inconclusive votes. Actions taken outside
+    a task (the cell proposes a removal, transfers the member) re-route the work (`workflows.services.probation_sync`).
+    """
+
+    process_class = ProbationProcess
+    process_title = _("Probation and recognition")
+    process_description = _("From the admission ceremony to recognition as an official member, or removal.")
+
+    start = flow.StartHandle(this.start_case).Annotation(title=_("Ceremony held")).Next(this.route)
+    route = (
+        ScopedSwitch()
+        .Annotation(title=_("What does the probation need now?"))
+        .Case(this.end, _route_is("end"))
+        .Case(this.receive_transfer, _route_is("receive_transfer"))
+        .Case(this.decide_removal, _route_is("decide_removal"))
+        .Case(this.decide_escalation, _route_is("decide_escalation"))
+        .Case(this.wait, _route_is("wait"))
+        .Case(this.recognition_step, _route_is("recognition_step"))
+        .Default(this.recognition_vote)
+    )
+
+    # The engine, on the reminder dates and on the last day of probation
+    wait = flow.Timer(this.wake_time).Annotation(title=_("Probation running")).Next(this.tick)
+    tick = (
+        flow.Function(this.tick_actions)
+        .Annotation(title=_("Reminders and the opening of recognition"))
+        .Next(this.route)
+    )
+
+    # The cell (the receiving cell after a transfer)
+    recognition_vote = step("recognition_vote", cell_of).Next(this.route)
+    receive_transfer = step("receive_transfer", receiving_cell).Next(this.route)
+
+    # The committees
+    recognition_step = step("recognition_step", recognition_org).Next(this.route)
+    decide_removal = step("decide_removal", removal_org).Next(this.route)
+    decide_escalation = step("decide_escalation", escalation_org).Next(this.route)
+
+    end = ScopedEnd().Annotation(title=_("Recognised, removed or transferred away"))
+
+    def wake_time(self, activation: Activation) -> datetime:
+        return wake_at(_probation(activation.process))
+
+    def tick_actions(self, activation: Activation) -> None:
+        """Send the reminder that is due and open the recognition when probation has ended (idempotent)."""
+        probation = _probation(activation.process)
+        for due in probation_services.probation_actions_on(today(), [probation]):
+            if due.action == probation_services.TimerAction.OPEN_RECOGNITION:
+                probation_services.probation_open_recognition(probation=probation, on=today())
+            elif due.days_before is not None:
+                probation_services.probation_reminder_mark(probation=probation, days_before=due.days_before)
+                probation_reminder.send(sender=ProbationFlow, probation=probation, days_before=due.days_before)
+
+    def set_due_date(self, activation: Activation) -> None:
+        probation_task_data_set(activation.task, _probation(activation.process))
+
+
+def probation_task_data_set(task: Any, probation: Probation) -> None:
+    """The cell's recognition within N working days of the end of probation, the decision within M of the cell's
+    resolution (both from the rule set, the decision's extended once with a reason); other tasks: the default.
+    A recognition task also names its step of the chain."""
+    deadlines = probation_services.probation_deadlines(probation.candidate)
+    name = task.flow_task.name
+    due: date | None = {"recognition_vote": deadlines.cell_due, "recognition_step": deadlines.decision_due}.get(name)
+    if due is None:
+        due = rules.deadline(rule_set=probation.candidate.rule_set, step=DeadlineStep.DEFAULT_TASK, start=today())
+    data = dict(task.data or {})
+    data["due_on"] = due.isoformat()
+    if name == "recognition_step":
+        pending = probation_services.next_step(probation)
+        data["recognition_step"] = pending.pk if pending else None
+    task.data = data
+    task.save(update_fields=["data"])

@@ -22,3 +22,12 @@ class AdmissionProcess(Process):
         proxy = True
         verbose_name = _("admission process")
         verbose_name_plural = _("admission processes")
+
+
+class ProbationProcess(Process):
+    """The twelve months of probation and the recognition (`artifact` is the Candidate)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("probation process")
+        verbose_name_plural = _("probation processes")

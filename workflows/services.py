@@ -162,3 +162,39 @@ def task_history(candidate: Candidate) -> list[dict[str, Any]]:
         }
         for task in tasks
     ]
+
+
+OPEN_OR_WAITING = (*OPEN_TASK, STATUS.SCHEDULED)
+
+
+def probation_sync(candidate: Candidate) -> None:
+    """After an action taken outside a task (the cell proposes a removal or transfers the member, a deadline is
+    extended), put the probation's work where the records now say it is: keep the waiting task if it is still the
+    right one (refreshing its due date), else cancel it and route again from the flow's router."""
+    from workflows.flows import ProbationFlow, probation_route, probation_task_data_set
+
+    ct = ContentType.objects.get_for_model(Candidate)
+    process = (
+        Process.objects.filter(artifact_content_type=ct, artifact_object_id=candidate.pk, flow_class=ProbationFlow)
+        .exclude(status__in=(PROCESS.DONE, PROCESS.CANCELED))
+        .first()
+    )
+    if process is None:
+        return
+    with ProbationFlow.lock(process.pk), transaction.atomic():
+        from admission.models.probation import Probation
+
+        probation = Probation.objects.select_related("candidate__rule_set").get(candidate=candidate)
+        desired = probation_route(probation)
+        waiting = list(process.task_set.filter(status__in=OPEN_OR_WAITING).order_by("created"))
+        if [task.flow_task.name for task in waiting] == [desired]:
+            if desired != "wait":
+                probation_task_data_set(waiting[0], probation)
+            return
+        last = waiting[-1] if waiting else process.task_set.order_by("-created").first()
+        if last is None:
+            return
+        process.task_set.filter(status__in=OPEN_OR_WAITING).update(status=STATUS.CANCELED, finished=timezone.now())
+        last.refresh_from_db()
+        previous = last.flow_task.activation_class(last)
+        previous._activate_next({ProbationFlow.route._create(previous, last.token)})

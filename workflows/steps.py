@@ -139,19 +139,22 @@ STEPS: dict[str, Step] = {
 
 # The admission flow's steps join the same registry: task pages and the API find any step by its name.
 from workflows.admission_steps import ADMISSION_STEPS  # noqa: E402
+from workflows.probation_steps import PROBATION_STEPS  # noqa: E402
 
-STEPS.update({step.name: step for step in ADMISSION_STEPS})
+STEPS.update({step.name: step for step in (*ADMISSION_STEPS, *PROBATION_STEPS)})
 
 
 def task_title(task: Any) -> str:
     """A task's title in the reader's language: a step of the approval chain names its kind, form and body."""
     from admission.hierarchy import StepKind
     from admission.models import ChainStepRecord
+    from admission.models.probation import RecognitionStep
 
-    chain_step = (task.data or {}).get("chain_step")
-    if chain_step:
-        step = ChainStepRecord.objects.select_related("org").filter(pk=chain_step).first()
-        if step is not None:
-            return f"{StepKind(step.kind).label} ({step.form}): {step.org.name}"
+    data = task.data or {}
+    for key, model in (("chain_step", ChainStepRecord), ("recognition_step", RecognitionStep)):
+        if data.get(key):
+            step = model.objects.select_related("org").filter(pk=data[key]).first()
+            if step is not None:
+                return f"{StepKind(step.kind).label} ({step.form}): {step.org.name}"
     spec = STEPS.get(task.flow_task.name)
     return str(spec.title) if spec else str(task.flow_task.task_title)

@@ -37,6 +37,10 @@ class CandidateState(models.TextChoices):
     PROBATIONARY = "probationary", _("Probationary member")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     NOT_ADMITTED = "not_admitted", _("Closed, not admitted")
+    # After probation (domain.md §5): recognised, removed from the list (xóa tên), or moved out of this system.
+    OFFICIAL = "official", _("Official member")
+    REMOVED = "removed", _("Removed from the list of probationary members")
+    TRANSFERRED_OUT = "transferred_out", _("Transferred out during probation")
 
     @classmethod
     def before_admission(cls) -> tuple[str, ...]:
@@ -48,7 +52,7 @@ class CandidateState(models.TextChoices):
 
     @classmethod
     def closed_states(cls) -> tuple[str, ...]:
-        return (cls.WITHDRAWN, cls.NOT_ADMITTED)
+        return (cls.WITHDRAWN, cls.NOT_ADMITTED, cls.OFFICIAL, cls.REMOVED, cls.TRANSFERRED_OUT)
 
 
 class NominationSource(models.TextChoices):
@@ -102,6 +106,14 @@ def _can_act(instance: Candidate, user: Any) -> bool:
 
 def _has_valid_certificate(instance: Candidate) -> bool:
     return instance.current_certificate() is not None
+
+
+def _probation_has_ended(instance: Candidate) -> bool:
+    """Recognition only once the months of probation have run (Charter Art. 5.2)."""
+    from admission.permissions import today
+
+    probation = getattr(instance, "probation", None)
+    return probation is not None and probation.ends_on <= today()
 
 
 class Candidate(ConcurrentTransitionMixin, models.Model):
@@ -259,6 +271,32 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
     @fsm_log_description
     @transition(field=state, source=CandidateState.ADMITTED, target=CandidateState.PROBATIONARY, permission=_can_act)
     def start_probation(self, *, by: Any = None, description: str = "") -> None:
+        pass
+
+    # After probation: only `admission.services.probation` calls these, once the competent body has decided.
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=CandidateState.PROBATIONARY,
+        target=CandidateState.OFFICIAL,
+        conditions=[_probation_has_ended],
+    )
+    def recognise(self, *, by: Any = None, description: str = "") -> None:
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=CandidateState.PROBATIONARY, target=CandidateState.REMOVED)
+    def remove(self, *, by: Any = None, description: str = "") -> None:
+        pass
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state, source=CandidateState.PROBATIONARY, target=CandidateState.TRANSFERRED_OUT, permission=_can_act
+    )
+    def transfer_away(self, *, by: Any = None, description: str = "") -> None:
         pass
 
     @fsm_log_by

@@ -79,6 +79,15 @@ class DocumentKind(models.TextChoices):
     APPLICATION = "application", _("Application (1-KNĐ)")
 
 
+def default_probation_reminder_days() -> list[int]:
+    return [90, 60, 30, 15, 7]
+
+
+def validate_reminder_days(value: Any) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, int) and 0 < v <= 366 for v in value):
+        raise ValidationError(_("Give a list of whole numbers of days between 1 and 366."))
+
+
 class RuleSet(models.Model):
     code = models.CharField(_("code"), max_length=60, unique=True, help_text=_("e.g. 294-QĐ/TW"))
     name = models.CharField(_("name"), max_length=255)
@@ -111,6 +120,13 @@ class RuleSet(models.Model):
     probation_months = models.PositiveSmallIntegerField(_("probation (months)"), default=12)
     recognition_max_inconclusive_votes = models.PositiveSmallIntegerField(
         _("inconclusive recognition votes before escalation"), default=3
+    )
+    # Not a regulation: the alert lead times secretaries ask for (domain.md §8), in calendar days before the end.
+    probation_reminder_days = models.JSONField(
+        _("reminders before probation ends (days)"),
+        default=default_probation_reminder_days,
+        validators=[validate_reminder_days],
+        help_text=_("Calendar days before the end of probation, e.g. [90, 60, 30, 15, 7]."),
     )
     # Re-admission (domain.md §2.6)
     readmission_wait_months = models.PositiveSmallIntegerField(

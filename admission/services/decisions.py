@@ -184,6 +184,9 @@ def chain_step_complete(
             by=by,
             reason=_("Decision %(n)s of %(day)s") % {"n": step.document_number, "day": _d(on)},
         )
+        from admission.services.snapshots import snapshot_take  # the statistics' record of the decision day
+
+        snapshot_take(candidate=candidate, decided_on=on)
     return step
 
 
