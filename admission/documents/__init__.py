@@ -1,0 +1,7 @@
+"""PDF forms (CN-NTVĐ, 1-KNĐ … 9-KNĐ) and the complete dossier, rendered with WeasyPrint in the background.
+
+Where to look: `registry.py` (which forms exist, their template versions and the case states they apply to),
+`builders.py` (one function per form: the case's data as the template reads it), `render.py` (HTML → PDF),
+`dossier.py` (the complete dossier: cover, contents, forms and scans, outline, footer with QR code),
+`services.py` (requests, the background job, numbering, downloads) and `tasks.py` (the Django Tasks entry point).
+"""

@@ -1,0 +1,188 @@
+"""HTML → PDF for one form of one case (WeasyPrint, A4, Liberation Serif with DejaVu Serif as fallback).
+
+`prepare_form` reads the data (the form's builder) and picks the template version; `render_form` numbers the
+document if it is numbered, renders the template and writes the PDF. The input hash covers the data, the template
+version and the rule set: when it differs from a stored copy's, that copy is out of date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from admission.documents import numbering, registry
+from admission.documents.registry import FormSpec, TemplateVersion
+from admission.models import Candidate
+from admission.permissions import today
+
+
+class FormNotApplicable(Exception):
+    """The form has no data for this case yet (no vote, no decision step…) or does not apply to its state."""
+
+
+@dataclass(frozen=True)
+class PreparedForm:
+    spec: FormSpec
+    version: TemplateVersion
+    data: dict[str, Any]
+    input_hash: str
+    printed_code: str
+
+
+@dataclass(frozen=True)
+class RenderedForm:
+    prepared: PreparedForm
+    html: str
+    pdf: bytes
+    pages: int
+
+
+def data_hash(payload: Any) -> str:
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def pinned_version(candidate: Candidate, spec: FormSpec) -> TemplateVersion:
+    """The version a case keeps for a form: that of its first generated copy, else the one in force today."""
+    from admission.documents.models import DocumentStatus, GeneratedDocument
+
+    first = (
+        GeneratedDocument.objects.filter(candidate=candidate, form_code=spec.code, status=DocumentStatus.DONE)
+        .order_by("created_at", "pk")
+        .values_list("template_version", flat=True)
+        .first()
+    )
+    if first:
+        try:
+            return spec.version(first)
+        except KeyError:
+            pass
+    return spec.version_on(today())
+
+
+def prepare_form(candidate: Candidate, code: str, *, check_state: bool = True) -> PreparedForm:
+    spec = registry.get(code)
+    if check_state and candidate.state not in spec.states:
+        raise FormNotApplicable(f"{spec.code} does not apply to a case in state {candidate.state}.")
+    version = pinned_version(candidate, spec)
+    data = spec.builder(candidate, version.version)
+    if data is None:
+        raise FormNotApplicable(f"{spec.code}: the data this form needs is not recorded yet.")
+    payload = {"form": spec.code, "version": version.version, "rule_set": candidate.rule_set.code, "data": data}
+    return PreparedForm(spec, version, data, data_hash(payload), registry.printed_code(spec, data))
+
+
+def form_html(
+    candidate: Candidate,
+    prepared: PreparedForm,
+    *,
+    allocate_number: bool = True,
+    embedded: bool = False,
+    part_id: str = "",
+    part_title: str = "",
+) -> str:
+    """The form's HTML: a whole document, or (`embedded`) one section of the complete dossier's document."""
+    number = ""
+    if prepared.spec.numbered and "numbering" in prepared.data:
+        number = numbering.number_line(
+            candidate=candidate,
+            form_code=prepared.printed_code,
+            numbering=prepared.data["numbering"],
+            allocate=allocate_number,
+        )
+    context = {
+        "d": prepared.data,
+        "number": number,
+        "code": prepared.printed_code,
+        "title": prepared.spec.title,
+        "draft": prepared.spec.draft,
+        "version": prepared.version.version,
+        "margins": page_margins(),
+        "embedded": embedded,
+        "part_id": part_id,
+        "part_title": part_title,
+    }
+    return render_to_string(prepared.version.template, context)
+
+
+def page_margins() -> str:
+    return str(getattr(settings, "DOCUMENTS_PAGE_MARGINS", "20mm 15mm 20mm 30mm"))
+
+
+_local = threading.local()
+
+
+def font_config() -> FontConfiguration:
+    """One FontConfiguration per thread, reused by every rendering: fontconfig's set of fonts is read once."""
+    config = getattr(_local, "font_config", None)
+    if config is None:
+        config = _local.font_config = FontConfiguration()
+    return config
+
+
+def html_to_document(html: str) -> Any:
+    """The laid-out WeasyPrint document (pages, anchors), to write as PDF."""
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).render(font_config=font_config())
+
+
+def write_pdf(document: Any, **options: Any) -> bytes:
+    pdf: bytes = document.write_pdf(**options)
+    return pdf
+
+
+def html_to_pdf(html: str) -> bytes:
+    return html_to_pdf_and_pages(html)[0]
+
+
+def html_to_pdf_and_pages(html: str) -> tuple[bytes, int]:
+    document = html_to_document(html)
+    return write_pdf(document), len(document.pages)
+
+
+# Forms that cite a cell resolution by its number: 7–9-KNĐ cite 6-KNĐ; 14–16-KNĐ cite 13-KNĐ (and 16 also 15-KNĐ).
+CITES: dict[str, tuple[str, ...]] = {
+    "7-KNĐ": ("6-KNĐ",),
+    "8-KNĐ": ("6-KNĐ",),
+    "9-KNĐ": ("6-KNĐ",),
+    "14-KNĐ": ("13-KNĐ",),
+    "15-KNĐ": ("13-KNĐ",),
+    "16-KNĐ": ("13-KNĐ", "15-KNĐ"),
+}
+
+
+def number_cited_resolution(candidate: Candidate, code: str) -> None:
+    """Give the resolutions a form cites their numbers first, if they have none yet."""
+    for cited in CITES.get(registry.ALIASES.get(code, code), ()):
+        try:
+            prepared = prepare_form(candidate, cited, check_state=False)
+        except FormNotApplicable:
+            continue
+        numbering.number_line(candidate=candidate, form_code=cited, numbering=prepared.data["numbering"], allocate=True)
+
+
+def render_form(candidate: Candidate, code: str, *, check_state: bool = True) -> RenderedForm:
+    """One form of one case, as a PDF."""
+    number_cited_resolution(candidate, code)
+    prepared = prepare_form(candidate, code, check_state=check_state)
+    html = form_html(candidate, prepared)
+    pdf, pages = html_to_pdf_and_pages(html)
+    return RenderedForm(prepared, html, pdf, pages)
+
+
+def applicable_forms(candidate: Candidate) -> list[PreparedForm]:
+    """The forms that apply to the case at its stage and whose data exists, in the dossier's order."""
+    prepared = []
+    for spec in registry.FORMS:
+        try:
+            prepared.append(prepare_form(candidate, spec.code))
+        except FormNotApplicable:
+            continue
+    return prepared
