@@ -31,6 +31,8 @@ from admission.models import AwarenessCertificate, Candidate, CandidateState
 from admission.services.candidates import candidate_close_everywhere, review_note_add
 from admission.services.decisions import consent_record
 
+CANDIDATE_PORTAL = "portal:my_case"
+
 # What each state means for the secretary, in one sentence.
 STATE_HELP = {
     CandidateState.NOMINATED: gettext_lazy("Nominated; the cell has not yet decided to put the person on its list."),
@@ -92,8 +94,12 @@ def candidate_list(request: HttpRequest) -> TemplateResponse:
 
 @login_required
 @require_safe
-def candidate_detail(request: HttpRequest, pk: int) -> TemplateResponse:
+def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
+    if not selectors.candidate_seen_by_unit(user=request.user, candidate=candidate):
+        # The candidate themself: the staff page names the helpers, the votes and who did what; their own page
+        # (the portal) shows their case in plain words without other people's data.
+        return redirect(CANDIDATE_PORTAL, pk=candidate.pk)
     return _case_page(request, candidate)
 
 

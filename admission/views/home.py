@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
 from admission import selectors
+from admission.models import Candidate
 
 
 @require_safe
 @login_required
-def home(request: HttpRequest) -> TemplateResponse:
+def home(request: HttpRequest) -> HttpResponse:
     roles = selectors.role_list_for_user(user=request.user)
+    if not roles.exists() and Candidate.objects.filter(person__user=request.user).exists():
+        return redirect("portal:my_cases")  # a candidate's home is their own case
     return TemplateResponse(request, "admission/home.html", {"roles": roles})

@@ -324,7 +324,15 @@ def test_the_list_and_the_case_page_only_read(client, world, case):
     assert client.post(detail(case)).status_code == 405
 
 
-def test_the_candidate_sees_their_case_but_not_the_cells_review_notes(world, client):
+def api_client_for(user):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+def test_the_candidate_is_sent_to_their_own_page_without_the_cells_notes(world, client):
     from admission.services.candidates import candidate_nominate, review_note_add
 
     person = PersonFactory(user=world.candidate_user)
@@ -340,8 +348,11 @@ def test_the_candidate_sees_their_case_but_not_the_cells_review_notes(world, cli
             candidate=case, reviewed_on=datetime.date(2026, 3, 2), text="Ghi chú nội bộ của chi ủy", by=world.secretary
         )
     client.force_login(world.candidate_user)
-    page = client.get(f"/app/admission/candidates/{case.pk}/").content.decode()
+    response = client.get(f"/app/admission/candidates/{case.pk}/")
+    assert response.status_code == 302 and response["Location"] == f"/ho-so-cua-toi/{case.pk}/"  # their own page
+    page = client.get(response["Location"]).content.decode()
     assert case.code in page
     assert "Ghi chú nội bộ của chi ủy" not in page
+    assert api_client_for(world.candidate_user).get(f"/api/v1/candidates/{case.pk}/").status_code == 404
     client.force_login(world.secretary)
     assert "Ghi chú nội bộ của chi ủy" in client.get(f"/app/admission/candidates/{case.pk}/").content.decode()

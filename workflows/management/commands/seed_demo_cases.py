@@ -6,8 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from workflows.demo import seed_demo_cases
 from admission.demo_probation import seed_probationers
+from portal.demo import seed_portal
+from workflows.demo import seed_demo_cases
 from workflows.demo_admission import probation_flows_start, seed_admission_cases
 
 
@@ -20,4 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         created = seed_demo_cases() + seed_admission_cases() + seed_probationers()
         probation_flows_start()
+        lookup = seed_portal()
         self.stdout.write(f"Đã tạo {created} hồ sơ quần chúng mẫu." if created else "Hồ sơ mẫu đã có, không tạo thêm.")
+        if lookup:
+            self.stdout.write(lookup)

@@ -1,0 +1,124 @@
+"""The public status lookup: a case code plus a second factor (the receipt's PIN, or the date of birth) gives the
+case's stage and its dates, and nothing else.
+
+Three promises, each tested:
+- **No oracle.** An unknown code and a known code with a wrong answer take the same path: one query for the case
+  (it may come back empty), exactly one password-hash check (against a fixed dummy hash when there is no case or no
+  PIN), the same failure recorded, the same response. So neither the answer nor, in any obvious way, its timing
+  says whether a code exists.
+- **Rate limit.** At most `LIMIT_PER_CODE` wrong answers for one code from one client address, and
+  `LIMIT_PER_CLIENT` for all codes from one address, in any `WINDOW`; past that the lookup is refused without
+  checking anything until the oldest counted failure leaves the window. The counters live in the database (shared
+  by every web process and host) and count failures whether or not the code exists.
+- **Nothing personal kept.** A failure is stored under a keyed hash (Django's `salted_hmac` with SECRET_KEY) of
+  the client address and the code, never the address itself, and rows older than the window are deleted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from admission.models import Candidate
+from portal.models import LookupAttempt
+
+WINDOW = timedelta(minutes=15)
+LIMIT_PER_CODE = 5
+LIMIT_PER_CLIENT = 20
+
+
+def normalise_code(raw: str) -> str:
+    """Codes are typed by hand or read from a QR code: spaces dropped, upper case ("kn-2026-000123" works)."""
+    return "".join(raw.split()).upper()
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash of nothing anyone can type, made once per process with the current hasher: checking a PIN against it
+    costs what checking a real PIN costs."""
+    return make_password("no-such-pin-\u2400")
+
+
+def _key(*parts: str) -> str:
+    return salted_hmac("portal.lookup", "|".join(parts)).hexdigest()
+
+
+def _keys(client: str, code: str) -> list[tuple[str, int]]:
+    return [(_key("code", client, code), LIMIT_PER_CODE), (_key("client", client), LIMIT_PER_CLIENT)]
+
+
+def blocked_until(*, client: str, code: str, now: datetime | None = None) -> datetime | None:
+    """When the client may try this code again, or None if it may now."""
+    now = now or timezone.now()
+    until: datetime | None = None
+    for key, limit in _keys(client, code):
+        recent = list(
+            LookupAttempt.objects.filter(key=key, at__gt=now - WINDOW)
+            .order_by("-at")
+            .values_list("at", flat=True)[:limit]
+        )
+        if len(recent) >= limit:
+            free_at = recent[limit - 1] + WINDOW
+            until = free_at if until is None else max(until, free_at)
+    return until
+
+
+def record_failure(*, client: str, code: str, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    LookupAttempt.objects.bulk_create([LookupAttempt(key=key, at=now) for key, _limit in _keys(client, code)])
+    LookupAttempt.objects.filter(at__lte=now - WINDOW).delete()
+
+
+def record_success(*, client: str, code: str) -> None:
+    """A right answer clears that code's count for the client (not the client's count over all codes)."""
+    LookupAttempt.objects.filter(key=_key("code", client, code)).delete()
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    candidate: Candidate | None
+    blocked_until: datetime | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.candidate is not None
+
+
+def verify(*, code: str, pin: str = "", date_of_birth: date | None = None) -> Candidate | None:
+    """The case if the second factor matches, else None — by the same steps whether the code exists or not."""
+    candidate = Candidate.objects.select_related("person", "lookup_pin", "rule_set", "cell").filter(code=code).first()
+    stored = getattr(candidate, "lookup_pin", None) if candidate is not None else None
+    pin_hash = stored.pin_hash if stored is not None else _dummy_hash()
+    # Always one hash check, even when the date of birth is the factor, so that both factors cost the same.
+    pin_ok = check_password(pin or "-", pin_hash) and stored is not None and bool(pin)
+    born = candidate.person.date_of_birth.isoformat() if candidate is not None else "0000-00-00"
+    dob_ok = date_of_birth is not None and constant_time_compare(born, date_of_birth.isoformat())
+    return candidate if candidate is not None and (pin_ok or dob_ok) else None
+
+
+def lookup(*, client: str, code: str, pin: str = "", date_of_birth: date | None = None) -> LookupResult:
+    """Check the rate limit, then the answer; record a failure (unknown code or wrong answer alike)."""
+    code = normalise_code(code)
+    now = timezone.now()
+    until = blocked_until(client=client, code=code, now=now)
+    if until is not None:
+        return LookupResult(None, until)
+    candidate = verify(code=code, pin=pin, date_of_birth=date_of_birth)
+    if candidate is None:
+        record_failure(client=client, code=code, now=now)
+        return LookupResult(None)
+    record_success(client=client, code=code)
+    return LookupResult(candidate)
+
+
+def client_address(request: Any) -> str:
+    """The client's address as the login lockout (django-axes) resolves it, so one proxy setting serves both."""
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or "unknown"
