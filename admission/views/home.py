@@ -16,6 +16,6 @@ from admission.models import Candidate
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     roles = selectors.role_list_for_user(user=request.user)
-    if not roles.exists() and Candidate.objects.filter(person__user=request.user).exists():
+    if not roles.exists() and Candidate.objects.filter(person__user_id=request.user.pk).exists():
         return redirect("portal:my_cases")  # a candidate's home is their own case
     return TemplateResponse(request, "admission/home.html", {"roles": roles})
