@@ -16,6 +16,7 @@ from admission.models import Candidate
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     roles = selectors.role_list_for_user(user=request.user)
-    if not roles.exists() and Candidate.objects.filter(person__user_id=request.user.pk).exists():
+    own_cases = Candidate.objects.filter(person__user__username=request.user.get_username())
+    if not roles.exists() and own_cases.exists():
         return redirect("portal:my_cases")  # a candidate's home is their own case
     return TemplateResponse(request, "admission/home.html", {"roles": roles})
