@@ -9,6 +9,11 @@ trap cleanup EXIT INT TERM
 pids+=($!)
 ( while true; do "$PY" manage.py workflow_timers >/dev/null 2>&1 || true; sleep 60; done ) &
 pids+=($!)
+# Notifications every 5 minutes; the daily digest once, in the 17:00 hour (emails print on the console here).
+( while true; do "$PY" manage.py notify_scan >/dev/null 2>&1 || true; sleep 300; done ) &
+pids+=($!)
+( while true; do sleep 3600; [ "$(date +%H)" = 17 ] && { "$PY" manage.py send_digests || true; }; done ) &
+pids+=($!)
 echo
 echo "Ứng dụng: http://127.0.0.1:8000   (API: /api/docs/, quản trị: /admin/)"
 "$PY" manage.py runserver 127.0.0.1:8000

@@ -18,6 +18,7 @@ from admission.models import ChainStepRecord, Consent, ConsentKind, Vote
 from admission.services.decisions import consent_record
 
 
+@extend_schema_serializer(component_name="AdmissionVote")
 class VoteOutput(serializers.ModelSerializer):
     held_on = serializers.DateField(source="meeting.held_on")
     org = serializers.CharField(source="meeting.org.name")
@@ -38,9 +39,9 @@ class VoteOutput(serializers.ModelSerializer):
             "needed",
             "passed",
         ]
-        ref_name = "AdmissionVote"
 
 
+@extend_schema_serializer(component_name="AdmissionChainStep")
 class ChainStepOutput(serializers.ModelSerializer):
     org = serializers.CharField(source="org.name")
     org_id = serializers.IntegerField()
@@ -72,6 +73,7 @@ class ChainStepOutput(serializers.ModelSerializer):
         return (step.done_by.get_full_name() or step.done_by.get_username()) if step.done_by else ""
 
 
+@extend_schema_serializer(component_name="AdmissionConsent")
 class ConsentOutput(serializers.ModelSerializer):
     class Meta:
         model = Consent

@@ -3,7 +3,8 @@
 viewflow's queue matches a task's `owner_permission` on an object through django-guardian only; so a user holding
 a role at an org today gets `admission.act_for_org` on that org, and loses it when the role ends. Grants are never
 global (a global grant would show every task in the country). `sync_role_permissions` runs daily for the roles
-whose dates start or end without anyone touching them.
+whose dates start or end without anyone touching them. A substitute named by an active delegation
+(notifications.Delegation) gets the same grant for the delegator's org, for the delegation's dates only.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from admission.models import PartyOrg, Role, RoleKind
-from admission.permissions import today
+from admission.permissions import active_delegations, today
 
 ACT_FOR_ORG = "admission.act_for_org"
 
@@ -44,18 +45,32 @@ def role_end(*, role: Role, on: date) -> Role:
     role.ends_on = on
     role.save(update_fields=["ends_on"])
     role_permissions_sync(user=role.user)
+    for substitute in _substitutes_of(role.user):  # a delegation lapses with the delegator's role
+        role_permissions_sync(user=substitute)
     return role
 
 
+def _substitutes_of(user: Any) -> Any:
+    from django.apps import apps
+
+    if not apps.is_installed("notifications"):
+        return []
+    from notifications.models import Delegation
+
+    ids = Delegation.objects.filter(from_user=user, revoked_at__isnull=True).values("to_user_id")
+    return get_user_model().objects.filter(pk__in=ids)
+
+
 def role_permissions_sync(*, user: Any, on: date | None = None) -> tuple[int, int]:
-    """Make the user's `act_for_org` grants equal the orgs of their active acting roles. Returns (added, removed)."""
+    """Make the user's `act_for_org` grants equal the orgs of their active acting roles and of the active delegations
+    naming them as substitute. Returns (added, removed)."""
     day = on or today()
     wanted = set(
         Role.objects.filter(user=user)
         .active_on(day)
         .exclude(kind=RoleKind.ADMINISTRATOR)
         .values_list("org_id", flat=True)
-    )
+    ) | {delegation.org_id for delegation in active_delegations(user, on=day)}
     have = set(
         get_objects_for_user(user, ACT_FOR_ORG, klass=PartyOrg, use_groups=False, with_superuser=False).values_list(
             "pk", flat=True
