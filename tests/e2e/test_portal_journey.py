@@ -9,8 +9,8 @@ from playwright.sync_api import Page, expect
 
 from portal.services import pin_issue
 from tests.conftest import World
-from tests.e2e.conftest import PHONE, Network
-from tests.e2e.test_secretary_journey import assert_no_horizontal_scroll, log_in
+from tests.e2e.conftest import PASSWORD, PHONE, Network
+from tests.e2e.test_secretary_journey import assert_no_horizontal_scroll
 from tests.portal.conftest import nominate, to_dossier
 
 PIN = "246810"
@@ -24,8 +24,12 @@ def test_a_candidate_follows_their_case_and_the_receipt_looks_it_up(
     case = to_dossier(nominate(w, user=w.candidate_user, full_name="Lò Thị Mai"), w)
     pin_issue(candidate=case, by=w.secretary, pin=PIN)
 
-    log_in(page, w.candidate_user.username)
-    page.goto("/ho-so-cua-toi/")
+    # A candidate's login lands on their own page, not on the units' home.
+    page.goto("/accounts/login/")
+    page.locator("input[name=username]").fill(w.candidate_user.username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form.vf-form button[type=submit]").click()
+    page.wait_for_url("**/ho-so-cua-toi/")
     expect(page.get_by_test_id("case-code")).to_have_text(case.code)
     expect(page.locator("[data-testid=stage][data-status=current]")).to_have_attribute("data-state", "dossier")
     expect(page.locator("[data-testid=stage][data-status=done]")).to_have_count(4)
