@@ -139,3 +139,41 @@ class RoleAdmin(SimpleHistoryAdmin):
 
         super().save_model(request, obj, form, change)
         role_permissions_sync(user=obj.user)
+
+
+class RecognitionStepInline(admin.TabularInline):
+    model = models.RecognitionStep
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("round", "order", "form", "org", "status", "document_number", "done_on")
+
+
+@admin.register(models.Probation)
+class ProbationAdmin(SimpleHistoryAdmin):
+    # Read-mostly: probations change through `admission.services.probation`, which keeps the case's state in step.
+    list_display = ["candidate", "starts_on", "ends_on", "status", "escalated_on"]
+    list_filter = ["status"]
+    search_fields = ["candidate__person__full_name", "candidate__code"]
+    readonly_fields = ["candidate", "ceremony", "membership", "starts_on", "months", "ends_on", "status"]
+    inlines = [RecognitionStepInline]
+
+
+for _model in (models.ProbationRemoval, models.ProbationTransfer, models.ProbationDiscipline):
+    admin.site.register(_model, SimpleHistoryAdmin)
+
+
+@admin.register(models.AdmissionSnapshot)
+class AdmissionSnapshotAdmin(admin.ModelAdmin):
+    # Written once by admission.services.snapshots when the decision is recorded; never edited (the statistics).
+    list_display = ["candidate", "decided_on", "cell", "sex", "ethnicity", "occupation", "age_months"]
+    list_filter = ["decided_on"]
+    search_fields = ["candidate__code", "candidate__person__full_name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -46,6 +46,7 @@ from admission.services.probation import (
     recognition_vote_record,
     self_review_record,
 )
+from admission.services.snapshots import snapshot_take
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ def _admitted_case(spec: DemoProbationer, cell: PartyOrg, decided_on: date, deci
         received_on=decided_on,
         done_on=decided_on,
     )
+    snapshot_take(candidate=case, decided_on=decided_on)  # what the reports count, as it stood that day
     return case
 
 

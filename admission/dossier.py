@@ -38,6 +38,7 @@ from admission.models import (
     RuleSet,
 )
 from admission.models.rulesets import DocumentKind
+from admission.reference import vn_date as _d
 
 
 class ItemStatus(models.TextChoices):
@@ -65,10 +66,6 @@ class ChecklistItem:
     @property
     def done(self) -> bool:
         return self.status == ItemStatus.DONE
-
-
-def _d(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 # Relatives whose background is verified (06-HD/TW §3.4.a [R]; domain.md §2.5): birth parents, parents-in-law or the

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from admission import reference, rules
 from admission.models import Candidate, ConsentKind, EducationException
 from admission.models.candidates import NEVER_READMIT
+from admission.reference import vn_date as _d
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,6 @@ class EligibilityReport:
     @property
     def failures(self) -> list[RuleResult]:
         return [r for r in self.results if not r.passed]
-
-
-def _d(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def _consent(candidate: Candidate, on: date, kind: str) -> Any:

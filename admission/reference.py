@@ -497,6 +497,11 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _NAME_PART_SEPARATORS = frozenset("-'\u2019")
 
 
+def vn_date(day: date) -> str:
+    """A date as Vietnamese documents and screens write it: dd/mm/yyyy."""
+    return day.strftime("%d/%m/%Y")
+
+
 def normalise_text(value: str) -> str:
     """NFC-normalise, drop invisible characters, collapse runs of whitespace to one space, strip the ends.
 

@@ -36,6 +36,24 @@ def median_seconds(fn, runs: int) -> float:
     return statistics.median(times)
 
 
+CPU: list[tuple[float, float]] = []  # (ours, bare) median CPU seconds of the last paired_medians call
+
+
+def paired_medians(ours, bare, runs: int) -> tuple[float, float]:
+    """Median wall-clock seconds of two functions run in turn, so that a change of load on the machine weighs on both
+    alike; their median CPU seconds (this process only, what an idle machine would take) go to CPU."""
+    wall: tuple[list[float], list[float]] = ([], [])
+    cpu: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        for index, fn in enumerate((ours, bare)):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            fn()
+            wall[index].append(time.perf_counter() - start)
+            cpu[index].append(time.process_time() - start_cpu)
+    CPU.append((statistics.median(cpu[0]), statistics.median(cpu[1])))
+    return statistics.median(wall[0]), statistics.median(wall[1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
@@ -75,22 +93,31 @@ def main() -> None:
         def bare_plain(html: str) -> None:  # what a plain HTML(...).write_pdf() call costs
             HTML(string=html, base_url=base_url).write_pdf()
 
-        print(f"{'form':<10} {'ours s':>8} {'bare s':>8} {'ratio':>6} {'plain s':>8}")
+        print(f"wall-clock seconds (load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs); CPU seconds")
+        print(f"{'form':<10} {'ours s':>8} {'bare s':>8} {'ratio':>6} {'plain s':>8} {'ours cpu':>9} {'bare cpu':>9}")
+        total_cpu = total_bare_cpu = 0.0
         total_ours = total_bare = 0.0
         for code in forms:
             prepared = render.prepare_form(case, code)
             html = render.form_html(case, prepared)
             bare(html)
-            ours = median_seconds(lambda code=code: render.render_form(case, code), runs)
-            alone = median_seconds(lambda html=html: bare(html), runs)
+            ours, alone = paired_medians(
+                lambda code=code: render.render_form(case, code), lambda html=html: bare(html), runs
+            )
             plain = median_seconds(lambda html=html: bare_plain(html), max(3, runs // 2))
             total_ours, total_bare = total_ours + ours, total_bare + alone
-            print(f"{code:<10} {ours:8.3f} {alone:8.3f} {ours / alone:6.2f} {plain:8.3f}")
-        print(f"{'all forms':<10} {total_ours:8.3f} {total_bare:8.3f} {total_ours / total_bare:6.2f}")
+            cpu_ours, cpu_bare = CPU[-1]
+            total_cpu, total_bare_cpu = total_cpu + cpu_ours, total_bare_cpu + cpu_bare
+            line = f"{code:<10} {ours:8.3f} {alone:8.3f} {ours / alone:6.2f} {plain:8.3f}"
+            print(f"{line} {cpu_ours:9.3f} {cpu_bare:9.3f}")
+        print(
+            f"{'all forms':<10} {total_ours:8.3f} {total_bare:8.3f} {total_ours / total_bare:6.2f} {'':8} "
+            f"{total_cpu:9.3f} {total_bare_cpu:9.3f} (CPU ratio {total_cpu / total_bare_cpu:.2f})"
+        )
 
         html = dossier.dossier_html(case, dossier.plan(case))
-        whole = median_seconds(lambda: dossier.render_dossier(case), runs)
-        whole_bare = median_seconds(lambda: bare(html), runs)
+        whole, whole_bare = paired_medians(lambda: dossier.render_dossier(case), lambda: bare(html), runs)
+        whole_cpu, whole_bare_cpu = CPU[-1]
         whole_plain = median_seconds(lambda: bare_plain(html), max(3, runs // 2))
         tracemalloc.start()  # one traced run apart: tracing slows Python down several times
         pdf, pages, _key = dossier.render_dossier(case)
@@ -105,6 +132,10 @@ def main() -> None:
             f"bare WeasyPrint on the same HTML: {whole_bare:.3f} s with a reused font configuration "
             f"(ratio {whole / whole_bare:.2f}), {whole_plain:.3f} s as a plain write_pdf() "
             f"(ratio {whole / whole_plain:.2f})"
+        )
+        print(
+            f"CPU seconds of the dossier: {whole_cpu:.3f} ours, {whole_bare_cpu:.3f} bare "
+            f"(ratio {whole_cpu / whole_bare_cpu:.2f})"
         )
         print(f"peak traced Python memory of one dossier run: {peak / 1024 / 1024:.1f} MiB; max RSS {rss:.0f} MiB")
 

@@ -11,9 +11,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, AppMenuMixin, Site, Viewset
 
-from admission.views import candidates, home, orgs, people, plans, training
-from workflows.flows import SourcingFlow
-from workflows.viewsets import ScopedFlowAppViewset
+from admission.documents import views as documents
+from admission.views import candidates, dossier, home, imports, orgs, people, plans, reports, training
+from admission.views import probation as probation_views
+from notifications.viewsets import notifications_application
+from workflows import views as flow_views
+from workflows.flows import AdmissionCaseFlow, SourcingFlow
+from workflows.viewsets import ScopedFlowAppViewset, SourcingAppViewset
 
 
 class OrgViewset(AppMenuMixin, Viewset):
@@ -37,6 +41,78 @@ class CandidateViewset(AppMenuMixin, Viewset):
     detail_path = path("<int:pk>/", candidates.candidate_detail, name="detail")
     review_note_path = path("<int:pk>/review-notes/", candidates.candidate_review_note, name="review_note")
     close_path = path("<int:pk>/close/", candidates.candidate_close, name="close")
+    documents_path = path("<int:pk>/documents/", documents.documents_page, name="documents")
+    document_generate_path = path("<int:pk>/documents/generate/", documents.document_generate, name="document_generate")
+    document_status_path = path(
+        "<int:pk>/documents/<int:doc_pk>/status/", documents.document_status, name="document_status"
+    )
+    document_download_path = path(
+        "<int:pk>/documents/<int:doc_pk>/download/", documents.document_download, name="document_download"
+    )
+    # The admission dossier (1-KNĐ to 5-KNĐ): its page, one form per action, the scans for the units in scope.
+    dossier_path = path("<int:pk>/dossier/", dossier.dossier_page, name="dossier")
+    dossier_application_path = path(
+        "<int:pk>/dossier/application/", dossier.application_record, name="dossier_application"
+    )
+    dossier_curriculum_path = path("<int:pk>/dossier/curriculum/", dossier.curriculum_record, name="dossier_curriculum")
+    dossier_seal_path = path("<int:pk>/dossier/curriculum/seal/", dossier.curriculum_seal, name="dossier_seal")
+    dossier_certify_path = path(
+        "<int:pk>/dossier/curriculum/certification/", dossier.curriculum_certify, name="dossier_certify"
+    )
+    dossier_check_request_path = path(
+        "<int:pk>/dossier/checks/<int:check_pk>/request/", dossier.check_request, name="dossier_check_request"
+    )
+    dossier_check_reply_path = path(
+        "<int:pk>/dossier/checks/<int:check_pk>/reply/", dossier.check_reply, name="dossier_check_reply"
+    )
+    dossier_introduction_path = path(
+        "<int:pk>/dossier/introductions/new/", dossier.introduction_add, name="dossier_introduction"
+    )
+    dossier_introduction_replace_path = path(
+        "<int:pk>/dossier/introductions/<int:introduction_pk>/replace/",
+        dossier.introduction_replace,
+        name="dossier_introduction_replace",
+    )
+    dossier_mass_org_path = path(
+        "<int:pk>/dossier/mass-org-resolution/", dossier.mass_org_resolution_record, name="dossier_mass_org"
+    )
+    dossier_opinions_path = path("<int:pk>/dossier/opinions/", dossier.opinions_record, name="dossier_opinions")
+    dossier_scan_path = path(
+        "<int:pk>/dossier/scans/<str:kind>/<int:obj_pk>/", dossier.dossier_scan, name="dossier_scan"
+    )
+    # Probation and recognition (10–12-KNĐ, helpers, removal, transfer): admission/views/probation.py
+    probation_path = path("<int:pk>/probation/", probation_views.probation_page, name="probation")
+    probation_helper_path = path(
+        "<int:pk>/probation/helpers/<int:mentor_pk>/replace/", probation_views.helper_replace, name="probation_helper"
+    )
+    probation_certificate_path = path(
+        "<int:pk>/probation/certificate/", probation_views.certificate_record, name="probation_certificate"
+    )
+    probation_discipline_path = path(
+        "<int:pk>/probation/discipline/", probation_views.discipline_record, name="probation_discipline"
+    )
+    probation_self_review_path = path(
+        "<int:pk>/probation/self-review/", probation_views.self_review_record, name="probation_self_review"
+    )
+    probation_comment_path = path(
+        "<int:pk>/probation/helpers/<int:mentor_pk>/comment/",
+        probation_views.helper_comment_record,
+        name="probation_comment",
+    )
+    probation_opinions_path = path(
+        "<int:pk>/probation/opinions/", probation_views.opinions_record, name="probation_opinions"
+    )
+    probation_removal_path = path(
+        "<int:pk>/probation/removal/", probation_views.removal_propose, name="probation_removal"
+    )
+    probation_transfer_path = path(
+        "<int:pk>/probation/transfer/", probation_views.transfer_out, name="probation_transfer"
+    )
+    probation_extend_path = path(
+        "<int:pk>/probation/decision-extension/", probation_views.decision_extend, name="probation_extend"
+    )
+    consent_path = path("<int:pk>/consents/", candidates.candidate_consent, name="consent")
+    extend_path = path("<int:pk>/decision-extension/", flow_views.decision_extend, name="extend")
 
 
 class CourseViewset(AppMenuMixin, Viewset):
@@ -56,6 +132,23 @@ class PlanViewset(AppMenuMixin, Viewset):
     edit_path = path("<int:pk>/edit/", plans.plan_edit, name="edit")
 
 
+class ReportViewset(AppMenuMixin, Viewset):
+    title = _("Statistics")
+    icon = "bar_chart"
+    index_path = path("", reports.report_dashboard, name="index")
+    forms_path = path("forms/", reports.report_forms, name="forms")
+    xlsx_path = path("report.xlsx", reports.report_xlsx_download, name="xlsx")
+    pdf_path = path("report.pdf", reports.report_pdf_download, name="pdf")
+
+
+class ImportViewset(AppMenuMixin, Viewset):
+    title = _("Import and export")
+    icon = "upload_file"
+    index_path = path("", imports.import_page, name="index")
+    template_path = path("template/<str:kind>.<str:fmt>", imports.import_template, name="template")
+    export_path = path("export/<str:kind>.<str:fmt>", imports.export_list, name="export")
+
+
 class HomeViewset(AppMenuMixin, Viewset):
     title = _("My work")
     icon = "home"
@@ -67,7 +160,8 @@ site = Site(
     primary_color="#b71c1c",
     secondary_color="#f9a825",
     viewsets=[
-        ScopedFlowAppViewset(SourcingFlow, icon="school"),
+        SourcingAppViewset(SourcingFlow, icon="school"),
+        ScopedFlowAppViewset(AdmissionCaseFlow, icon="how_to_vote"),
         Application(
             title=_("Party admission"),
             icon="how_to_reg",
@@ -79,8 +173,11 @@ site = Site(
                 PlanViewset(app_name="plans"),
                 OrgViewset(app_name="orgs"),
                 MemberViewset(app_name="members"),
+                ReportViewset(app_name="reports"),
+                ImportViewset(app_name="imports"),
             ],
         ),
+        notifications_application(),
     ],
 )
 
@@ -91,9 +188,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("admission.api.urls")),
     path("api/v1/", include("workflows.api_urls")),
+    path("api/v1/", include("notifications.api_urls")),
+    path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("app/", site.urls),
+    path("", include("portal.urls")),  # /ho-so-cua-toi/ (the candidate), /tra-cuu/ (public), /ma-tra-cuu/
 ]
 
 if settings.DEBUG:

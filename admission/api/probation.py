@@ -245,10 +245,9 @@ class ProbationOutput(serializers.Serializer):
 
 
 def probation_payload(probation: Probation) -> dict[str, Any]:
-    probation.refresh_from_db()
+    # Read anew (not refresh_from_db: django-fsm's refresh is not thread-safe on the shared field descriptor).
+    probation = Probation.objects.select_related("candidate", "membership").get(pk=probation.pk)
     candidate = probation.candidate
-    candidate.refresh_from_db()
-    probation.membership.refresh_from_db()
     dates = reads.probation_dates(probation=probation)
     step = services.next_step(probation)
     return {

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -59,6 +59,7 @@ class ReportAdmissionsApi(APIView):
         events = serializers.IntegerField()
         conversion = serializers.FloatField(allow_null=True)
 
+    @extend_schema_serializer(component_name="ReportStepTiming")
     class StepSerializer(serializers.Serializer):
         step = serializers.CharField()
         label = serializers.CharField()  # type: ignore[assignment]
@@ -68,6 +69,7 @@ class ReportAdmissionsApi(APIView):
         overdue = serializers.IntegerField(allow_null=True)
         overdue_rate = serializers.FloatField(allow_null=True)
 
+    @extend_schema_serializer(component_name="ReportAdmissionsOutput")
     class OutputSerializer(serializers.Serializer):
         org = serializers.IntegerField(source="org.pk")
         start = serializers.DateField(source="period.start")
@@ -137,21 +139,25 @@ class ReportAdmissionsApi(APIView):
 class ImportRunApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema_serializer(component_name="ImportRunInput")
     class InputSerializer(serializers.Serializer):
         target = serializers.IntegerField()
         file = serializers.FileField()
         dry_run = serializers.BooleanField(default=True)
 
+    @extend_schema_serializer(component_name="ImportRowError")
     class ErrorSerializer(serializers.Serializer):
         row = serializers.IntegerField()
         column = serializers.CharField()
         message = serializers.CharField()
 
+    @extend_schema_serializer(component_name="ImportRowAction")
     class ActionSerializer(serializers.Serializer):
         row = serializers.IntegerField()
         action = serializers.CharField()
         summary = serializers.CharField()
 
+    @extend_schema_serializer(component_name="ImportRunOutput")
     class OutputSerializer(serializers.Serializer):
         kind = serializers.CharField()
         dry_run = serializers.BooleanField()

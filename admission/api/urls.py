@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from admission.api import candidates, dossier, views
+from admission.api import admission, candidates, dossier, probation, reports, views
 
 urlpatterns = [
     path("auth/token/", views.TokenObtainApi.as_view(), name="api-token"),
@@ -59,8 +59,85 @@ urlpatterns = [
         name="api-dossier-mass-org-resolution",
     ),
     path("candidates/<int:pk>/dossier/opinions/", dossier.OpinionsRecordApi.as_view(), name="api-dossier-opinions"),
+    path("candidates/<int:pk>/admission/", admission.AdmissionOverviewApi.as_view(), name="api-admission"),
+    path("candidates/<int:pk>/consents/", admission.ConsentRecordApi.as_view(), name="api-consent-record"),
+    path("probations/", probation.ProbationListApi.as_view(), name="api-probation-list"),
+    path("candidates/<int:pk>/probation/", probation.ProbationDetailApi.as_view(), name="api-probation"),
+    path(
+        "candidates/<int:pk>/probation/helpers/<int:mentor_pk>/replace/",
+        probation.ProbationHelperReplaceApi.as_view(),
+        name="api-probation-helper-replace",
+    ),
+    path(
+        "candidates/<int:pk>/probation/certificate/",
+        probation.ProbationCertificateRecordApi.as_view(),
+        name="api-probation-certificate",
+    ),
+    path(
+        "candidates/<int:pk>/probation/disciplines/",
+        probation.ProbationDisciplineRecordApi.as_view(),
+        name="api-probation-discipline",
+    ),
+    path(
+        "candidates/<int:pk>/probation/self-review/",
+        probation.ProbationSelfReviewRecordApi.as_view(),
+        name="api-probation-self-review",
+    ),
+    path(
+        "candidates/<int:pk>/probation/helper-comments/",
+        probation.ProbationHelperCommentRecordApi.as_view(),
+        name="api-probation-helper-comment",
+    ),
+    path(
+        "candidates/<int:pk>/probation/opinions/",
+        probation.ProbationOpinionsRecordApi.as_view(),
+        name="api-probation-opinions",
+    ),
+    path(
+        "candidates/<int:pk>/probation/votes/", probation.RecognitionVoteRecordApi.as_view(), name="api-probation-vote"
+    ),
+    path(
+        "candidates/<int:pk>/probation/steps/<int:step_pk>/complete/",
+        probation.RecognitionStepCompleteApi.as_view(),
+        name="api-probation-step-complete",
+    ),
+    path(
+        "candidates/<int:pk>/probation/steps/<int:step_pk>/refuse/",
+        probation.RecognitionStepRefuseApi.as_view(),
+        name="api-probation-step-refuse",
+    ),
+    path(
+        "candidates/<int:pk>/probation/extend/",
+        probation.RecognitionDecisionExtendApi.as_view(),
+        name="api-probation-extend",
+    ),
+    path("candidates/<int:pk>/probation/removal/", probation.RemovalProposeApi.as_view(), name="api-probation-removal"),
+    path(
+        "candidates/<int:pk>/probation/removals/<int:removal_pk>/decide/",
+        probation.RemovalDecideApi.as_view(),
+        name="api-probation-removal-decide",
+    ),
+    path(
+        "candidates/<int:pk>/probation/escalation/decide/",
+        probation.EscalationDecideApi.as_view(),
+        name="api-probation-escalation-decide",
+    ),
+    path(
+        "candidates/<int:pk>/probation/transfer/",
+        probation.ProbationTransferOutApi.as_view(),
+        name="api-probation-transfer",
+    ),
+    path("probation-transfers/", probation.ProbationTransferListApi.as_view(), name="api-probation-transfer-list"),
+    path(
+        "probation-transfers/<int:pk>/receive/",
+        probation.ProbationTransferReceiveApi.as_view(),
+        name="api-probation-transfer-receive",
+    ),
     path("courses/", candidates.CourseListApi.as_view(), name="api-course-list"),
     path("courses/<int:pk>/", candidates.CourseDetailApi.as_view(), name="api-course-detail"),
     path("plans/", candidates.PlanListApi.as_view(), name="api-plan-list"),
     path("plans/<int:pk>/", candidates.PlanDetailApi.as_view(), name="api-plan-detail"),
+    path("reports/admissions/", reports.ReportAdmissionsApi.as_view(), name="api-report-admissions"),
+    path("imports/<str:kind>/", reports.ImportRunApi.as_view(), name="api-import-run"),
+    path("", include("admission.documents.api")),
 ]

@@ -1,4 +1,4 @@
-"""PDF forms (CN-NTVĐ, 1-KNĐ … 9-KNĐ) and the complete dossier, rendered with WeasyPrint in the background.
+"""PDF forms (CN-NTVĐ, 1-KNĐ … 16-KNĐ) and the complete dossier, rendered with WeasyPrint in the background.
 
 Where to look: `registry.py` (which forms exist, their template versions and the case states they apply to),
 `builders.py` (one function per form: the case's data as the template reads it), `render.py` (HTML → PDF),

@@ -8,8 +8,11 @@ Everything returned is JSON-serialisable: its hash tells whether a generated fil
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 
@@ -80,6 +83,63 @@ def fixed_text(version_key: str) -> dict[str, str]:
 
 
 # ------------------------------------------------------------------------------------------------------------------
+# One rendering's memo: the same org's ancestors, the same case's chain are read once while the forms of one
+# dossier (or one listing) are built, not once per form. Outside `memo()` nothing is remembered.
+# ------------------------------------------------------------------------------------------------------------------
+
+_MEMO: ContextVar[dict[Any, Any] | None] = ContextVar("documents_memo", default=None)
+T = TypeVar("T")
+
+
+@contextmanager
+def memo() -> Iterator[None]:
+    if _MEMO.get() is not None:  # already inside one: share it
+        yield
+        return
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _remembered(key: Any, compute: Callable[[], T]) -> T:
+    cache = _MEMO.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    result: T = cache[key]
+    return result
+
+
+def _parent_on(org: PartyOrg, day: date) -> PartyOrg | None:
+    """`hierarchy.parent_on`, with each org's dated links read once per memo (the forms' dates all differ)."""
+    links = _remembered(
+        ("links", org.pk), lambda: list(org.parent_links.select_related("parent").order_by("-valid_from"))
+    )
+    return next((link.parent for link in links if link.covers(day)), None)
+
+
+def ancestors_on(org: PartyOrg, day: date) -> list[PartyOrg]:
+    """`hierarchy.ancestors_on`, remembered within a memo."""
+    if _MEMO.get() is None:
+        return hierarchy.ancestors_on(org, day)
+
+    def compute() -> list[PartyOrg]:
+        chain: list[PartyOrg] = []
+        current = _parent_on(org, day)
+        while current is not None:
+            if current in chain or len(chain) > 20:
+                return hierarchy.ancestors_on(org, day)  # a loop: let the hierarchy say so
+            chain.append(current)
+            current = _parent_on(current, day)
+        return chain
+
+    return list(_remembered(("ancestors", org.pk, day), compute))
+
+
+# ------------------------------------------------------------------------------------------------------------------
 # Shared pieces
 # ------------------------------------------------------------------------------------------------------------------
 
@@ -110,7 +170,7 @@ def person_block(person: Person) -> Data:
 
 def header_block(org: PartyOrg, day: date | None) -> Data:
     """Left: superior body / issuing body (bold) / "*"; right: "ĐẢNG CỘNG SẢN VIỆT NAM" / place and date."""
-    ancestors = hierarchy.ancestors_on(org, day or today())
+    ancestors = ancestors_on(org, day or today())
     superior = ancestors[0] if ancestors else None
     return {
         "superior": fmt.caps(superior.name) if superior else "",
@@ -136,13 +196,17 @@ def secretary_name(org: PartyOrg, day: date) -> str:
 
 
 def first_committee_above(org: PartyOrg, day: date) -> PartyOrg | None:
-    for ancestor in hierarchy.ancestors_on(org, day):
+    for ancestor in ancestors_on(org, day):
         if ancestor.kind != OrgKind.PARTIAL_COMMITTEE:
             return ancestor
     return None
 
 
 def _chain(candidate: Candidate) -> list[ChainStepRecord]:
+    return list(_remembered(("chain", candidate.pk), lambda: _read_chain(candidate)))
+
+
+def _read_chain(candidate: Candidate) -> list[ChainStepRecord]:
     steps = list(
         candidate.chain_steps.exclude(status__in=[StepStatus.REFUSED, StepStatus.SENT_BACK])
         .select_related("org", "vote__meeting")
@@ -248,7 +312,7 @@ def build_cn_ntvd(candidate: Candidate, version_key: str) -> Data | None:
     superior = ""
     if course is not None:
         superior = fmt.caps(course.organiser.name if by_centre else _superior_name(course.organiser, cert.issued_on))
-    cell_chain = [candidate.cell, *hierarchy.ancestors_on(candidate.cell, cert.issued_on)]
+    cell_chain = [candidate.cell, *ancestors_on(candidate.cell, cert.issued_on)]
     place = fmt.place_of(candidate.cell, cell_chain[1:])
     return {
         **_base(candidate, version_key),
@@ -267,7 +331,7 @@ def build_cn_ntvd(candidate: Candidate, version_key: str) -> Data | None:
 
 
 def _superior_name(org: PartyOrg, day: date) -> str:
-    ancestors = hierarchy.ancestors_on(org, day)
+    ancestors = ancestors_on(org, day)
     return ancestors[0].name if ancestors else ""
 
 
@@ -546,32 +610,38 @@ def build_9_knd(candidate: Candidate, version_key: str) -> Data | None:
 
 
 def probation_of(candidate: Candidate) -> Probation | None:
-    try:
-        return Probation.objects.select_related("membership__cell", "ceremony__membership__cell").get(
-            candidate=candidate
+    def read() -> Probation | None:
+        return (
+            Probation.objects.select_related("membership__cell", "ceremony__membership__cell")
+            .filter(candidate=candidate)
+            .first()
         )
-    except Probation.DoesNotExist:
-        return None
+
+    return _remembered(("probation", candidate.pk), read)
+
+
+def _recognition_steps(probation: Probation) -> list[RecognitionStep]:
+    """Every step of every recognition chain of the probation, latest round first."""
+    return list(
+        _remembered(
+            ("recognition", probation.pk),
+            lambda: list(probation.steps.select_related("org", "vote__meeting").order_by("-round", "-order", "-pk")),
+        )
+    )
 
 
 def _recognition_step(probation: Probation, kind: str) -> RecognitionStep | None:
     """The latest step of that kind the recognition chain has done (a later round replaces an earlier one)."""
-    return (
-        probation.steps.filter(kind=kind, status=StepStatus.DONE)
-        .select_related("org", "vote__meeting")
-        .order_by("-round", "-order", "-pk")
-        .first()
-    )
+    return next((s for s in _recognition_steps(probation) if s.kind == kind and s.status == StepStatus.DONE), None)
 
 
 def _recognition_next(probation: Probation, step: RecognitionStep) -> RecognitionStep | None:
-    return (
-        probation.steps.filter(round=step.round, order__gt=step.order)
-        .exclude(status__in=[StepStatus.REFUSED, StepStatus.SENT_BACK])
-        .select_related("org")
-        .order_by("order")
-        .first()
-    )
+    following = [
+        s
+        for s in _recognition_steps(probation)
+        if s.round == step.round and s.order > step.order and s.status not in (StepStatus.REFUSED, StepStatus.SENT_BACK)
+    ]
+    return min(following, key=lambda s: s.order) if following else None
 
 
 def _probation_block(candidate: Candidate, probation: Probation) -> Data:

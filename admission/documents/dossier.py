@@ -33,7 +33,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from pypdf import PdfReader, PdfWriter, Transformation
 
-from admission.documents import registry
+from admission.documents import builders, registry
 from admission.documents.formatting import dmy
 from admission.documents.registry import Scan
 from admission.documents.render import (
@@ -93,6 +93,11 @@ def _scan_key(scan: Scan) -> str:
 
 def plan(candidate: Candidate) -> list[Part]:
     """The documents of the dossier, in order, with each form's prepared data but nothing rendered yet."""
+    with builders.memo():
+        return _plan(candidate)
+
+
+def _plan(candidate: Candidate) -> list[Part]:
     parts: list[Part] = []
     for spec in registry.FORMS:
         try:
@@ -265,14 +270,15 @@ def _lay_scans(pdf: bytes, document: Any, parts: list[Part]) -> bytes:
 
 def render_dossier(candidate: Candidate, *, progress: Progress | None = None) -> tuple[bytes, int, str]:
     """The complete dossier of a case: (pdf, pages, input hash)."""
-    # 7–9-KNĐ and 14–16-KNĐ cite resolutions by their numbers: give them one before the forms' data is read.
-    number_cited_resolution(candidate, "9-KNĐ")
-    number_cited_resolution(candidate, "16-KNĐ")
-    parts = plan(candidate)
-    key = plan_hash(candidate, parts)
-    if progress:
-        progress(10)
-    html = dossier_html(candidate, parts)
+    with builders.memo():
+        # 7–9-KNĐ and 14–16-KNĐ cite resolutions by their numbers: give them one before the forms' data is read.
+        number_cited_resolution(candidate, "9-KNĐ")
+        number_cited_resolution(candidate, "16-KNĐ")
+        parts = plan(candidate)
+        key = plan_hash(candidate, parts)
+        if progress:
+            progress(10)
+        html = dossier_html(candidate, parts)
     if progress:
         progress(30)
     document = html_to_document(html)

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from admission.documents import numbering, registry
+from admission.documents import builders, numbering, registry
 from admission.documents.registry import FormSpec, TemplateVersion
 from admission.models import Candidate
 from admission.permissions import today
@@ -52,14 +52,7 @@ def data_hash(payload: Any) -> str:
 
 def pinned_version(candidate: Candidate, spec: FormSpec) -> TemplateVersion:
     """The version a case keeps for a form: that of its first generated copy, else the one in force today."""
-    from admission.documents.models import DocumentStatus, GeneratedDocument
-
-    first = (
-        GeneratedDocument.objects.filter(candidate=candidate, form_code=spec.code, status=DocumentStatus.DONE)
-        .order_by("created_at", "pk")
-        .values_list("template_version", flat=True)
-        .first()
-    )
+    first = builders._remembered(("pinned", candidate.pk), lambda: _first_versions(candidate)).get(spec.code)
     if first:
         try:
             return spec.version(first)
@@ -68,12 +61,30 @@ def pinned_version(candidate: Candidate, spec: FormSpec) -> TemplateVersion:
     return spec.version_on(today())
 
 
+def _first_versions(candidate: Candidate) -> dict[str, str]:
+    """Form code → template version of the case's first generated copy of it (one query for all forms)."""
+    from admission.documents.models import DocumentStatus, GeneratedDocument
+
+    first: dict[str, str] = {}
+    rows = (
+        GeneratedDocument.objects.filter(candidate=candidate, status=DocumentStatus.DONE)
+        .order_by("created_at", "pk")
+        .values_list("form_code", "template_version")
+    )
+    for code, version in rows:
+        first.setdefault(code, version)
+    return first
+
+
 def prepare_form(candidate: Candidate, code: str, *, check_state: bool = True) -> PreparedForm:
     spec = registry.get(code)
     if check_state and candidate.state not in spec.states:
         raise FormNotApplicable(f"{spec.code} does not apply to a case in state {candidate.state}.")
     version = pinned_version(candidate, spec)
-    data = spec.builder(candidate, version.version)
+    # Within one rendering (memo) a form's data is read once, however many forms cite it.
+    data = builders._remembered(
+        ("data", candidate.pk, spec.code, version.version), lambda: spec.builder(candidate, version.version)
+    )
     if data is None:
         raise FormNotApplicable(f"{spec.code}: the data this form needs is not recorded yet.")
     payload = {"form": spec.code, "version": version.version, "rule_set": candidate.rule_set.code, "data": data}
@@ -160,7 +171,17 @@ CITES: dict[str, tuple[str, ...]] = {
 
 def number_cited_resolution(candidate: Candidate, code: str) -> None:
     """Give the resolutions a form cites their numbers first, if they have none yet."""
-    for cited in CITES.get(registry.ALIASES.get(code, code), ()):
+    from admission.documents.models import DocumentNumber
+
+    cites = CITES.get(registry.ALIASES.get(code, code), ())
+    if not cites:
+        return
+    numbered = set(
+        DocumentNumber.objects.filter(candidate=candidate, form_code__in=cites).values_list("form_code", flat=True)
+    )
+    for cited in cites:
+        if cited in numbered:
+            continue
         try:
             prepared = prepare_form(candidate, cited, check_state=False)
         except FormNotApplicable:
@@ -170,9 +191,10 @@ def number_cited_resolution(candidate: Candidate, code: str) -> None:
 
 def render_form(candidate: Candidate, code: str, *, check_state: bool = True) -> RenderedForm:
     """One form of one case, as a PDF."""
-    number_cited_resolution(candidate, code)
-    prepared = prepare_form(candidate, code, check_state=check_state)
-    html = form_html(candidate, prepared)
+    with builders.memo():
+        number_cited_resolution(candidate, code)
+        prepared = prepare_form(candidate, code, check_state=check_state)
+        html = form_html(candidate, prepared)
     pdf, pages = html_to_pdf_and_pages(html)
     return RenderedForm(prepared, html, pdf, pages)
 
@@ -180,9 +202,10 @@ def render_form(candidate: Candidate, code: str, *, check_state: bool = True) ->
 def applicable_forms(candidate: Candidate) -> list[PreparedForm]:
     """The forms that apply to the case at its stage and whose data exists, in the dossier's order."""
     prepared = []
-    for spec in registry.FORMS:
-        try:
-            prepared.append(prepare_form(candidate, spec.code))
-        except FormNotApplicable:
-            continue
+    with builders.memo():
+        for spec in registry.FORMS:
+            try:
+                prepared.append(prepare_form(candidate, spec.code))
+            except FormNotApplicable:
+                continue
     return prepared

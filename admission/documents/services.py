@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from admission import permissions
-from admission.documents import dossier, registry
+from admission.documents import builders, dossier, registry
 from admission.documents.models import DOSSIER_CODE, DocumentDownload, DocumentStatus, GeneratedDocument
 from admission.documents.render import FormNotApplicable, PreparedForm, applicable_forms, prepare_form, render_form
 from admission.models import Candidate
@@ -87,8 +87,9 @@ def _latest(candidate: Candidate, code: str) -> GeneratedDocument | None:
 
 def form_rows(candidate: Candidate) -> list[FormRow]:
     """Each form that applies to the case at its stage, with its latest copy; then the complete dossier."""
-    rows = [_row(candidate, p) for p in applicable_forms(candidate)]
-    parts = dossier.plan(candidate)
+    with builders.memo():
+        rows = [_row(candidate, p) for p in applicable_forms(candidate)]
+        parts = dossier.plan(candidate)
     if parts:
         rows.append(
             FormRow(

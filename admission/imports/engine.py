@@ -40,6 +40,7 @@ from admission.models import (
 )
 from admission.services.orgs import org_create
 from admission.services.people import PERSON_FIELDS, person_get_or_create
+from admission.services.snapshots import snapshot_take
 
 MAX_ROWS = 20_000
 
@@ -321,7 +322,8 @@ def _candidate_row(ctx: Context, v: dict[str, Any]) -> tuple[str, str]:
 
 
 def _record_chain(ctx: Context, case: Candidate, v: dict[str, Any]) -> None:
-    """The cell's resolution and, when decided, the decision (and the ceremony) as the case lived them."""
+    """The cell's resolution and, when decided, the decision with its admission snapshot (and the ceremony) as the
+    case lived them."""
     with blame("resolution_on"):
         steps = hierarchy.approval_chain(case.cell, v["resolution_on"])
     decision_org = steps[-1].org if steps else case.cell
@@ -351,6 +353,10 @@ def _record_chain(ctx: Context, case: Candidate, v: dict[str, Any]) -> None:
         received_on=v["decision_on"],
         note=_("Imported from a spreadsheet"),
     )
+    # The statistics count the admission as of its decision date, like a decision recorded here (the person's
+    # attributes are the ones in the file; the org path is the tree's on that date).
+    with blame("decision_on"):
+        snapshot_take(candidate=case, decided_on=v["decision_on"])
     if not v["ceremony_on"]:
         return
     membership = Membership.objects.filter(person=case.person, cell=case.cell, left_cell_on__isnull=True).first()

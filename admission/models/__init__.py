@@ -28,13 +28,31 @@ from .meetings import Attendance, Meeting, MeetingPurpose, Vote
 from .orgs import AdmissionAuthority, DecidingBody, OrgKind, OrgParentLink, PartyOrg
 from .people import ExemptionKind, MemberExemption, Membership, MembershipStatus, Person, Sex
 from .plans import PlanCategory, PlanTarget, SourcingPlan
+from .probation import (
+    DisciplineKind,
+    HelperComment,
+    NewMemberCertificate,
+    Probation,
+    ProbationDiscipline,
+    ProbationOpinions,
+    ProbationRemoval,
+    ProbationStatus,
+    ProbationTransfer,
+    RecognitionStep,
+    RemovalReason,
+    RemovalStatus,
+    SelfReview,
+    TransferStatus,
+)
 from .roles import Role, RoleKind
 from .rulesets import DeadlineRule, DocumentValidityRule, RuleSet, RuleSetStatus, VoteRule
+from .snapshots import AdmissionSnapshot
 from .training import AwarenessCertificate, AwarenessCourse, Enrollment, EnrollmentState
 from .users import User
 
 __all__ = [
     "AdmissionAuthority",
+    "AdmissionSnapshot",
     "Application",
     "Attendance",
     "AwarenessCertificate",
@@ -52,11 +70,13 @@ __all__ = [
     "Curriculum",
     "DeadlineRule",
     "DecidingBody",
+    "DisciplineKind",
     "DocumentValidityRule",
     "EducationException",
     "Enrollment",
     "EnrollmentState",
     "ExemptionKind",
+    "HelperComment",
     "Introduction",
     "LeavingReason",
     "MassOrgKind",
@@ -67,6 +87,7 @@ __all__ = [
     "Membership",
     "MembershipStatus",
     "Mentor",
+    "NewMemberCertificate",
     "NominationSource",
     "OpinionSummary",
     "OrgKind",
@@ -75,16 +96,27 @@ __all__ = [
     "Person",
     "PlanCategory",
     "PlanTarget",
+    "Probation",
+    "ProbationDiscipline",
+    "ProbationOpinions",
+    "ProbationRemoval",
+    "ProbationStatus",
+    "ProbationTransfer",
+    "RecognitionStep",
     "Relation",
     "Relative",
+    "RemovalReason",
+    "RemovalStatus",
     "ReviewNote",
     "Role",
     "RoleKind",
     "RuleSet",
     "RuleSetStatus",
+    "SelfReview",
     "Sex",
     "SourcingPlan",
     "StepStatus",
+    "TransferStatus",
     "User",
     "Vote",
     "VoteRule",

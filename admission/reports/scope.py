@@ -12,6 +12,11 @@ Two bases, both read from the dated `OrgParentLink` rows and the `merged_into` s
 
 The org tree is small (a province has a few thousand orgs) and is walked in Python once per report; the cases
 (hundreds of thousands) are only ever filtered and counted in SQL, through the `Q` objects built here.
+
+Admissions are read from their `AdmissionSnapshot` (the cell and its org path on the decision date):
+`snapshot_q` is a path match for ``then`` and a join on the cell's current path for ``today``, never a list of
+ids except the few dissolved cells whose successor lies in the report. Other rows (nominations, rolls, steps) are
+filtered by `q`: a join on the current path for ``today``, one id list per distinct date interval for ``then``.
 """
 
 from __future__ import annotations
@@ -48,6 +53,12 @@ class Scope:
     basis: str
     groups: list[Group] = field(default_factory=list)
     branch_names: dict[int, str] = field(default_factory=dict)
+    # ``today``: every org's carrier (itself while it exists, else its successor or former parent); ``then``: empty.
+    carriers: dict[int, int] = field(default_factory=dict)
+    # ``today``: dissolved cells carried into the report (the only ids the filters list).
+    carried_cells: frozenset[int] = frozenset()
+    # Memo of figures computed once per report (keyed by the caller).
+    cache: dict[object, object] = field(default_factory=dict, repr=False)
 
     @property
     def cell_ids(self) -> frozenset[int]:
@@ -56,21 +67,61 @@ class Scope:
     def q(
         self, *, cell_field: str, day_field: str | None = None, day: date | None = None, branch: int | None = None
     ) -> Q:
-        """Rows whose cell (at `cell_field`) was in the report on their date (`day_field`) or on a fixed `day`."""
-        query = Q(pk__in=[])
+        """Rows whose cell (at `cell_field`, an ``…_id``) was in the report on their date (`day_field`) or on a fixed
+        `day`."""
+        if self.basis == TODAY and branch is None:
+            return self._today_q(cell_field.removesuffix("_id"))
+        intervals: dict[tuple[date | None, date | None], set[int]] = defaultdict(set)
         for group in self.groups:
             if branch is not None and group.branch_id != branch:
                 continue
             if day is not None and not _covers(group.start, group.end, day):
                 continue
-            part = Q(**{f"{cell_field}__in": sorted(group.cell_ids)})
+            intervals[(group.start, group.end)].update(group.cell_ids)
+        query = Q(pk__in=[])
+        for (start, end), cells in intervals.items():
+            part = Q(**{f"{cell_field}__in": sorted(cells)})
             if day_field is not None and day is None:
-                if group.start is not None:
-                    part &= Q(**{f"{day_field}__gte": group.start})
-                if group.end is not None:
-                    part &= Q(**{f"{day_field}__lt": group.end})
+                if start is not None:
+                    part &= Q(**{f"{day_field}__gte": start})
+                if end is not None:
+                    part &= Q(**{f"{day_field}__lt": end})
             query |= part
         return query
+
+    def _today_q(self, relation: str) -> Q:
+        live = Q(**{f"{relation}__path__startswith": self.root.path, f"{relation}__valid_to__isnull": True})
+        if self.carried_cells:
+            live |= Q(**{f"{relation}_id__in": sorted(self.carried_cells)})
+        return live
+
+    def snapshot_q(self) -> Q:
+        """`AdmissionSnapshot` rows of the report: by the cell mapped to today's orgs, or by the path of their day."""
+        if self.basis == TODAY:
+            return self._today_q("cell")
+        if self.root.parent_id is None and not self.root.parent_links.exists():
+            return Q(path__startswith=f"/{self.root.pk}/")  # a root of the tree heads every path it is on
+        return Q(path__contains=f"/{self.root.pk}/")
+
+    def map_org(self, pk: int) -> int:
+        """The org that carries `pk` today (``today``), or `pk` itself (``then``)."""
+        return self.carriers.get(pk, pk)
+
+    def branch_of(self, cell_id: int, path: str) -> int | None:
+        """The report's unit a snapshot (its cell, its path on the decision date) counts under."""
+        if self.basis == TODAY:
+            return self._cell_branch().get(cell_id)
+        parts = [int(part) for part in path.strip("/").split("/") if part]
+        if self.root.pk not in parts:
+            return None
+        index = parts.index(self.root.pk)
+        return parts[index + 1] if index + 1 < len(parts) else self.root.pk
+
+    def _cell_branch(self) -> dict[int, int]:
+        key = ("cell_branch",)
+        if key not in self.cache:
+            self.cache[key] = {cell: g.branch_id for g in self.groups for cell in g.cell_ids}
+        return self.cache[key]  # type: ignore[return-value]
 
     def branches(self) -> list[tuple[int, str]]:
         """The report's units (direct children of the report org, or the org itself for a cell), by name."""
@@ -137,7 +188,9 @@ def _scope_today(root: PartyOrg) -> Scope:
         by_branch[branch].add(pk)
     names = dict(PartyOrg.objects.filter(pk__in=list(by_branch)).values_list("pk", "name"))
     groups = [Group(branch, frozenset(cells), None, None) for branch, cells in by_branch.items()]
-    return Scope(root, TODAY, groups, names)
+    carriers = {pk: carrier(pk) for pk in rows}
+    carried = frozenset(pk for cells in by_branch.values() for pk in cells if rows[pk][2] is not None)
+    return Scope(root, TODAY, groups, names, carriers=carriers, carried_cells=carried)
 
 
 def _scope_then(root: PartyOrg) -> Scope:

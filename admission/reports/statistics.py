@@ -1,33 +1,33 @@
 """Admission statistics for an org subtree and a period, counted in the database.
 
 Every figure is one SQL aggregate (`Count(filter=…)`, `Avg`, grouped `values().annotate()`) over the rows of the
-period; Python only walks the small org tree (`admission.reports.scope`), the rows of the printed forms and the
-distinct (start, end) date pairs of the processing times, never the cases one by one.
+period; Python only walks the small org tree (`admission.reports.scope`), the rows of the printed forms, the
+grouped rows (per cell, per grassroots org) and the distinct (start, end) date pairs of the processing times,
+never the cases one by one. The admission figures of one period (Biểu 2, the targets, the months) are one query.
 
-What puts an admission into a period is the admission decision (Mẫu 9-KNĐ): the done `decision` step of the case's
-approval chain (`ChainStepRecord.document_date`), the date from which party age runs (demo-and-reports.md A.5).
-
-Classification at the decision date: the data model keeps no snapshot of the person's attributes on that date, so
-the attributes are read from `CLASSIFICATION` below (today: the `Person` record and the case). When the lead adds
-the snapshot fields proposed in the report of issue 8, only that mapping changes.
+What puts an admission into a period is the admission decision (Mẫu 9-KNĐ), the date from which party age runs
+(demo-and-reports.md A.5). Admissions are counted from their `AdmissionSnapshot`, written once when the decision
+is recorded: the person's classification and the case's cell and org path *on the decision date*, so a later edit
+of the person or a restructuring never changes a past figure (`CLASSIFICATION` names its fields).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
 from django.db.models import (
     Avg,
     Case,
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -35,7 +35,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncDate, TruncMonth
+from django.db.models.functions import ExtractMonth, TruncDate
 from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
 
@@ -43,6 +43,7 @@ from admission import reference
 from admission.calendar import WorkingCalendar, working_calendar
 from admission.hierarchy import StepKind
 from admission.models import (
+    AdmissionSnapshot,
     Candidate,
     CandidateState,
     Ceremony,
@@ -99,22 +100,24 @@ class Period:
 
 
 # ------------------------------------------------------------------------------------------------------------------
-# Classification at the decision date (fields read on the decision step's case)
+# Classification at the decision date (fields of the admission snapshot)
 # ------------------------------------------------------------------------------------------------------------------
 
-# Field paths from a ChainStepRecord (the decision step). Replace the person's fields with the snapshot fields once
-# they exist (see the module docstring); nothing else needs to change.
+# Fields of `AdmissionSnapshot` (admission/models/snapshots.py): the values on the decision date, never today's.
 CLASSIFICATION: dict[str, str] = {
-    "sex": "candidate__person__sex",
-    "ethnicity": "candidate__person__ethnicity",
-    "religion": "candidate__person__religion",
-    "education": "candidate__person__education",
-    "professional_level": "candidate__person__professional_level",
-    "occupation": "candidate__person__occupation",
-    "employer_sector": "candidate__person__employer_sector",
-    "youth_union_member": "candidate__person__youth_union_member",
-    "date_of_birth": "candidate__person__date_of_birth",
-    "readmission": "candidate__is_readmission",
+    "sex": "sex",
+    "ethnicity": "ethnicity",
+    "religion": "religion",
+    "education": "education",
+    "professional_level": "professional_level",
+    "occupation": "occupation",
+    "employer_sector": "employer_sector",
+    "youth_union_member": "youth_union_member",
+    "trade_union_member": "trade_union_member",
+    "date_of_birth": "date_of_birth",
+    "age_months": "age_months",
+    "readmission": "is_readmission",
+    "decided_on": "decided_on",
 }
 
 
@@ -145,7 +148,9 @@ class RowSpec:
 
 
 def _age(lo: int, hi: int | None) -> Q:
-    return Q(age_at_decision__gte=lo) & (Q(age_at_decision__lte=hi) if hi is not None else Q())
+    """Whole years on the decision date from `lo` to `hi` included (from the completed months of the snapshot)."""
+    months = CLASSIFICATION["age_months"]
+    return Q(**{f"{months}__gte": lo * 12}) & (Q(**{f"{months}__lt": (hi + 1) * 12}) if hi is not None else Q())
 
 
 _OCCUPATIONS = dict(reference.OCCUPATION_CLASSES)
@@ -346,45 +351,36 @@ class AdmissionReport(Dashboard):
 # ------------------------------------------------------------------------------------------------------------------
 
 
-def admissions(scope: Scope, period: Period) -> QuerySet[ChainStepRecord]:
-    """The admission decisions of the period in the report's scope (one row per admitted case)."""
-    return ChainStepRecord.objects.filter(
-        kind=StepKind.DECISION,
-        status=StepStatus.DONE,
-        document_date__gte=period.start,
-        document_date__lte=period.end,
-    ).filter(scope.q(cell_field="candidate__cell_id", day_field="document_date"))
-
-
-def with_age(qs: QuerySet[ChainStepRecord]) -> QuerySet[ChainStepRecord]:
-    """Annotate `age_at_decision`: whole years on the decision date, computed in SQL."""
-    dob = CLASSIFICATION["date_of_birth"]
-    return qs.annotate(
-        _dy=ExtractYear("document_date"),
-        _dm=ExtractMonth("document_date"),
-        _dd=ExtractDay("document_date"),
-        _by=ExtractYear(dob),
-        _bm=ExtractMonth(dob),
-        _bd=ExtractDay(dob),
-    ).annotate(
-        age_at_decision=F("_dy")
-        - F("_by")
-        - Case(
-            When(_dm__lt=F("_bm"), then=Value(1)),
-            When(_dm=F("_bm"), _dd__lt=F("_bd"), then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
+def admissions(scope: Scope, period: Period) -> QuerySet[AdmissionSnapshot]:
+    """The admissions decided in the period in the report's scope (one snapshot per admitted case)."""
+    day = CLASSIFICATION["decided_on"]
+    return AdmissionSnapshot.objects.filter(**{f"{day}__gte": period.start, f"{day}__lte": period.end}).filter(
+        scope.snapshot_q()
     )
 
 
-def _form2_counts(scope: Scope, period: Period) -> dict[str, Any]:
-    aggregates: dict[str, Any] = {}
-    for spec in FORM2_ROWS:
-        if spec.kind == "count" and spec.q is not None:
-            aggregates[spec.key] = Count("pk", filter=spec.q) if spec.q else Count("pk")
-    aggregates["mean_age"] = Avg("age_at_decision")
-    return with_age(admissions(scope, period)).aggregate(**aggregates)
+def age_years() -> Any:
+    """Whole years on the decision date, in SQL (integer division of the completed months)."""
+    return F(CLASSIFICATION["age_months"]) / Value(12)
+
+
+def admission_counts(scope: Scope, period: Period) -> dict[str, Any]:
+    """Every per-period admission figure in one aggregate query: Biểu 2's rows (keys of FORM2_ROWS), the plan
+    categories (``cat_<category>``), the months (``m<1..12>``) and the mean age. Computed once per report."""
+    key = ("admissions", period)
+    if key not in scope.cache:
+        aggregates: dict[str, Any] = {"total": Count("pk")}
+        for spec in FORM2_ROWS:
+            if spec.kind == "count" and spec.q is not None and spec.key != "total":
+                aggregates[spec.key] = Count("pk", filter=spec.q)
+        for category, q in CATEGORY_Q.items():
+            aggregates[f"cat_{category}"] = Count("pk", filter=q) if q else Count("pk")
+        for month in range(1, 13):
+            aggregates[f"m{month}"] = Count("pk", filter=Q(_month=month))
+        aggregates["mean_age"] = Avg(age_years())
+        qs = admissions(scope, period).annotate(_month=ExtractMonth(CLASSIFICATION["decided_on"]))
+        scope.cache[key] = qs.aggregate(**aggregates)
+    return scope.cache[key]  # type: ignore[return-value]
 
 
 def _value(spec: RowSpec, counts: dict[str, Any]) -> float | None:
@@ -399,27 +395,42 @@ def _value(spec: RowSpec, counts: dict[str, Any]) -> float | None:
 
 
 def form2_lines(scope: Scope, period: Period) -> list[Line]:
-    now, before = _form2_counts(scope, period), _form2_counts(scope, period.previous())
+    now, before = admission_counts(scope, period), admission_counts(scope, period.previous())
     return [
         Line(spec.key, spec.label, spec.level, spec.bold, _value(spec, now), _value(spec, before), spec.kind)
         for spec in FORM2_ROWS
     ]
 
 
-def _grassroots_orgs(scope: Scope, kind: str, on: date) -> QuerySet[PartyOrg]:
-    return PartyOrg.objects.filter(kind=kind, path__startswith=scope.root.path).existing_on(on)
+GRASSROOTS_KINDS = (OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_CELL)
+
+
+def grassroots_orgs(scope: Scope, on: date) -> dict[int, str]:
+    """The grassroots organisations (committees and grassroots cells) of the report org's subtree existing on `on`."""
+    orgs = PartyOrg.objects.filter(kind__in=GRASSROOTS_KINDS, path__startswith=scope.root.path).existing_on(on)
+    return dict(orgs.values_list("pk", "kind"))
+
+
+def grassroots_with_admissions(scope: Scope, period: Period) -> set[int]:
+    """The grassroots organisations that admitted in the period: the one above the cell on the decision date (from
+    the snapshot), mapped to today's successor for the ``today`` basis. One grouped query."""
+    key = ("grassroots", period)
+    if key not in scope.cache:
+        ids = admissions(scope, period).filter(grassroots__isnull=False).values_list("grassroots_id", flat=True)
+        scope.cache[key] = {scope.map_org(pk) for pk in ids.distinct().order_by()}
+    return scope.cache[key]  # type: ignore[return-value]
 
 
 def form2_org_lines(scope: Scope, period: Period) -> list[Line]:
     """Biểu 2-BTCTW section III: grassroots organisations at the end of the period, and those that admitted."""
 
     def counts(p: Period) -> dict[str, int]:
-        admitted_under = admissions(scope, p).filter(candidate__cell__path__startswith=OuterRef("path"))
+        orgs = grassroots_orgs(scope, p.end)
+        admitted = grassroots_with_admissions(scope, p)
         out: dict[str, int] = {}
         for key, kind in (("committees", OrgKind.GRASSROOTS_COMMITTEE), ("cells", OrgKind.GRASSROOTS_CELL)):
-            orgs = _grassroots_orgs(scope, kind, p.end).annotate(admitted=Exists(admitted_under))
-            agg = orgs.aggregate(n=Count("pk"), with_admissions=Count("pk", filter=Q(admitted=True)))
-            out[key], out[f"{key}_admitted"] = agg["n"], agg["with_admissions"]
+            of_kind = {pk for pk, k in orgs.items() if k == kind}
+            out[key], out[f"{key}_admitted"] = len(of_kind), len(of_kind & admitted)
         return out
 
     now, before = counts(period), counts(period.previous())
@@ -452,15 +463,20 @@ FORM2B_RELIGIONS: tuple[tuple[str, str], ...] = (
 def form2b_lines(scope: Scope, period: Period) -> tuple[list[ShareLine], list[ShareLine]]:
     """Biểu 2B-BTCTW: new members by ethnic group and by religion, with women and the share of the section."""
     female = Q(**{CLASSIFICATION["sex"]: "female"})
-    qs = admissions(scope, period)
-    by_ethnicity = {
-        row[CLASSIFICATION["ethnicity"]]: row
-        for row in qs.values(CLASSIFICATION["ethnicity"]).annotate(n=Count("pk"), f=Count("pk", filter=female))
-    }
-    by_religion = {
-        row[CLASSIFICATION["religion"]]: row
-        for row in qs.values(CLASSIFICATION["religion"]).annotate(n=Count("pk"), f=Count("pk", filter=female))
-    }
+    ethnicity, religion_field = CLASSIFICATION["ethnicity"], CLASSIFICATION["religion"]
+    by_ethnicity: dict[str, dict[str, int]] = defaultdict(lambda: {"n": 0, "f": 0})
+    by_religion: dict[str, dict[str, int]] = defaultdict(lambda: {"n": 0, "f": 0})
+    # One grouped query over (ethnic group, religion): a few hundred rows at most, summed both ways here.
+    grouped = (
+        admissions(scope, period)
+        .values(ethnicity, religion_field)
+        .annotate(n=Count("pk"), f=Count("pk", filter=female))
+        .order_by()
+    )
+    for row in grouped:
+        for table, code in ((by_ethnicity, row[ethnicity]), (by_religion, row[religion_field])):
+            table[code]["n"] += row["n"]
+            table[code]["f"] += row["f"]
     total = sum(row["n"] for row in by_ethnicity.values())
     total_f = sum(row["f"] for row in by_ethnicity.values())
     ethnic = [ShareLine("I", "Đảng viên chia theo dân tộc", total, total_f, 100.0 if total else None, bold=True)]
@@ -557,14 +573,10 @@ def supplementary_lines(scope: Scope, period: Period) -> list[Line]:
         enrolled = Enrollment.objects.filter(
             state__in=EnrollmentState.taking_a_place(), course__starts_on__gte=p.start, course__starts_on__lte=p.end
         ).filter(scope.q(cell_field="candidate__cell_id", day_field="course__starts_on"))
-        admitted_under = admissions(scope, p).filter(candidate__cell__path__startswith=OuterRef("path"))
-        grassroots = PartyOrg.objects.filter(
-            kind__in=(OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_CELL), path__startswith=scope.root.path
-        ).existing_on(p.end)
         return {
-            "admitted": admissions(scope, p).count(),
+            "admitted": admission_counts(scope, p)["total"],
             "recognised": recognised.count(),
-            "without_admission": grassroots.exclude(Exists(admitted_under)).count(),
+            "without_admission": len(set(grassroots_orgs(scope, p.end)) - grassroots_with_admissions(scope, p)),
             "sympathisers": cases.filter(
                 sympathiser_meeting_on__gte=p.start, sympathiser_meeting_on__lte=p.end
             ).count(),
@@ -593,38 +605,40 @@ def plan_for(org: PartyOrg, year: int) -> dict[str, int]:
 
 
 def target_lines(scope: Scope, period: Period) -> list[TargetLine]:
-    aggregates = {str(c): Count("pk", filter=q) if q else Count("pk") for c, q in CATEGORY_Q.items()}
-    now = admissions(scope, period).aggregate(**aggregates)
-    before = admissions(scope, period.previous()).aggregate(**aggregates)
+    now, before = admission_counts(scope, period), admission_counts(scope, period.previous())
     targets = plan_for(scope.root, period.end.year)
     return [
-        TargetLine(str(c), HIGHLIGHT_LABELS[c], now[str(c)], before[str(c)], targets.get(str(c))) for c in CATEGORY_Q
+        TargetLine(str(c), HIGHLIGHT_LABELS[c], now[f"cat_{c}"], before[f"cat_{c}"], targets.get(str(c)))
+        for c in CATEGORY_Q
     ]
+
+
+def unit_counts(scope: Scope, period: Period) -> dict[int, int]:
+    """Admissions per unit of the report org: one query grouped by (cell, path on the decision date)."""
+    counts: dict[int, int] = defaultdict(int)
+    grouped = admissions(scope, period).values("cell_id", "path").annotate(n=Count("pk")).order_by()
+    for row in grouped:
+        branch = scope.branch_of(row["cell_id"], row["path"])
+        if branch is not None:
+            counts[branch] += row["n"]
+    return counts
 
 
 def unit_lines(scope: Scope, period: Period) -> list[UnitLine]:
     """Admissions per unit of the report org (its direct children), this period and last year, in two queries."""
-    branches = scope.branches()
-    aggregates = {
-        f"u{pk}": Count("pk", filter=scope.q(cell_field="candidate__cell_id", day_field="document_date", branch=pk))
-        for pk, _name in branches
-    }
-    if not aggregates:
-        return []
-    now = admissions(scope, period).aggregate(**aggregates)
-    before = admissions(scope, period.previous()).aggregate(**aggregates)
-    lines = [UnitLine(pk, name, now[f"u{pk}"], before[f"u{pk}"]) for pk, name in branches]
+    now, before = unit_counts(scope, period), unit_counts(scope, period.previous())
+    branches = dict(scope.branches())
+    missing = (set(now) | set(before)) - set(branches)
+    if missing:  # units of the tree as it stood then that today's groups do not name
+        branches.update(PartyOrg.objects.filter(pk__in=missing).values_list("pk", "name"))
+    lines = [UnitLine(pk, name, now.get(pk, 0), before.get(pk, 0)) for pk, name in branches.items()]
     return sorted(lines, key=lambda line: (-line.current, line.name))
 
 
 def monthly(scope: Scope, period: Period) -> list[tuple[str, int, int]]:
-    def series(p: Period) -> dict[int, int]:
-        rows = admissions(scope, p).annotate(m=TruncMonth("document_date")).values("m").annotate(n=Count("pk"))
-        return {row["m"].month: row["n"] for row in rows}
-
-    now, before = series(period), series(period.previous())
+    now, before = admission_counts(scope, period), admission_counts(scope, period.previous())
     months = range(period.start.month, period.end.month + 1) if period.start.year == period.end.year else range(1, 13)
-    return [(f"{m:02d}", now.get(m, 0), before.get(m, 0)) for m in months]
+    return [(f"{m:02d}", now[f"m{m}"], before[f"m{m}"]) for m in months]
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -647,11 +661,12 @@ def _candidate_ct() -> ContentType:
 def funnel(scope: Scope, period: Period) -> list[FunnelStage]:
     """The cohort nominated in the period and how far it got, plus each stage's events dated in the period."""
     ct = _candidate_ct()
-    trained_log = StateLog.objects.filter(content_type=ct, object_id=OuterRef("pk"), state=CandidateState.TRAINED)
+    trained_log = StateLog.objects.filter(
+        content_type=ct, object_id=OuterRef("pk"), state=CandidateState.TRAINED
+    ).order_by()
     resolution = ChainStepRecord.objects.filter(
         candidate=OuterRef("pk"), kind=StepKind.CELL_RESOLUTION, status=StepStatus.DONE
-    )
-    decision = ChainStepRecord.objects.filter(candidate=OuterRef("pk"), kind=StepKind.DECISION, status=StepStatus.DONE)
+    ).order_by()
     after_training = (CandidateState.TRAINED, CandidateState.DOSSIER, *after_proposal_states())
     cohort = (
         Candidate.objects.filter(nominated_on__gte=period.start, nominated_on__lte=period.end)
@@ -661,7 +676,9 @@ def funnel(scope: Scope, period: Period) -> list[FunnelStage]:
             trained=Count("pk", filter=Q(Exists(trained_log)) | Q(state__in=after_training)),
             proposed=Count("pk", filter=Q(Exists(resolution)) | Q(state__in=after_proposal_states())),
             admitted=Count(
-                "pk", filter=Q(Exists(decision)) | Q(state__in=(CandidateState.ADMITTED, CandidateState.PROBATIONARY))
+                "pk",
+                filter=Q(admission_snapshot__isnull=False)
+                | Q(state__in=(CandidateState.ADMITTED, CandidateState.PROBATIONARY)),
             ),
             official=Count("pk", filter=Q(ceremony__membership__official_on__isnull=False)),
         )
@@ -686,7 +703,7 @@ def funnel(scope: Scope, period: Period) -> list[FunnelStage]:
         )
         .filter(scope.q(cell_field="candidate__cell_id", day_field="done_on"))
         .count(),
-        "admitted": admissions(scope, period).count(),
+        "admitted": admission_counts(scope, period)["total"],
         "official": Membership.objects.filter(
             admission_ceremony__isnull=False, official_on__gte=period.start, official_on__lte=period.end
         )
@@ -755,13 +772,21 @@ def _summarise(
 ) -> list[StepTime]:
     """Rows are distinct (body, rule set, start, deadline start, end) groups with their count `n`."""
     per_body: dict[int | None, list[tuple[int, int, bool | None]]] = defaultdict(list)
+    spans: dict[tuple[date, date], int] = {}  # the same dates recur across bodies and rule sets
+    dues: dict[tuple[int, date], date | None] = {}
     for row in rows:
         if row["start"] is None or row["end"] is None:
             continue
-        days = cal.working_days_between(row["start"], row["end"])
+        span = (row["start"], row["end"])
+        if span not in spans:
+            spans[span] = cal.working_days_between(*span)
+        days = spans[span]
         late: bool | None = None
         if deadline_step is not None and row.get("due_from") is not None:
-            due = _due(rules, cal, row["rule_set"], deadline_step, row["due_from"])
+            key = (row["rule_set"], row["due_from"])
+            if key not in dues:
+                dues[key] = _due(rules, cal, row["rule_set"], deadline_step, row["due_from"])
+            due = dues[key]
             late = due is not None and row["end"] > due
         per_body[row.get("body")].append((days, row["n"], late))
     out: list[StepTime] = []
@@ -843,10 +868,11 @@ def processing_times(scope: Scope, period: Period) -> list[StepTime]:
     )
     out += _summarise("proposed", _("Certificate → cell resolution"), proposed, cal, rules, None)
 
+    # `.order_by()` on the subqueries: the default ordering of the steps joins the case to sort by its date.
     previous_done = Subquery(
-        ChainStepRecord.objects.filter(candidate=OuterRef("candidate"), order=OuterRef("order") - 1).values("done_on")[
-            :1
-        ]
+        ChainStepRecord.objects.filter(candidate=OuterRef("candidate"), order=OuterRef("order") - 1)
+        .order_by()
+        .values("done_on")[:1]
     )
     chain = (
         steps.exclude(kind=StepKind.CELL_RESOLUTION)
@@ -871,18 +897,18 @@ def processing_times(scope: Scope, period: Period) -> list[StepTime]:
         deadline = DeadlineStep.ADMISSION_DECISION if kind == StepKind.DECISION else DeadlineStep.DEFAULT_TASK
         out += _summarise(kind, str(StepKind(kind).label), rows, cal, rules, deadline, names)
 
-    decision_step = ChainStepRecord.objects.filter(
-        candidate=OuterRef("candidate"), kind=StepKind.DECISION, status=StepStatus.DONE
-    )
+    # The decision's date and receipt come with the case's admission snapshot (a join, not a subquery per row).
     ceremonies = (
         Ceremony.objects.filter(held_on__gte=period.start, held_on__lte=period.end)
         .filter(scope.q(cell_field="candidate__cell_id", day_field="held_on"))
-        .annotate(
-            decided=Subquery(decision_step.values("document_date")[:1]),
-            received=Subquery(decision_step.values("received_on")[:1]),
+        .values(
+            rule_set=F("candidate__rule_set_id"),
+            start=F("candidate__admission_snapshot__decided_on"),
+            end=F("held_on"),
+            received_on=F("candidate__admission_snapshot__decision__received_on"),
         )
-        .values(rule_set=F("candidate__rule_set_id"), start=F("decided"), end=F("held_on"), received_on=F("received"))
         .annotate(n=Count("pk"))
+        .order_by()
     )
     ceremony_rows: list[dict[str, Any]] = []
     for ceremony_row in ceremonies:
@@ -899,8 +925,25 @@ def processing_times(scope: Scope, period: Period) -> list[StepTime]:
 # ------------------------------------------------------------------------------------------------------------------
 
 
+@contextmanager
+def _reporting() -> Iterator[None]:
+    """The report's queries in one transaction; on PostgreSQL without JIT compilation for them. The planner's
+    estimates of the grouped and correlated queries pass `jit_above_cost` at province scale, and compiling then
+    took 0.3–0.8 s per query for queries that run in 50–150 ms (bench/reports_bench.py, EXPLAIN ANALYZE)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def build_dashboard(*, org: PartyOrg, period: Period, basis: str = TODAY) -> Dashboard:
     """What the dashboard shows: targets, units, months, the funnel (a handful of aggregate queries)."""
+    with _reporting():
+        return _dashboard(org=org, period=period, basis=basis)
+
+
+def _dashboard(*, org: PartyOrg, period: Period, basis: str) -> Dashboard:
     scope = build_scope(org, basis=basis)
     return Dashboard(
         org=org,
@@ -916,6 +959,11 @@ def build_dashboard(*, org: PartyOrg, period: Period, basis: str = TODAY) -> Das
 
 def build_report(*, org: PartyOrg, period: Period, basis: str = TODAY) -> AdmissionReport:
     """The full report: the dashboard plus Biểu 2, 2B, 1, the supplementary table and the processing times."""
+    with _reporting():
+        return _report(org=org, period=period, basis=basis)
+
+
+def _report(*, org: PartyOrg, period: Period, basis: str) -> AdmissionReport:
     scope = build_scope(org, basis=basis)
     ethnic, religion = form2b_lines(scope, period)
     return AdmissionReport(

@@ -34,13 +34,10 @@ from admission.models import (
 )
 from admission.models.rulesets import DeadlineStart, DeadlineStep, VoteBody
 from admission.reference import normalise_text
+from admission.reference import vn_date as _d
 from admission.services.candidates import MAX_ACTIVE_MENTORS
 from admission.services.rulesets import ruleset_for_step
 from admission.services.transitions import fire
-
-
-def _d(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def _lock(candidate: Candidate) -> Candidate:
@@ -292,8 +289,9 @@ def decision_extend(*, candidate: Candidate, reason: str, by: Any) -> Candidate:
     if not reason.strip():
         raise ValidationError(_("Give the reason for the extension."))
     Candidate.objects.filter(pk=candidate.pk).update(decision_extension_reason=normalise_text(reason))
-    candidate.refresh_from_db()
-    return candidate
+    # Read anew rather than refresh_from_db: django-fsm's refresh toggles a flag on the shared field descriptor,
+    # which is not safe when two threads refresh cases at the same moment.
+    return Candidate.objects.select_related("cell", "person", "rule_set").get(pk=candidate.pk)
 
 
 @transaction.atomic

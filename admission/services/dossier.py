@@ -38,6 +38,7 @@ from admission.models import (
     Relative,
 )
 from admission.reference import normalise_text
+from admission.reference import vn_date as _d
 from admission.uploads import validate_scan
 
 # Relations a person has at most one of in the CV's family section.
@@ -45,10 +46,6 @@ SINGLE_RELATIONS = frozenset({Relation.FATHER, Relation.MOTHER, Relation.SPOUSE}
 # Full civil capacity from 18 (Civil Code 2015 Art. 20); the CV gives only the year of birth, so someone turning 18
 # in the year of the declaration counts as an adult (verifying one person too many is the safe side).
 ADULT_AGE_YEARS = 18
-
-
-def _d(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def _lock_dossier(candidate: Candidate, by: Any) -> Candidate:

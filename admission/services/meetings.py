@@ -145,10 +145,13 @@ def vote_record(*, meeting: Meeting, candidate: Candidate, votes_for: int, votes
         raise ValidationError(_("This candidate belongs to another cell."))
     if meeting.votes.filter(candidate=candidate).exists():
         raise ValidationError(_("This meeting has already voted on this candidate."))
-    voters = (
+    # Who may vote: the official members present (a cell) or the members present (a committee), never more than
+    # the members the threshold counts (a member temporarily transferred elsewhere votes in that other cell).
+    voters = min(
         meeting.attendance.filter(official=True, present=True).count()
         if meeting.body == VoteBody.CELL
-        else meeting.present
+        else meeting.present,
+        meeting.denominator,
     )
     if votes_for < 0 or votes_against < 0 or votes_for + votes_against > voters:
         raise ValidationError(

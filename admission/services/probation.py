@@ -62,16 +62,13 @@ from admission.models import (
 )
 from admission.models.rulesets import DeadlineStep, VoteBody
 from admission.reference import normalise_text
+from admission.reference import vn_date as _d
 from admission.services.candidates import MAX_ACTIVE_MENTORS, mentor_assign, mentor_end
 from admission.services.dossier import _organisations as clean_organisations
 from admission.services.meetings import vote_record
 from admission.services.rulesets import ruleset_for_step
 from admission.services.transitions import fire
 from admission.signals import probation_changed
-
-
-def _d(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def _lock(probation: Probation) -> Probation:

@@ -41,7 +41,10 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     # ours
     "admission",
+    "admission.documents",
     "workflows",
+    "portal",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -116,6 +120,7 @@ FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # vendored front-end libraries (static/vendor/*, with their licences)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
@@ -145,9 +150,17 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "OrgKindEnum": "admission.models.orgs.OrgKind",
+        "NotificationKindEnum": "notifications.models.NotificationKind",
         "RoleKindEnum": "admission.models.roles.RoleKind",
         "CandidateStateEnum": "admission.models.candidates.CandidateState",
         "EnrollmentStateEnum": "admission.models.training.EnrollmentState",
+        "StepStatusEnum": "admission.models.decisions.StepStatus",
+        "ConsentKindEnum": "admission.models.decisions.ConsentKind",
+        "ProbationStatusEnum": "admission.models.probation.ProbationStatus",
+        "DisciplineKindEnum": "admission.models.probation.DisciplineKind",
+        "RemovalReasonEnum": "admission.models.probation.RemovalReason",
+        "RemovalStatusEnum": "admission.models.probation.RemovalStatus",
+        "TransferStatusEnum": "admission.models.probation.TransferStatus",
     },
 }
 
@@ -156,6 +169,11 @@ CASE_CLOSE_HANDLER = "workflows.services.case_close"
 
 # Background jobs: the Django Tasks API backed by the database (django-tasks-db, `manage.py db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Generated PDFs: the address printed in the QR code of the dossier footer (the public status lookup, /tra-cuu/),
+# and how long a generation may stay "running" before it is taken for interrupted and retried.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+DOCUMENTS_STALE_AFTER_SECONDS = env_int("DOCUMENTS_STALE_AFTER_SECONDS", 600)
 
 # django-guardian: object permissions drive viewflow queues (one grant per org and role).
 ANONYMOUS_USER_NAME = None

@@ -66,6 +66,17 @@ def test_an_exempted_member_who_attends_counts_in_the_denominator(cell):
     assert meeting(c, secretary, officials, probationers, exempted_attends=True).denominator == 8
 
 
+def test_a_temporarily_transferred_member_who_attends_cannot_add_a_vote_beyond_the_members_counted(cell):
+    c, secretary, officials, probationers = cell
+    present = {m.pk for m in officials[:8]} | {m.pk for m in probationers}  # the transferred member came too
+    m = cell_meeting_record(
+        cell=c, held_on=MEETING, purpose="admission", present=present, absence_reasons={}, by=secretary
+    )
+    assert m.denominator == 7  # the transferred member votes in the cell where they are temporarily
+    with pytest.raises(ValidationError, match="8 votes were entered but only 7"):
+        vote_record(meeting=m, candidate=eligible_candidate(c, secretary), votes_for=8, votes_against=0, by=secretary)
+
+
 @pytest.mark.parametrize(("votes", "passes"), [(5, True), (4, False), (7, True)])
 def test_two_thirds_of_seven_needs_five_votes(cell, votes, passes):
     c, secretary, officials, probationers = cell

@@ -153,7 +153,7 @@ class SeedDemoTests(TestCase):
 
     # --- logins -------------------------------------------------------------------------------------------------
 
-    def test_every_login_holds_the_role_stated_from_1_7_2025(self):
+    def test_every_login_holds_the_role_stated_from_1_7_2025_or_from_its_orgs_founding(self):
         for spec in demo.LOGINS:
             user = User.objects.get(username=spec.username)
             assert user.check_password("demo12345")
@@ -161,7 +161,9 @@ class SeedDemoTests(TestCase):
             if spec.role is None:
                 assert roles == []
             else:
-                assert roles == [(spec.role, spec.org, datetime.date(2025, 7, 1), None)], spec.username
+                founded = org(spec.org).valid_from or datetime.date(2025, 7, 1)
+                starts = max(datetime.date(2025, 7, 1), founded)  # the business bloc was founded on 15/08/2026
+                assert roles == [(spec.role, spec.org, starts, None)], spec.username
 
     def test_the_secretary_of_na_sa_is_a_member_there_and_can_act_for_the_cell(self):
         user = User.objects.get(username="bithu.nasa")

@@ -161,8 +161,24 @@ def test_the_recognised_members_dossier_has_admission_then_recognition_papers_in
     outline = [item.title for item in reader(pdf).outline]
     assert outline[0] == "Bìa và mục lục" and len(outline) == 18
     assert [t.rsplit("(Mẫu ", 1)[1].rstrip(")") for t in outline[-8:]] == ["9-KNĐ", *RECOGNITION]
-    assert "24/05/2027" in texts[1] and "03/06/2027" in texts[1]
+    contents = " ".join(t for t in texts[1:4] if "MỤC LỤC" in t or "Hồ sơ in ngày" in t)
+    assert "24/05/2027" in contents and "03/06/2027" in contents and "Mẫu 16-KNĐ" in contents
     for number, page in enumerate(texts, start=1):
         assert recognised_case.code in page and f"Trang {number}/{pages}" in page
     used = fonts(pdf)
     assert used and all(used.values())
+
+
+def test_the_documents_page_offers_the_recognition_forms_and_an_outsider_gets_404(
+    client, world, people, recognised_case
+):
+    from django.urls import reverse
+
+    url = reverse("admission:candidates:documents", kwargs={"pk": recognised_case.pk})
+    client.force_login(people[0])
+    response = client.get(url)
+    assert response.status_code == 200
+    for code in [*RECOGNITION, "HS"]:
+        assert f'data-form="{code}"' in response.text, code
+    client.force_login(world.outsider)
+    assert client.get(url).status_code == 404

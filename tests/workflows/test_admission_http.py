@@ -172,6 +172,8 @@ def test_the_secretary_records_the_cell_vote_on_its_task_page(world, case):
         assert response.status_code == 302
         form = secretary.get(task_url(case, "execute"))
         assert form.status_code == 200 and "Cell meeting and vote" in form.content.decode()
+        for field in ("held_on", "present", "votes_for", "votes_against"):
+            assert f'name="{field}"' in form.content.decode(), field
         bad = secretary.post(task_url(case, "execute"), cell_vote_payload(world.village_cell, 3))
         assert bad.status_code == 422
         assert "3 in favour of 6, 4 needed" in bad.content.decode()
@@ -190,6 +192,8 @@ def test_the_approver_sees_the_chain_and_decides_on_the_task_page(world, case):
         assert page.status_code == 200
         text = page.content.decode()
         assert "9-KNĐ" in text and "28/05/2026" in text  # the step, and the decision's deadline
+        for field in ("outcome", "on", "document_number", "members_total", "votes_for", "note"):
+            assert f'name="{field}"' in text, field
         data = {"step": next_step(case).pk, "outcome": "approve", "on": "01/04/2026", "note": ""}
         missing_number = approver.post(task_url(case, "execute"), data)
         assert missing_number.status_code == 422

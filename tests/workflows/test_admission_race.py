@@ -11,10 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils import translation
 
-from admission.models import CandidateState, ChainStepRecord, RoleKind, StepStatus
+from admission.models import Candidate, CandidateState, ChainStepRecord, RoleKind, StepStatus
 from admission.services.decisions import next_step
 from tests.factories import MembershipFactory, UserFactory, give_role
 from tests.workflows.test_admission_flow import MEETING, at, open_case, run, vote_data
+from workflows import services
+from workflows.steps import STEPS
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),  # keep the rule sets seeded by migration
@@ -35,11 +37,24 @@ def test_two_approvers_deciding_at_once_admit_the_case_once(world):
     outcomes: dict[str, str] = {}
 
     def decide(user, number):
+        # Each approver's request reads its own copy of the case, as two web requests would.
+        own = Candidate.objects.get(pk=case.pk)
+        data = {
+            "step": step,
+            "outcome": "approve",
+            "on": datetime.date(2026, 4, 1),
+            "note": "",
+            "document_number": number,
+        }
         try:
             with translation.override("en"), at(datetime.date(2026, 4, 1)):
                 barrier.wait(timeout=10)
-                data = {"step": step, "outcome": "approve", "on": datetime.date(2026, 4, 1), "note": ""}
-                run(case, "chain_step", user, {**data, "document_number": number})
+                services.run_step(
+                    candidate=own,
+                    node_name="chain_step",
+                    user=user,
+                    action=lambda: STEPS["chain_step"].action(own, user, data),
+                )
             outcomes[user.username] = "won"
         except ValidationError as exc:
             outcomes[user.username] = " ".join(exc.messages)

@@ -198,6 +198,8 @@ def test_candidates_import_at_any_stage_and_admitted_ones_count_in_the_report(wo
     assert old.state == CandidateState.PROBATIONARY
     assert ChainStepRecord.objects.get(candidate=old, kind="decision").document_date == D(2025, 2, 20)
     assert Membership.objects.filter(person=old.person, joined_cell_on=D(2025, 3, 1)).exists()
+    snapshot = old.admission_snapshot  # counted as of its decision date, like a decision recorded here
+    assert (snapshot.decided_on, snapshot.path, snapshot.sex) == (D(2025, 2, 20), world.village_cell.path, "male")
     report = build_report(org=world.commune, period=Period(D(2025, 1, 1), D(2025, 3, 31)))
     assert report.total == 1
 

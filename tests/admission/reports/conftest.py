@@ -1,7 +1,8 @@
 """A small province with admissions in two years and a commune merged into another on 1/7/2025.
 
 Cases are written straight to the tables (state, decision step, ceremony, membership) because the reports only
-read them; the workflow that produces them is tested in tests/admission/test_decisions.py.
+read them; the workflow that produces them is tested in tests/admission/test_decisions.py. The admission snapshot
+is taken by its service, as the decision does.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from admission.models import (
     StepStatus,
 )
 from admission.services.orgs import org_dissolve
+from admission.services.snapshots import snapshot_take
 from tests.factories import PersonFactory, make_org
 
 D = datetime.date
@@ -83,6 +85,7 @@ def admit(
         person=case.person, cell=cell, admitted_on=decided_on, joined_cell_on=held_on, official_on=official_on
     )
     Ceremony.objects.create(candidate=case, held_on=held_on, decision_read_by="Bí thư", membership=membership)
+    snapshot_take(candidate=case, decided_on=decided_on)
     return case
 
 

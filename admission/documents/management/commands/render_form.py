@@ -12,7 +12,7 @@ from admission.models import Candidate
 
 
 class Command(BaseCommand):
-    help = "Render one form (CN-NTVĐ, 1-KNĐ … 9-KNĐ) of a case to a PDF file."
+    help = "Render one form (CN-NTVĐ, 1-KNĐ … 16-KNĐ) of a case to a PDF file."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("case_code")
