@@ -145,10 +145,6 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
     leaving_reason = models.CharField(_("reason for leaving"), max_length=30, choices=LeavingReason.choices, blank=True)
     conviction_expunged_on = models.DateField(_("conviction expunged on"), null=True, blank=True)
     previous_readmissions = models.PositiveSmallIntegerField(_("earlier re-admissions"), default=0)
-    provincial_consent_ref = models.CharField(
-        _("provincial standing committee's written consent"), max_length=100, blank=True
-    )
-    provincial_consent_on = models.DateField(_("consent date"), null=True, blank=True)
     political_review = models.BooleanField(
         _("political history to review (58-QĐ/TW)"),
         default=False,

@@ -234,8 +234,6 @@ def candidate_update_special_path(*, candidate: Candidate, by: Any, **fields: An
         "leaving_reason",
         "conviction_expunged_on",
         "previous_readmissions",
-        "provincial_consent_ref",
-        "provincial_consent_on",
     }
     unknown = set(fields) - allowed
     if unknown:
