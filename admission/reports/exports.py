@@ -144,7 +144,15 @@ def report_xlsx(report: AdmissionReport) -> bytes:
     _widths(ws, [60, 14, 18, 20])
 
     ws = book.create_sheet("Chỉ tiêu")
-    ws.append([_("Category"), _("This period"), _("Same period last year"), _("Target for the year"), _("% of target")])
+    ws.append(
+        [
+            _("Category"),
+            _("This period"),
+            _("Same period last year"),
+            _("Target for the year"),
+            _("Share of the target") + " (%)",
+        ]
+    )
     for target in report.targets:
         ws.append([target.label, target.current, target.previous, target.target, target.attainment])
     ws.append([])
