@@ -149,8 +149,12 @@ class ChainStepForm(VoteCountMixin, StepForm):
             for name in ("members_total", "present", "votes_for", "votes_against", "confirm_failed"):
                 del self.fields[name]
         else:
-            self.fields["votes_for"].required = self.vote_required
+            # Required to agree (checked in clean), not to refuse or send back.
+            self.fields["votes_for"].required = False
             self.fields["votes_against"].required = False
+            self.fields["confirm_failed"].label = _(
+                "I confirm the vote did not reach the threshold: record it and refuse the admission"
+            )
         outcome = self.fields["outcome"]
         assert isinstance(outcome, forms.ChoiceField)
         form = self.chain_step.form if self.chain_step else ""

@@ -17,15 +17,12 @@ from django.utils.translation import gettext_lazy
 from admission import permissions
 from admission.dossier import dossier_checklist
 from admission.models import Candidate, ChainStepRecord, MeetingPurpose, Vote
+from admission.reference import vn_date as _d
 from admission.services import candidates as candidate_services
 from admission.services import decisions
 from admission.services import meetings as meeting_services
 from workflows import admission_forms as forms
 from workflows.step import Step
-
-
-def _d(day: Any) -> str:
-    return f"{day:%d/%m/%Y}"
 
 
 def require_complete_dossier(candidate: Candidate, on: Any) -> None:
@@ -88,6 +85,36 @@ def _cell_vote(candidate: Candidate, user: Any, data: dict[str, Any]) -> str | N
     return reason + " " + _("The person stays on the sympathiser list and may be proposed again later.")
 
 
+def committee_vote(
+    candidate: Candidate, user: Any, data: dict[str, Any], *, org: Any, body: str, purpose: str
+) -> Vote | None:
+    """A committee's meeting and its vote on the case, when the form carries one. A vote below the threshold is kept
+    only when the user confirmed it (the caller then refuses); otherwise nothing is written and the form explains."""
+    if not body or data.get("votes_for") is None:
+        return None
+    meeting = meeting_services.committee_meeting_record(
+        org=org,
+        body=body,
+        held_on=data["on"],
+        purpose=purpose,
+        members_total=data["members_total"],
+        present=data["present"],
+        by=user,
+    )
+    vote = meeting_services.vote_record(
+        meeting=meeting,
+        candidate=candidate,
+        votes_for=data["votes_for"],
+        votes_against=data.get("votes_against") or 0,
+        by=user,
+    )
+    if not vote.passed and not data.get("confirm_failed"):
+        raise ValidationError(
+            [_failed(vote), _("Correct the numbers, or tick the confirmation to record the vote and refuse.")]
+        )
+    return vote
+
+
 def _chain_step(candidate: Candidate, user: Any, data: dict[str, Any]) -> str | None:
     step: ChainStepRecord = data["step"]
     on, note, outcome = data["on"], data.get("note") or "", data["outcome"]
@@ -97,37 +124,16 @@ def _chain_step(candidate: Candidate, user: Any, data: dict[str, Any]) -> str | 
     if outcome == forms.SEND_BACK:
         decisions.chain_step_send_back(step=step, reason=note, by=user, on=on)
         return _("The dossier is sent back to the cell to fix the named items.")
-    vote = None
-    if step.vote_body and data.get("votes_for") is not None:
-        meeting = meeting_services.committee_meeting_record(
-            org=step.org,
-            body=step.vote_body,
-            held_on=on,
-            purpose=MeetingPurpose.ADMISSION,
-            members_total=data["members_total"],
-            present=data["present"],
-            by=user,
-        )
-        vote = meeting_services.vote_record(
-            meeting=meeting,
-            candidate=candidate,
-            votes_for=data["votes_for"],
-            votes_against=data.get("votes_against") or 0,
-            by=user,
-        )
-        if not vote.passed:
-            if not data.get("confirm_failed"):
-                raise ValidationError(
-                    [_failed(vote), _("Correct the numbers, or tick the confirmation to record the vote and refuse.")]
-                )
-            reason = _("The committee's vote of %(day)s did not pass (%(for)d of %(total)d, %(needed)d needed).") % {
-                "day": _d(on),
-                "for": vote.votes_for,
-                "total": vote.denominator,
-                "needed": vote.needed,
-            }
-            decisions.chain_step_refuse(step=step, reason=reason, by=user, on=on)
-            return reason
+    vote = committee_vote(candidate, user, data, org=step.org, body=step.vote_body, purpose=MeetingPurpose.ADMISSION)
+    if vote is not None and not vote.passed:
+        reason = _("The committee's vote of %(day)s did not pass (%(for)d of %(total)d, %(needed)d needed).") % {
+            "day": _d(on),
+            "for": vote.votes_for,
+            "total": vote.denominator,
+            "needed": vote.needed,
+        }
+        decisions.chain_step_refuse(step=step, reason=reason, by=user, on=on)
+        return reason
     decisions.chain_step_complete(
         step=step, by=user, on=on, vote=vote, document_number=data.get("document_number") or "", note=note
     )

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from admission import demo
 from admission.demo_dossier import fill_dossier
-from admission.models import Candidate, Membership, PartyOrg, Role, RoleKind
+from admission.models import Candidate, MemberExemption, Membership, PartyOrg, Role, RoleKind
 from admission.models.rulesets import VoteBody
 from admission.permissions import today
 from admission.services import dossier as dossier_services
@@ -221,7 +221,9 @@ def _create(spec: AdmissionDemo, resolution: date) -> Candidate:
     _run(case, "prepare_dossier", secretary, {"confirm": True})
     if spec.stage == COMPLETE:
         return case
-    present = list(Membership.objects.filter(cell=cell).active_on(resolution))
+    # Members temporarily transferred elsewhere or exempted stay away, as they usually do.
+    away = {e.membership_id for e in MemberExemption.objects.filter(membership__cell=cell) if e.covers(resolution)}
+    present = [m for m in Membership.objects.filter(cell=cell).active_on(resolution) if m.pk not in away]
     officials = sum(m.status_on(resolution) == "official" for m in present)
     vote = {"held_on": resolution, "present": present, "votes_for": officials, "votes_against": 0}
     _run(case, "cell_vote", secretary, vote)

@@ -20,6 +20,7 @@ from admission.services import meetings as meeting_services
 from admission.services import probation as probation_services
 from workflows import probation_forms as forms
 from workflows.admission_forms import REFUSE
+from workflows.admission_steps import committee_vote
 from workflows.step import Step
 
 
@@ -64,37 +65,15 @@ def _recognition_step(candidate: Candidate, user: Any, data: dict[str, Any]) -> 
     if data["outcome"] == REFUSE:
         probation_services.recognition_step_refuse(step=step, reason=note, by=user, on=on)
         return _("Recognition refused: the member is removed from the list.")
-    vote = None
-    if step.vote_body and data.get("votes_for") is not None:
-        meeting = meeting_services.committee_meeting_record(
-            org=step.org,
-            body=step.vote_body,
-            held_on=on,
-            purpose=MeetingPurpose.RECOGNITION,
-            members_total=data["members_total"],
-            present=data["present"],
-            by=user,
-        )
-        vote = meeting_services.vote_record(
-            meeting=meeting,
-            candidate=candidate,
-            votes_for=data["votes_for"],
-            votes_against=data.get("votes_against") or 0,
-            by=user,
-        )
-        if not vote.passed:
-            if not data.get("confirm_failed"):
-                raise ValidationError(
-                    _("The vote did not pass: %(for)d in favour of %(total)d, %(needed)d needed.")
-                    % {"for": vote.votes_for, "total": vote.denominator, "needed": vote.needed}
-                )
-            reason = _("The committee's vote did not pass (%(for)d of %(total)d, %(needed)d needed).") % {
-                "for": vote.votes_for,
-                "total": vote.denominator,
-                "needed": vote.needed,
-            }
-            probation_services.recognition_step_refuse(step=step, reason=reason, by=user, on=on)
-            return reason
+    vote = committee_vote(candidate, user, data, org=step.org, body=step.vote_body, purpose=MeetingPurpose.RECOGNITION)
+    if vote is not None and not vote.passed:
+        reason = _("The committee's vote did not pass (%(for)d of %(total)d, %(needed)d needed).") % {
+            "for": vote.votes_for,
+            "total": vote.denominator,
+            "needed": vote.needed,
+        }
+        probation_services.recognition_step_refuse(step=step, reason=reason, by=user, on=on)
+        return reason
     probation_services.recognition_step_complete(
         step=step,
         by=user,
