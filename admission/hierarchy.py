@@ -12,22 +12,22 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from admission.models import AdmissionAuthority, DecidingBody, OrgKind, OrgParentLink, PartyOrg
 from admission.models.rulesets import VoteBody
 
 
 class StepKind(models.TextChoices):
-    CELL_RESOLUTION = "cell_resolution", _lazy("Cell resolution")
-    APPRAISAL = "appraisal", _lazy("Appraisal report")
-    COMMITTEE_RESOLUTION = "committee_resolution", _lazy("Grassroots committee resolution")
-    DECISION = "decision", _lazy("Decision of the deciding body")
+    CELL_RESOLUTION = "cell_resolution", gettext_lazy("Cell resolution")
+    APPRAISAL = "appraisal", gettext_lazy("Appraisal report")
+    COMMITTEE_RESOLUTION = "committee_resolution", gettext_lazy("Grassroots committee resolution")
+    DECISION = "decision", gettext_lazy("Decision of the deciding body")
 
 
 class Purpose(models.TextChoices):
-    ADMISSION = "admission", _lazy("Admission")
-    RECOGNITION = "recognition", _lazy("Recognition as official member")
+    ADMISSION = "admission", gettext_lazy("Admission")
+    RECOGNITION = "recognition", gettext_lazy("Recognition as official member")
 
 
 # Form codes of 12-HD/BTCTW (2022): admission 6–9-KNĐ, recognition 13–16-KNĐ (domain.md §6).

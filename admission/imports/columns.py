@@ -17,16 +17,16 @@ from typing import Any
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from admission import reference
 from admission.models import CandidateState, NominationSource, OrgKind, Sex
 
 ORGS, MEMBERS, CANDIDATES = "orgs", "members", "candidates"
 KINDS = (
-    (ORGS, _lazy("Party organisations")),
-    (MEMBERS, _lazy("Member roster")),
-    (CANDIDATES, _lazy("Candidate cases")),
+    (ORGS, gettext_lazy("Party organisations")),
+    (MEMBERS, gettext_lazy("Member roster")),
+    (CANDIDATES, gettext_lazy("Candidate cases")),
 )
 
 
@@ -119,51 +119,53 @@ def _parse_choice(text: str, choices: Sequence[tuple[str, Any]]) -> str:
 
 
 PERSON_COLUMNS: tuple[Column, ...] = (
-    Column("citizen_id", _lazy("Citizen ID"), required=True, max_length=12),
-    Column("full_name", _lazy("Full name"), required=True, max_length=120),
-    Column("date_of_birth", _lazy("Date of birth"), required=True, kind="date"),
-    Column("sex", _lazy("Sex"), required=True, kind="choice", choices=Sex.choices),
-    Column("ethnicity", _lazy("Ethnicity"), kind="choice", choices=reference.ETHNICITY_CHOICES),
-    Column("religion", _lazy("Religion"), kind="choice", choices=reference.RELIGIONS),
-    Column("education", _lazy("General education"), kind="choice", choices=reference.EDUCATION_LEVELS),
-    Column("professional_level", _lazy("Professional level"), kind="choice", choices=reference.PROFESSIONAL_LEVELS),
-    Column("occupation", _lazy("Occupation"), kind="choice", choices=reference.OCCUPATION_CLASSES),
-    Column("employer_sector", _lazy("Employer sector"), kind="choice", choices=reference.EMPLOYER_SECTORS),
-    Column("workplace", _lazy("Workplace")),
-    Column("residence", _lazy("Residence")),
-    Column("phone", _lazy("Phone"), max_length=20),
-    Column("youth_union_member", _lazy("Youth Union member"), kind="bool"),
-    Column("trade_union_member", _lazy("Trade-union member"), kind="bool"),
+    Column("citizen_id", gettext_lazy("Citizen ID"), required=True, max_length=12),
+    Column("full_name", gettext_lazy("Full name"), required=True, max_length=120),
+    Column("date_of_birth", gettext_lazy("Date of birth"), required=True, kind="date"),
+    Column("sex", gettext_lazy("Sex"), required=True, kind="choice", choices=Sex.choices),
+    Column("ethnicity", gettext_lazy("Ethnicity"), kind="choice", choices=reference.ETHNICITY_CHOICES),
+    Column("religion", gettext_lazy("Religion"), kind="choice", choices=reference.RELIGIONS),
+    Column("education", gettext_lazy("General education"), kind="choice", choices=reference.EDUCATION_LEVELS),
+    Column(
+        "professional_level", gettext_lazy("Professional level"), kind="choice", choices=reference.PROFESSIONAL_LEVELS
+    ),
+    Column("occupation", gettext_lazy("Occupation"), kind="choice", choices=reference.OCCUPATION_CLASSES),
+    Column("employer_sector", gettext_lazy("Employer sector"), kind="choice", choices=reference.EMPLOYER_SECTORS),
+    Column("workplace", gettext_lazy("Workplace")),
+    Column("residence", gettext_lazy("Residence")),
+    Column("phone", gettext_lazy("Phone"), max_length=20),
+    Column("youth_union_member", gettext_lazy("Youth Union member"), kind="bool"),
+    Column("trade_union_member", gettext_lazy("Trade-union member"), kind="bool"),
 )
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
     ORGS: (
-        Column("code", _lazy("Code"), required=True, max_length=40),
-        Column("name", _lazy("Name"), required=True),
-        Column("kind", _lazy("Kind"), required=True, kind="choice", choices=OrgKind.choices),
-        Column("parent_code", _lazy("Code of the superior organisation"), max_length=40),
-        Column("valid_from", _lazy("Founded on"), kind="date"),
-        Column("place_name", _lazy("Place name for documents"), max_length=100),
+        Column("code", gettext_lazy("Code"), required=True, max_length=40),
+        Column("name", gettext_lazy("Name"), required=True),
+        Column("kind", gettext_lazy("Kind"), required=True, kind="choice", choices=OrgKind.choices),
+        Column("parent_code", gettext_lazy("Code of the superior organisation"), max_length=40),
+        Column("valid_from", gettext_lazy("Founded on"), kind="date"),
+        Column("place_name", gettext_lazy("Place name for documents"), max_length=100),
     ),
     MEMBERS: (
         *PERSON_COLUMNS,
-        Column("cell_code", _lazy("Cell code"), required=True, max_length=40),
-        Column("admitted_on", _lazy("Admission decision date"), required=True, kind="date"),
-        Column("official_on", _lazy("Official member since"), kind="date"),
-        Column("joined_cell_on", _lazy("In this cell since"), kind="date"),
-        Column("party_card_no", _lazy("Party card number"), max_length=20),
+        Column("cell_code", gettext_lazy("Cell code"), required=True, max_length=40),
+        Column("admitted_on", gettext_lazy("Admission decision date"), required=True, kind="date"),
+        Column("official_on", gettext_lazy("Official member since"), kind="date"),
+        Column("joined_cell_on", gettext_lazy("In this cell since"), kind="date"),
+        Column("party_card_no", gettext_lazy("Party card number"), max_length=20),
     ),
     CANDIDATES: (
         *PERSON_COLUMNS,
-        Column("cell_code", _lazy("Cell code"), required=True, max_length=40),
-        Column("state", _lazy("Stage"), required=True, kind="choice", choices=CandidateState.choices),
-        Column("nominated_on", _lazy("Nomination date"), required=True, kind="date"),
-        Column("nominated_by", _lazy("Nominated by"), kind="choice", choices=NominationSource.choices),
-        Column("sympathiser_meeting_on", _lazy("Put on the sympathiser list on"), kind="date"),
-        Column("resolution_on", _lazy("Cell resolution date"), kind="date"),
-        Column("decision_number", _lazy("Admission decision number"), max_length=60),
-        Column("decision_on", _lazy("Admission decision date"), kind="date"),
-        Column("ceremony_on", _lazy("Ceremony date"), kind="date"),
-        Column("readmission", _lazy("Re-admission"), kind="bool"),
+        Column("cell_code", gettext_lazy("Cell code"), required=True, max_length=40),
+        Column("state", gettext_lazy("Stage"), required=True, kind="choice", choices=CandidateState.choices),
+        Column("nominated_on", gettext_lazy("Nomination date"), required=True, kind="date"),
+        Column("nominated_by", gettext_lazy("Nominated by"), kind="choice", choices=NominationSource.choices),
+        Column("sympathiser_meeting_on", gettext_lazy("Put on the sympathiser list on"), kind="date"),
+        Column("resolution_on", gettext_lazy("Cell resolution date"), kind="date"),
+        Column("decision_number", gettext_lazy("Admission decision number"), max_length=60),
+        Column("decision_on", gettext_lazy("Admission decision date"), kind="date"),
+        Column("ceremony_on", gettext_lazy("Ceremony date"), kind="date"),
+        Column("readmission", gettext_lazy("Re-admission"), kind="bool"),
     ),
 }
