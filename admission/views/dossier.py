@@ -16,13 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,7 +32,6 @@ from admission.dossier_forms import (
     CheckReplyForm,
     CheckRequestForm,
     CurriculumEditor,
-    Editor,
     IntroductionForm,
     IntroductionReplaceForm,
     MassOrgResolutionForm,
@@ -54,11 +50,10 @@ from admission.models import (
     OpinionSummary,
 )
 from admission.services import dossier as services
+from admission.views.form_pages import FormLike, Screen, handle_form
 
 # What the party units write about the applicant; the applicant sees only where these items stand (as the API).
 FORM_TEMPLATE = "admission/dossier/form.html"
-# A form, or a form with its rows (the CV, the opinions): both validate, take errors and use the same template.
-FormLike = forms.Form | Editor
 SCAN_MODELS: dict[str, type[models.Model]] = {
     "application": Application,
     "curriculum": Curriculum,
@@ -171,26 +166,6 @@ def dossier_scan(request: HttpRequest, pk: int, kind: str, obj_pk: int) -> FileR
 # ------------------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Screen:
-    title: Any
-    intro: Any
-    submit: Any
-    anchor: str
-    saved: Any  # the message after a successful save
-    template: str = FORM_TEMPLATE
-
-
-def _add_service_error(form: FormLike, exc: ValidationError) -> None:
-    """A service's refusal on the form: on the field it names when the form has it, else above the form."""
-    base = form.form if isinstance(form, Editor) else form
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            base.add_error(field if field in base.fields else None, errors)
-    else:
-        base.add_error(None, exc)
-
-
 def _handle(
     request: HttpRequest,
     candidate: Candidate,
@@ -200,26 +175,15 @@ def _handle(
     **extra: Any,
 ) -> HttpResponse:
     """Validate, call the one service, answer: the dossier with a message, or the form again with 422."""
-    posted = request.method == "POST"
-    if posted and form.is_valid():
-        try:
-            action()
-        except ValidationError as exc:
-            _add_service_error(form, exc)
-        else:
-            messages.success(request, screen.saved)
-            if request.POST.get("_continue"):
-                return redirect(request.path)
-            return redirect(dossier_url(candidate, screen.anchor))
-    context = {
-        "candidate": candidate,
-        "screen": screen,
-        "form": form.form if isinstance(form, Editor) else form,
-        "sections": form.sections if isinstance(form, Editor) else {},
-        "back_url": dossier_url(candidate, screen.anchor),
-        **extra,
-    }
-    return TemplateResponse(request, screen.template, context, status=422 if posted else 200)
+    return handle_form(
+        request,
+        form=form,
+        screen=screen,
+        action=action,
+        back_url=dossier_url(candidate, screen.anchor),
+        template=FORM_TEMPLATE,
+        context={"candidate": candidate, **extra},
+    )
 
 
 def _posted(request: HttpRequest) -> tuple[Any, Any]:

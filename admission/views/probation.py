@@ -19,12 +19,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,7 +31,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from admission import permissions
 from admission import probation as reads
-from admission.dossier_forms import Editor
 from admission.models import (
     HelperComment,
     MeetingPurpose,
@@ -59,9 +56,9 @@ from admission.probation_forms import (
     TransferOutForm,
 )
 from admission.services import probation as services
+from admission.views.form_pages import FormLike, Screen, handle_form
 
 FORM_TEMPLATE = "admission/probation/form.html"
-FormLike = forms.Form | Editor
 
 
 def _probation(request: HttpRequest, pk: int) -> Probation:
@@ -304,23 +301,6 @@ def probation_page(request: HttpRequest, pk: int) -> TemplateResponse:
 # ------------------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Screen:
-    title: Any
-    intro: Any
-    submit: Any
-    anchor: str
-    saved: Any  # the message after a successful save
-
-
-def _add_service_error(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _handle(
     request: HttpRequest,
     probation: Probation,
@@ -330,28 +310,15 @@ def _handle(
     **extra: Any,
 ) -> HttpResponse:
     """Validate, call the one service, answer: the page with a message, or the form again with 422."""
-    base = form.form if isinstance(form, Editor) else form
-    posted = request.method == "POST"
-    if posted and form.is_valid():
-        try:
-            action()
-        except ValidationError as exc:
-            _add_service_error(base, exc)
-        else:
-            messages.success(request, screen.saved)
-            if request.POST.get("_continue"):
-                return redirect(request.path)
-            return redirect(probation_url(probation, screen.anchor))
-    context = {
-        "candidate": probation.candidate,
-        "probation": probation,
-        "screen": screen,
-        "form": base,
-        "sections": form.sections if isinstance(form, Editor) else {},
-        "back_url": probation_url(probation, screen.anchor),
-        **extra,
-    }
-    return TemplateResponse(request, FORM_TEMPLATE, context, status=422 if posted else 200)
+    return handle_form(
+        request,
+        form=form,
+        screen=screen,
+        action=action,
+        back_url=probation_url(probation, screen.anchor),
+        template=FORM_TEMPLATE,
+        context={"candidate": probation.candidate, "probation": probation, **extra},
+    )
 
 
 def _posted(request: HttpRequest) -> Any:
