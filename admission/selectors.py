@@ -104,24 +104,27 @@ def voting_roster(*, cell: PartyOrg, on: date) -> VotingRoster:
     )
 
 
-def candidate_list_for_user(*, user: Any) -> QuerySet[Candidate]:
-    """Cases of cells in the user's scope, plus the user's own cases as a candidate, plus probationers moving into
-    a cell of the user's scope (the receiving cell sees the case it must receive)."""
-    own = Q(person__user=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
+def _units_q(user: Any) -> Q:
+    """Cases the user sees through their units: cells in their scope, and probationers moving into one of them
+    (the receiving cell sees the case it must receive)."""
     from admission.models.probation import ProbationTransfer, TransferStatus
 
     moving_in = ProbationTransfer.objects.filter(
         status=TransferStatus.PENDING, to_cell__in=PartyOrg.objects.filter(permissions.scope_q(user, field="path"))
     ).values("probation__candidate_id")
-    return Candidate.objects.filter(
-        permissions.scope_q(user, field="cell__path") | own | Q(pk__in=moving_in)
-    ).select_related("person", "cell", "rule_set")
+    return permissions.scope_q(user, field="cell__path") | Q(pk__in=moving_in)
+
+
+def candidate_list_for_user(*, user: Any) -> QuerySet[Candidate]:
+    """Cases the user sees through their units, plus the user's own cases as a candidate."""
+    own = Q(person__user=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
+    return Candidate.objects.filter(_units_q(user) | own).select_related("person", "cell", "rule_set")
 
 
 def candidate_seen_by_unit(*, user: Any, candidate: Candidate) -> bool:
     """True when the user sees the case through their units, not only as the candidate themself: the cell's
     internal notes (review notes) are for the party units, not for the person they are about."""
-    return Candidate.objects.filter(permissions.scope_q(user, field="cell__path"), pk=candidate.pk).exists()
+    return Candidate.objects.filter(_units_q(user), pk=candidate.pk).exists()
 
 
 def candidate_get_for_user(*, user: Any, pk: int | str) -> Candidate:

@@ -16,7 +16,7 @@ from admission.views import candidates, dossier, home, imports, orgs, people, pl
 from admission.views import probation as probation_views
 from notifications.viewsets import notifications_application
 from workflows import views as flow_views
-from workflows.flows import AdmissionCaseFlow, SourcingFlow
+from workflows.flows import AdmissionCaseFlow, ProbationFlow, SourcingFlow
 from workflows.viewsets import ScopedFlowAppViewset, SourcingAppViewset
 
 
@@ -162,6 +162,7 @@ site = Site(
     viewsets=[
         SourcingAppViewset(SourcingFlow, icon="school"),
         ScopedFlowAppViewset(AdmissionCaseFlow, icon="how_to_vote"),
+        ScopedFlowAppViewset(ProbationFlow, icon="hourglass_bottom"),
         Application(
             title=_("Party admission"),
             icon="how_to_reg",
