@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from playwright.sync_api import Page, expect
 
 from admission.demo_dossier import fill_dossier
@@ -115,7 +116,7 @@ def test_a_case_goes_from_the_cell_vote_to_probation_in_the_browser(
     page.locator("input[name=received_on]").fill(today)
     page.get_by_test_id("submit-step").click()
     page.wait_for_url(f"**/app/admission/candidates/{case.pk}/")
-    expect(page.get_by_test_id("deadlines")).to_contain_text(vietnamese("Ceremony due by"))
+    expect(page.get_by_test_id("deadlines")).to_contain_text(vietnamese(gettext_lazy("Ceremony due by")))
     page.get_by_test_id("do-step").click()
     page.wait_for_url("**/ceremony/*/execute/")
     page.locator("input[name=held_on]").fill(today)

@@ -24,7 +24,20 @@ pytestmark = [
 ]
 
 
-def test_two_approvers_deciding_at_once_admit_the_case_once(world):
+@pytest.fixture
+def rule_sets():
+    """A transactional test before this one may have flushed the rule sets seeded by migration: seed them again."""
+    import importlib
+
+    from django.apps import apps
+
+    from admission.models import RuleSet
+
+    if not RuleSet.objects.exists():
+        importlib.import_module("admission.migrations.0002_seed_rule_sets").seed(apps, None)
+
+
+def test_two_approvers_deciding_at_once_admit_the_case_once(rule_sets, world):
     for _ in range(3):
         MembershipFactory(cell=world.village_cell)
     colleague = UserFactory(username="approver-2")
