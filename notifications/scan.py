@@ -8,6 +8,7 @@ flow), and by the tests with the clock driven by time_machine.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
@@ -97,8 +99,15 @@ def _scan_task(task: Task, case: Candidate, org: PartyOrg, day: date, cal: Worki
 
     acting = list(permissions.users_acting_for_org(org, on=day))
     url = case_url(case)
-    title = task_title(task)
     who = _who(case)
+    titles: dict[str, str] = {}
+
+    def title() -> str:
+        """The task's title in the language active when the message is built (each recipient reads their own)."""
+        language = translation.get_language() or ""
+        if language not in titles:
+            titles[language] = task_title(task)
+        return titles[language]
 
     def message(kind: str, key: str, head: Any, body: Any) -> Message:
         return Message(kind=kind, key=key, title=head, body=body, url=url, candidate=case, task_id=task.pk)
@@ -111,7 +120,7 @@ def _scan_task(task: Task, case: Candidate, org: PartyOrg, day: date, cal: Worki
                 message=message(
                     NotificationKind.TASK_ASSIGNED,
                     f"task:{task.pk}:assigned",
-                    lambda: _("New task: %(task)s") % {"task": title},
+                    lambda: _("New task: %(task)s") % {"task": title()},
                     lambda: _("%(case)s is waiting for %(org)s.") % {"case": who, "org": org},
                 ),
             )
@@ -133,7 +142,7 @@ def _scan_task(task: Task, case: Candidate, org: PartyOrg, day: date, cal: Worki
                 message=message(
                     NotificationKind.DEADLINE_APPROACHING,
                     f"task:{task.pk}:due:{due.isoformat()}:{lead}",
-                    lambda: _("Due by %(due)s: %(task)s") % {"due": _d(due), "task": title},
+                    lambda: _("Due by %(due)s: %(task)s") % {"due": _d(due), "task": title()},
                     lambda: (
                         _("%(case)s: %(org)s must act by %(due)s (%(left)d working days left).")
                         % {"case": who, "org": org, "due": _d(due), "left": left}
@@ -148,7 +157,7 @@ def _scan_task(task: Task, case: Candidate, org: PartyOrg, day: date, cal: Worki
         message=message(
             NotificationKind.OVERDUE,
             f"task:{task.pk}:overdue:{due.isoformat()}",
-            lambda: _("Overdue since %(due)s: %(task)s") % {"due": _d(due), "task": title},
+            lambda: _("Overdue since %(due)s: %(task)s") % {"due": _d(due), "task": title()},
             lambda: _("%(case)s: %(org)s had to act by %(due)s.") % {"case": who, "org": org, "due": _d(due)},
         ),
     )
@@ -157,7 +166,9 @@ def _scan_task(task: Task, case: Candidate, org: PartyOrg, day: date, cal: Worki
         _escalate(task, case, org, due, day, title, result)
 
 
-def _escalate(task: Task, case: Candidate, org: PartyOrg, due: date, day: date, title: str, result: ScanResult) -> None:
+def _escalate(
+    task: Task, case: Candidate, org: PartyOrg, due: date, day: date, title: Callable[[], str], result: ScanResult
+) -> None:
     """Report the task to the superior body of the org that had to act (its parent on that day), once per task."""
     superior = hierarchy.parent_on(org, day)
     if superior is None:
@@ -176,7 +187,7 @@ def _escalate(task: Task, case: Candidate, org: PartyOrg, due: date, day: date, 
         message=Message(
             kind=NotificationKind.ESCALATED,
             key=f"task:{task.pk}:escalated",
-            title=lambda: _("Escalated: %(org)s is late with %(task)s") % {"org": org, "task": title},
+            title=lambda: _("Escalated: %(org)s is late with %(task)s") % {"org": org, "task": title()},
             body=lambda: (
                 _("%(case)s: due by %(due)s, still open. Your body %(superior)s is informed as the superior.")
                 % {"case": who, "due": _d(due), "superior": to_org}

@@ -225,7 +225,9 @@ def test_the_delegation_api_creates_lists_and_revokes(world, deputy):
     assert [d["id"] for d in api(deputy).get("/api/v1/delegations/").json()] == [pk]
     assert api(world.outsider).get("/api/v1/delegations/").json() == []
     with at(DAY):
-        bad = client.post("/api/v1/delegations/", {**payload, "starts_on": "2026-03-12"}, format="json")
+        bad = client.post(
+            "/api/v1/delegations/", {**payload, "starts_on": "2026-03-12"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+        )
     assert bad.status_code == 400 and "already covers" in bad.json()["detail"]
     assert api(deputy).post(f"/api/v1/delegations/{pk}/revoke/").status_code == 403
     assert client.post(f"/api/v1/delegations/{pk}/revoke/").json()["revoked_at"] is not None

@@ -23,6 +23,7 @@ def with_email(*users):
 
 def test_the_digest_groups_a_users_notifications_in_one_email_and_never_sends_one_twice(world):
     with_email(world.secretary)
+    preferences_set(user=world.secretary, choices=[], language=Language.ENGLISH)
     open_case(world)
     open_case(world)
     with at(DAY):
@@ -41,6 +42,7 @@ def test_the_digest_groups_a_users_notifications_in_one_email_and_never_sends_on
 
 def test_the_next_digest_carries_only_what_is_new(world):
     with_email(world.secretary)
+    preferences_set(user=world.secretary, choices=[], language=Language.ENGLISH)
     open_case(world)
     with at(DAY):
         scan()
@@ -57,7 +59,11 @@ def test_an_immediate_choice_sends_one_email_after_commit_and_the_digest_skips_i
     world, django_capture_on_commit_callbacks
 ):
     with_email(world.secretary)
-    preferences_set(user=world.secretary, choices=[Choice(K.TASK_ASSIGNED, True, True, Delivery.IMMEDIATE)])
+    preferences_set(
+        user=world.secretary,
+        choices=[Choice(K.TASK_ASSIGNED, True, True, Delivery.IMMEDIATE)],
+        language=Language.ENGLISH,
+    )
     open_case(world)
     with at(DAY), django_capture_on_commit_callbacks(execute=True):
         scan()

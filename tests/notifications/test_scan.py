@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import translation
+from django.utils.translation import gettext
+
 from admission.models import Ceremony, ChainStepRecord, Probation, RoleKind, StepStatus
-from notifications.models import Escalation, Notification, NotificationKind
+from notifications.models import Escalation, Language, Notification, NotificationKind
 from notifications.scan import scan
+from notifications.services import preferences_set
 from tests.factories import MembershipFactory, UserFactory, give_role
 from tests.notifications.helpers import DAY, at, first_task, open_case, working_days_after
 
@@ -25,9 +29,16 @@ def scan_on(day):
         return scan()
 
 
+def in_english(*users):
+    """Notifications are written in the recipient's language (Vietnamese by default): these users chose English."""
+    for user in users:
+        preferences_set(user=user, choices=[], language=Language.ENGLISH)
+
+
 def test_a_new_task_is_announced_once_to_the_cells_users_only(world):
     deputy = UserFactory(username="deputy")
     give_role(deputy, world.village_cell, RoleKind.CELL_DEPUTY_SECRETARY)
+    in_english(world.secretary)
     case = open_case(world)
     task = first_task(case)
     scan_on(DAY)
@@ -37,6 +48,10 @@ def test_a_new_task_is_announced_once_to_the_cells_users_only(world):
     assert kinds(world.approver) == [] and kinds(world.outsider) == []
     note = Notification.objects.get(user=world.secretary)
     assert note.title == "New task: Put on the sympathiser list"
+    with translation.override(Language.VIETNAMESE):  # the deputy kept Vietnamese: the whole title is Vietnamese
+        in_vietnamese = gettext("New task: %(task)s") % {"task": gettext("Put on the sympathiser list")}
+    assert in_vietnamese != note.title
+    assert Notification.objects.get(user=deputy).title == in_vietnamese
     assert note.candidate == case and note.task_id == task.pk
     assert note.url == f"/app/admission/candidates/{case.pk}/"
 
@@ -107,6 +122,7 @@ def test_the_lead_times_and_the_escalation_delay_come_from_settings(world, setti
 
 def test_a_decision_is_announced_once_to_the_cell_and_the_candidate(world):
     case = open_case(world, user=world.candidate_user)
+    in_english(world.candidate_user)
     decided = datetime.date(2026, 4, 1)
     step = ChainStepRecord.objects.create(
         candidate=case,
@@ -131,6 +147,7 @@ def test_a_decision_is_announced_once_to_the_cell_and_the_candidate(world):
 
 
 def test_a_refusal_is_announced_as_a_decision_with_its_reason(world):
+    in_english(world.secretary)
     case = open_case(world)
     step = ChainStepRecord.objects.create(
         candidate=case,

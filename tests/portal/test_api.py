@@ -51,7 +51,7 @@ def case(world: Any, own_case: Any) -> Any:
 
 
 def test_the_lookup_answers_code_and_pin_without_a_login(api: APIClient, case: Any) -> None:
-    response = api.post("/api/v1/lookup/", {"code": case.code, "pin": PIN}, format="json")
+    response = api.post("/api/v1/lookup/", {"code": case.code, "pin": PIN}, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     body = response.json()
     assert body["code"] == case.code

@@ -26,7 +26,7 @@ def stages_of(response: Any) -> dict[str, str]:
 
 def test_the_candidate_sees_their_case_as_a_timeline_of_every_stage(client: Any, world: Any, own_case: Any) -> None:
     client.force_login(world.candidate_user)
-    response = client.get(MY_CASES)
+    response = client.get(MY_CASES, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert own_case.code in response.content.decode()
     statuses = stages_of(response)

@@ -9,6 +9,7 @@ from importlib import import_module
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from admission.models import AdmissionSnapshot, Person
 from admission.reports.scope import THEN, TODAY
@@ -85,7 +86,7 @@ def test_units_as_it_was_follow_the_path_of_the_decision_date(province):
 
 def test_the_snapshot_is_taken_once_and_never_rewritten(world):
     case = admit(world.village_cell, D(2025, 2, 3))
-    with pytest.raises(ValidationError, match="already been recorded"):
+    with translation.override("en"), pytest.raises(ValidationError, match="already been recorded"):
         snapshot_take(candidate=case, decided_on=D(2025, 2, 3))
     snapshot = case.admission_snapshot
     snapshot.sex = "female"
@@ -96,7 +97,7 @@ def test_the_snapshot_is_taken_once_and_never_rewritten(world):
 def test_a_decision_before_the_date_of_birth_is_refused(world):
     case = admit(world.village_cell, D(2025, 2, 3))
     AdmissionSnapshot.objects.filter(candidate=case).delete()
-    with pytest.raises(ValidationError, match="before the date of birth"):
+    with translation.override("en"), pytest.raises(ValidationError, match="before the date of birth"):
         snapshot_take(candidate=case, decided_on=D(1990, 1, 1))
 
 
