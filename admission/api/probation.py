@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission import permissions
+from admission import permissions, selectors
 from admission import probation as reads
 from admission.api.candidates import MentorOutput, ServiceRefused, service_errors
 from admission.models import (
@@ -293,8 +293,14 @@ def probation_payload(probation: Probation) -> dict[str, Any]:
     }
 
 
-def _respond(probation: Probation, code: int = status.HTTP_200_OK) -> Response:
-    return Response(ProbationOutput(probation_payload(probation)).data, status=code)
+def _respond(request: Request, probation: Probation, code: int = status.HTTP_200_OK) -> Response:
+    payload = probation_payload(probation)
+    member = probation.candidate.person.user_id == request.user.pk
+    if member and not selectors.candidate_seen_by_unit(user=request.user, candidate=probation.candidate):
+        # The member themself: what the party units wrote about them (helpers' comments, the opinions gathered, a
+        # removal, the former cell's comments) stays with the units, as on the probation page.
+        payload.update(helper_comments=[], opinions=None, removals=[], transfers=[])
+    return Response(ProbationOutput(payload).data, status=code)
 
 
 def _probation(request: Request, pk: int) -> Probation:
@@ -330,7 +336,7 @@ class ProbationDetailApi(APIView):
 
     @extend_schema(responses={200: ProbationOutput})
     def get(self, request: Request, pk: int) -> Response:
-        return _respond(_probation(request, pk))
+        return _respond(request, _probation(request, pk))
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -364,7 +370,7 @@ class ProbationHelperReplaceApi(APIView):
                 reason=data["reason"],
                 by=request.user,
             )
-        return _respond(probation)
+        return _respond(request, probation)
 
 
 class ProbationCertificateRecordApi(APIView):
@@ -382,7 +388,7 @@ class ProbationCertificateRecordApi(APIView):
         data = _validated(self.InputSerializer, request)
         with service_errors():
             services.course_certificate_record(probation=probation, by=request.user, **data)
-        return _respond(probation)
+        return _respond(request, probation)
 
 
 class ProbationDisciplineRecordApi(APIView):
@@ -402,7 +408,7 @@ class ProbationDisciplineRecordApi(APIView):
         data = _validated(self.InputSerializer, request)
         with service_errors():
             services.discipline_record(probation=probation, by=request.user, **data)
-        return _respond(probation, status.HTTP_201_CREATED)
+        return _respond(request, probation, status.HTTP_201_CREATED)
 
 
 class ProbationSelfReviewRecordApi(APIView):
@@ -421,7 +427,7 @@ class ProbationSelfReviewRecordApi(APIView):
         data = _validated(self.InputSerializer, request)
         with service_errors():
             services.self_review_record(probation=probation, by=request.user, **data)
-        return _respond(probation)
+        return _respond(request, probation)
 
 
 class ProbationHelperCommentRecordApi(APIView):
@@ -441,7 +447,7 @@ class ProbationHelperCommentRecordApi(APIView):
         mentor = get_object_or_404(probation.candidate.mentors, pk=data.pop("mentor"))
         with service_errors():
             services.helper_comment_record(probation=probation, mentor=mentor, by=request.user, **data)
-        return _respond(probation)
+        return _respond(request, probation)
 
 
 class ProbationOpinionsRecordApi(APIView):
@@ -463,7 +469,7 @@ class ProbationOpinionsRecordApi(APIView):
         data = _validated(self.InputSerializer, request)
         with service_errors():
             services.opinions_record(probation=probation, by=request.user, **data)
-        return _respond(probation)
+        return _respond(request, probation)
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -597,7 +603,7 @@ class RecognitionStepCompleteApi(APIView):
                 note=data.get("note", ""),
                 late_reason=data.get("late_reason", ""),
             )
-        return _respond(probation)
+        return _respond(request, probation)
 
 
 class RecognitionStepRefuseApi(APIView):
@@ -618,7 +624,7 @@ class RecognitionStepRefuseApi(APIView):
             services.recognition_step_refuse(
                 step=step, reason=data["reason"], reason_code=data["reason_code"], on=_day(data, "on"), by=request.user
             )
-        return _respond(probation)
+        return _respond(request, probation)
 
 
 class RecognitionDecisionExtendApi(APIView):
@@ -634,7 +640,7 @@ class RecognitionDecisionExtendApi(APIView):
         data = _validated(self.InputSerializer, request)
         with service_errors():
             services.recognition_decision_extend(probation=probation, reason=data["reason"], by=request.user)
-        return _respond(probation)
+        return _respond(request, probation)
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -663,7 +669,7 @@ class RemovalProposeApi(APIView):
                 proposed_on=_day(data, "proposed_on"),
                 by=request.user,
             )
-        return _respond(probation, status.HTTP_201_CREATED)
+        return _respond(request, probation, status.HTTP_201_CREATED)
 
 
 class RemovalDecideApi(APIView):
@@ -690,7 +696,7 @@ class RemovalDecideApi(APIView):
                 note=data.get("note", ""),
                 by=request.user,
             )
-        return _respond(probation)
+        return _respond(request, probation)
 
 
 class EscalationDecideApi(APIView):
@@ -718,7 +724,7 @@ class EscalationDecideApi(APIView):
                 reason=data.get("reason", ""),
                 by=request.user,
             )
-        return _respond(probation)
+        return _respond(request, probation)
 
 
 class ProbationTransferOutApi(APIView):

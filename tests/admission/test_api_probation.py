@@ -320,3 +320,17 @@ def test_the_schema_documents_the_probation_endpoints(db):
         assert path in paths, path
     components = schema["components"]["schemas"]
     assert "ProbationDetail" in components and "RecognitionVoteInput" in components
+
+
+def test_the_member_reads_their_own_dates_but_not_what_the_units_wrote_about_them(api, world, probation):
+    complete_dossier(probation, world.secretary)
+    member = UserFactory(username="the-probationer")
+    probation.candidate.person.user = member
+    probation.candidate.person.save()
+    with at(END):
+        own = as_user(api, member).get(url(probation))
+        unit = as_user(APIClient(), world.secretary).get(url(probation))
+    assert own.status_code == 200 and unit.status_code == 200
+    assert own.json()["ends_on"] == unit.json()["ends_on"] == END.isoformat()  # the official date to be
+    assert unit.json()["helper_comments"] and unit.json()["opinions"] is not None
+    assert own.json()["helper_comments"] == [] and own.json()["opinions"] is None
