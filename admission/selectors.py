@@ -127,6 +127,15 @@ def candidate_seen_by_unit(*, user: Any, candidate: Candidate) -> bool:
     return Candidate.objects.filter(_units_q(user), pk=candidate.pk).exists()
 
 
+def candidate_get_for_unit(*, user: Any, pk: int | str) -> Candidate:
+    """A case seen through the user's units: 404 for everyone else, the candidate themself included (the pages and
+    endpoints that name helpers, approvers and votes; the candidate reads their case at /ho-so-cua-toi/)."""
+    try:
+        return Candidate.objects.filter(_units_q(user)).select_related("person", "cell", "rule_set").get(pk=pk)
+    except (Candidate.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
 def candidate_get_for_user(*, user: Any, pk: int | str) -> Candidate:
     try:
         return candidate_list_for_user(user=user).get(pk=pk)

@@ -23,6 +23,7 @@ from viewflow.workflow.models import Task
 from admission import hierarchy, permissions
 from admission.calendar import WorkingCalendar, working_calendar
 from admission.models import Candidate, Ceremony, ChainStepRecord, PartyOrg, StepStatus
+from admission.reference import vn_date as _d
 from notifications import conf
 from notifications.models import Escalation, NotificationKind
 from notifications.services import Message, delegations_sync, notify
@@ -40,10 +41,6 @@ class ScanResult:
         if n:
             self.created += n
             self.by_kind[kind] = self.by_kind.get(kind, 0) + n
-
-
-def _d(day: date) -> str:
-    return f"{day:%d/%m/%Y}"
 
 
 def case_url(candidate: Candidate) -> str:

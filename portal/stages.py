@@ -92,8 +92,8 @@ PATH: tuple[Stage, ...] = (
         S.PROBATIONARY,
         _("Probationary member"),
         _(
-            "You are a probationary member for 12 months from the ceremony, helped by party members. When the "
-            "months end, the cell considers recognising you as a full member."
+            "You are a probationary member from the ceremony to the end date shown here (the length is set by the "
+            "regulations), helped by party members. When it ends, the cell considers recognising you as a full member."
         ),
         _("Attend the course for new members and, near the end, write your self-review."),
     ),

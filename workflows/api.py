@@ -136,7 +136,7 @@ class CaseTasksApi(APIView):
 
     @extend_schema(responses=CaseStateOutput)
     def get(self, request: Request, pk: int) -> Response:
-        candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
+        candidate = selectors.candidate_get_for_unit(user=request.user, pk=pk)
         return Response(case_state(candidate))
 
 
@@ -210,7 +210,7 @@ class CaseHistoryApi(APIView):
 
     @extend_schema(responses=CaseHistoryOutput)
     def get(self, request: Request, pk: int) -> Response:
-        candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
+        candidate = selectors.candidate_get_for_unit(user=request.user, pk=pk)
         transitions = [
             {
                 "at": entry.at.isoformat(),

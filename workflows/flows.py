@@ -108,16 +108,20 @@ def step(name: str, acting_org: Any) -> flow.View:
     )
 
 
+def task_data_write(task: Any, due: date | None, **step_refs: Any) -> None:
+    """Keep on the task what its queue row needs: the due date and, for a repeated chain node, which step of the
+    chain it is (`chain_step=`, `recognition_step=`): its title is built from that record, in the reader's language."""
+    task.data = {
+        **(task.data or {}),
+        "due_on": due.isoformat() if due else None,
+        **{key: step.pk if step else None for key, step in step_refs.items()},
+    }
+    task.save(update_fields=["data"])
+
+
 def task_data_set(activation: Activation, due: date | None, candidate: Candidate) -> None:
-    """Keep on the task what its queue row needs: the due date and, for the repeated chain node, which step of the
-    chain it is (its title is built from that record when shown, in the reader's language)."""
-    data = dict(activation.task.data or {})
-    data["due_on"] = due.isoformat() if due else None
-    if activation.flow_task.name == "chain_step":
-        chain_step = decisions.next_step(candidate)
-        data["chain_step"] = chain_step.pk if chain_step else None
-    activation.task.data = data
-    activation.task.save(update_fields=["data"])
+    refs = {"chain_step": decisions.next_step(candidate)} if activation.flow_task.name == "chain_step" else {}
+    task_data_write(activation.task, due, **refs)
 
 
 def _state_is(state: str) -> Any:
@@ -407,10 +411,5 @@ def probation_task_data_set(task: Any, probation: Probation) -> None:
     due: date | None = {"recognition_vote": deadlines.cell_due, "recognition_step": deadlines.decision_due}.get(name)
     if due is None:
         due = rules.deadline(rule_set=probation.candidate.rule_set, step=DeadlineStep.DEFAULT_TASK, start=today())
-    data = dict(task.data or {})
-    data["due_on"] = due.isoformat()
-    if name == "recognition_step":
-        pending = probation_services.next_step(probation)
-        data["recognition_step"] = pending.pk if pending else None
-    task.data = data
-    task.save(update_fields=["data"])
+    refs = {"recognition_step": probation_services.next_step(probation)} if name == "recognition_step" else {}
+    task_data_write(task, due, **refs)

@@ -127,13 +127,14 @@ def case_close(*, candidate: Candidate, withdrawn: bool, reason: str, on: date, 
 def case_decision_extend(*, candidate: Candidate, reason: str, by: Any) -> Candidate:
     """Extend the decision deadline (admission.services.decisions.decision_extend) and move the due date of the
     chain's open task with it, so that queues and the deadline board show the new date."""
+    from workflows.flows import task_data_write
+
     with transaction.atomic():
         candidate = decisions.decision_extend(candidate=candidate, reason=reason, by=by)
         due = decisions.admission_deadlines(candidate).decision_due
         for task in open_tasks(candidate):
             if task.flow_task.name == "chain_step" and due is not None:
-                task.data = {**(task.data or {}), "due_on": due.isoformat()}
-                task.save(update_fields=["data"])
+                task_data_write(task, due)
     return candidate
 
 

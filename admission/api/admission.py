@@ -114,7 +114,7 @@ class AdmissionOverviewApi(APIView):
 
     @extend_schema(responses=OverviewOutput)
     def get(self, request: Request, pk: int) -> Response:
-        candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
+        candidate = selectors.candidate_get_for_unit(user=request.user, pk=pk)  # names approvers and votes
         overview = selectors.admission_overview(candidate=candidate, on=permissions.today())
         return Response(OverviewOutput(overview).data)
 

@@ -15,7 +15,6 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -243,9 +242,8 @@ class CandidateDetailApi(APIView):
 
     @extend_schema(responses=OutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
-        if not selectors.candidate_seen_by_unit(user=request.user, candidate=candidate):
-            raise Http404  # a candidate reads their own case at /api/v1/me/cases/, without other people's data
+        # Units only: a candidate reads their own case at /api/v1/me/cases/, without other people's data.
+        candidate = selectors.candidate_get_for_unit(user=request.user, pk=pk)
         return Response(_detail(candidate))
 
 

@@ -232,3 +232,17 @@ def test_the_consent_form_on_the_case_page_records_or_explains(world, case):
     officer = UserFactory(username="other-cell-member")
     give_role(officer, world.cell, RoleKind.CELL_SECRETARY)  # in another cell of the same province tree
     assert browser(officer).post(url, {"kind": "political"}).status_code == 404
+
+
+def test_the_candidate_gets_404_on_the_endpoints_that_name_approvers_and_votes(world, case):
+    case.person.user = world.candidate_user
+    case.person.save()
+    client = api(world.candidate_user)
+    for url in (
+        f"/api/v1/candidates/{case.pk}/admission/",
+        f"/api/v1/candidates/{case.pk}/tasks/",
+        f"/api/v1/candidates/{case.pk}/history/",
+        f"/api/v1/candidates/{case.pk}/",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert api(world.secretary).get(f"/api/v1/candidates/{case.pk}/history/").status_code == 200
