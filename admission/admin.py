@@ -11,17 +11,30 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from admission import models
-from admission.services.rulesets import ruleset_copy
+from admission.decisions.models.snapshots import AdmissionSnapshot
+from admission.party.models.orgs import AdmissionAuthority, OrgParentLink, PartyOrg
+from admission.party.models.people import MemberExemption, Membership, Person
+from admission.party.models.roles import Role
+from admission.party.models.users import User
+from admission.probation.models import (
+    Probation,
+    ProbationDiscipline,
+    ProbationRemoval,
+    ProbationTransfer,
+    RecognitionStep,
+)
+from admission.rules.models.calendar import CalendarOverride
+from admission.rules.models.rulesets import DeadlineRule, DocumentValidityRule, RuleSet, VoteRule
+from admission.rules.services import ruleset_copy
 
 
-@admin.register(models.User)
+@admin.register(User)
 class UserAdmin(BaseUserAdmin):
     pass
 
 
 class ParentLinkInline(admin.TabularInline):
-    model = models.OrgParentLink
+    model = OrgParentLink
     fk_name = "org"
     extra = 0
     readonly_fields = ["parent", "valid_from", "valid_to", "reason"]
@@ -32,12 +45,12 @@ class ParentLinkInline(admin.TabularInline):
 
 
 class AuthorityInline(admin.TabularInline):
-    model = models.AdmissionAuthority
+    model = AdmissionAuthority
     fk_name = "org"
     extra = 0
 
 
-@admin.register(models.PartyOrg)
+@admin.register(PartyOrg)
 class PartyOrgAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "code", "parent", "valid_from", "valid_to"]
     list_filter = ["kind"]
@@ -46,7 +59,7 @@ class PartyOrgAdmin(SimpleHistoryAdmin):
     inlines = [ParentLinkInline, AuthorityInline]
 
 
-@admin.register(models.AdmissionAuthority)
+@admin.register(AdmissionAuthority)
 class AdmissionAuthorityAdmin(SimpleHistoryAdmin):
     list_display = ["org", "deciding_body", "valid_from", "valid_to", "decision_number"]
     list_filter = ["deciding_body"]
@@ -54,21 +67,21 @@ class AdmissionAuthorityAdmin(SimpleHistoryAdmin):
 
 
 class VoteRuleInline(admin.TabularInline):
-    model = models.VoteRule
+    model = VoteRule
     extra = 0
 
 
 class DeadlineRuleInline(admin.TabularInline):
-    model = models.DeadlineRule
+    model = DeadlineRule
     extra = 0
 
 
 class ValidityRuleInline(admin.TabularInline):
-    model = models.DocumentValidityRule
+    model = DocumentValidityRule
     extra = 0
 
 
-@admin.register(models.RuleSet)
+@admin.register(RuleSet)
 class RuleSetAdmin(SimpleHistoryAdmin):
     list_display = ["code", "effective_from", "status", "applies_to_open_cases", "locked"]
     inlines = [VoteRuleInline, DeadlineRuleInline, ValidityRuleInline]
@@ -84,7 +97,7 @@ class RuleSetAdmin(SimpleHistoryAdmin):
         return bool(obj is None or not obj.locked) and super().has_delete_permission(request, obj)
 
     @admin.action(description=_("Copy as a new draft version"))
-    def copy_as_new_version(self, request: HttpRequest, queryset: QuerySet[models.RuleSet]) -> None:
+    def copy_as_new_version(self, request: HttpRequest, queryset: QuerySet[RuleSet]) -> None:
         for rule_set in queryset:
             copy = ruleset_copy(source=rule_set)
             self.message_user(
@@ -94,7 +107,7 @@ class RuleSetAdmin(SimpleHistoryAdmin):
             self.message_user(request, _("Choose a rule set to copy."), messages.WARNING)
 
 
-@admin.register(models.CalendarOverride)
+@admin.register(CalendarOverride)
 class CalendarOverrideAdmin(SimpleHistoryAdmin):
     list_display = ["date", "is_working_day", "name", "source"]
     list_filter = ["is_working_day"]
@@ -102,12 +115,12 @@ class CalendarOverrideAdmin(SimpleHistoryAdmin):
 
 
 class MembershipInline(admin.TabularInline):
-    model = models.Membership
+    model = Membership
     extra = 0
     autocomplete_fields = ["cell"]
 
 
-@admin.register(models.Person)
+@admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
     list_display = ["full_name", "date_of_birth", "sex", "ethnicity"]
     search_fields = ["full_name", "citizen_id"]
@@ -115,11 +128,11 @@ class PersonAdmin(SimpleHistoryAdmin):
 
 
 class ExemptionInline(admin.TabularInline):
-    model = models.MemberExemption
+    model = MemberExemption
     extra = 0
 
 
-@admin.register(models.Membership)
+@admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ["person", "cell", "admitted_on", "official_on", "joined_cell_on", "left_cell_on"]
     search_fields = ["person__full_name"]
@@ -127,7 +140,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
     inlines = [ExemptionInline]
 
 
-@admin.register(models.Role)
+@admin.register(Role)
 class RoleAdmin(SimpleHistoryAdmin):
     list_display = ["user", "kind", "org", "starts_on", "ends_on"]
     list_filter = ["kind"]
@@ -135,22 +148,22 @@ class RoleAdmin(SimpleHistoryAdmin):
     search_fields = ["user__username", "org__name"]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        from admission.services.roles import role_permissions_sync
+        from admission.party.services.roles import role_permissions_sync
 
         super().save_model(request, obj, form, change)
         role_permissions_sync(user=obj.user)
 
 
 class RecognitionStepInline(admin.TabularInline):
-    model = models.RecognitionStep
+    model = RecognitionStep
     extra = 0
     can_delete = False
     fields = readonly_fields = ("round", "order", "form", "org", "status", "document_number", "done_on")
 
 
-@admin.register(models.Probation)
+@admin.register(Probation)
 class ProbationAdmin(SimpleHistoryAdmin):
-    # Read-mostly: probations change through `admission.services.probation`, which keeps the case's state in step.
+    # Read-mostly: probations change through `admission.probation.services`, which keeps the case's state in step.
     list_display = ["candidate", "starts_on", "ends_on", "status", "escalated_on"]
     list_filter = ["status"]
     search_fields = ["candidate__person__full_name", "candidate__code"]
@@ -158,13 +171,14 @@ class ProbationAdmin(SimpleHistoryAdmin):
     inlines = [RecognitionStepInline]
 
 
-for _model in (models.ProbationRemoval, models.ProbationTransfer, models.ProbationDiscipline):
+for _model in (ProbationRemoval, ProbationTransfer, ProbationDiscipline):
     admin.site.register(_model, SimpleHistoryAdmin)
 
 
-@admin.register(models.AdmissionSnapshot)
+@admin.register(AdmissionSnapshot)
 class AdmissionSnapshotAdmin(admin.ModelAdmin):
-    # Written once by admission.services.snapshots when the decision is recorded; never edited (the statistics).
+    # Written once by admission.decisions.services.snapshots when the decision is recorded; never edited (the
+    # statistics).
     list_display = ["candidate", "decided_on", "cell", "sex", "ethnicity", "occupation", "age_months"]
     list_filter = ["decided_on"]
     search_fields = ["candidate__code", "candidate__person__full_name"]

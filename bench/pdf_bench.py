@@ -145,8 +145,9 @@ def build_case(recognised: bool = True):
     `recognised`, through the ceremony, the recognition dossier and the recognition chain (10–16-KNĐ)."""
     import pytest  # noqa: F401 - conftest imports it
 
-    from admission.models import OrgKind, RoleKind
-    from tests.documents import conftest
+    from admission.party.models.orgs import OrgKind
+    from admission.party.models.roles import RoleKind
+    from tests.admission.documents import conftest
     from tests.factories import MembershipFactory, UserFactory, give_role, make_org
 
     province = make_org(OrgKind.PROVINCE_COMMITTEE, name="Đảng bộ tỉnh Quảng Ninh")

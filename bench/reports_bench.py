@@ -8,8 +8,8 @@ Run (PostgreSQL; the database is created and migrated if needed, and emptied of 
 The generator builds a province of 54 communes with 20 grassroots cells each (plus two old communes merged into
 others on 1/7/2025, as in the 2025 reform), then bulk-creates people, cases with their cell resolution and
 decision steps, their admission snapshots (the person and the org path on the decision date, as
-`admission.services.snapshots` writes them), ceremonies and memberships, spread over 2021–2026 with the proportions
-of demo-and-reports.md B.8 (a database filled before the snapshots existed gets them from the migration's
+`admission.decisions.services.snapshots` writes them), ceremonies and memberships, spread over 2021–2026 with the
+proportions of demo-and-reports.md B.8 (a database filled before the snapshots existed gets them from the migration's
 back-fill). It prints the time of the dashboard query set and of the full report (Biểu 2, 2B, 1, supplementary
 table, funnel, processing times) for the province and for one commune.
 
@@ -53,27 +53,19 @@ import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.core.management import call_command
+from django.db import connection, transaction
 
-from admission.hierarchy import StepKind  # noqa: E402
-from admission.models import (  # noqa: E402
-    AdmissionSnapshot,
-    Candidate,
-    CandidateState,
-    Ceremony,
-    ChainStepRecord,
-    Membership,
-    OrgKind,
-    OrgParentLink,
-    PartyOrg,
-    Person,
-    RuleSet,
-    StepStatus,
-)
-from admission.reports.statistics import Period, build_dashboard, build_report  # noqa: E402
-from admission.services.orgs import org_create, org_dissolve  # noqa: E402
-from admission.services.snapshots import snapshot_build  # noqa: E402
+from admission.decisions.models.decisions import Ceremony, ChainStepRecord, StepStatus
+from admission.decisions.models.snapshots import AdmissionSnapshot
+from admission.decisions.services.snapshots import snapshot_build
+from admission.party.hierarchy import StepKind
+from admission.party.models.orgs import OrgKind, OrgParentLink, PartyOrg
+from admission.party.models.people import Membership, Person
+from admission.party.services.orgs import org_create, org_dissolve
+from admission.reports.statistics import Period, build_dashboard, build_report
+from admission.rules.models.rulesets import RuleSet
+from admission.sourcing.models.candidates import Candidate, CandidateState
 
 PREFIX = "BENCH"
 OCCUPATIONS = [

@@ -11,9 +11,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, AppMenuMixin, Site, Viewset
 
+from admission.cases import home
+from admission.cases import views as candidates
 from admission.documents import views as documents
-from admission.views import candidates, dossier, home, imports, orgs, people, plans, reports, training
-from admission.views import probation as probation_views
+from admission.dossier import views as dossier
+from admission.imports import views as imports
+from admission.party.views import orgs, people
+from admission.probation import views as probation_views
+from admission.reports import views as reports
+from admission.sourcing.views import plans, training
 from notifications.viewsets import notifications_application
 from workflows import views as flow_views
 from workflows.flows import AdmissionCaseFlow, ProbationFlow, SourcingFlow
@@ -187,7 +193,7 @@ urlpatterns = [
     path("accounts/", AuthViewset(with_profile_view=False).urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", include("admission.api.urls")),
+    path("api/v1/", include("admission.api_urls")),
     path("api/v1/", include("workflows.api_urls")),
     path("api/v1/", include("notifications.api_urls")),
     path("api/v1/", include("portal.api_urls")),

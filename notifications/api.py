@@ -17,9 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission import permissions
-from admission.api.candidates import service_errors
-from admission.models import CandidateState
+from admission.party import permissions
+from admission.sourcing.api import service_errors
+from admission.sourcing.models.candidates import CandidateState
 from notifications import selectors, services
 from notifications.forms import delegable_orgs, substitute_choices
 from notifications.models import Delivery, Language, NotificationKind

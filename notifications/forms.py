@@ -10,9 +10,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from admission import permissions
-from admission.forms import DateInput
-from admission.models import CandidateState, PartyOrg, Role, RoleKind
+from admission.party import permissions
+from admission.party.models.orgs import PartyOrg
+from admission.party.models.roles import Role, RoleKind
+from admission.sourcing.forms import DateInput
+from admission.sourcing.models.candidates import CandidateState
 from notifications.models import Delivery, Language, NotificationKind
 from notifications.services import Choice, preferences_for
 
@@ -78,7 +80,7 @@ def substitute_choices(user: Any) -> QuerySet[Any]:
     superior of an org the user acts for (a neighbouring cell, the committee above), the user excepted."""
     from django.db.models import Q
 
-    from admission.hierarchy import parent_on
+    from admission.party.hierarchy import parent_on
 
     day = permissions.today()
     paths = set(permissions.user_unit_paths(user))

@@ -14,7 +14,9 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from admission.models import Candidate, PartyOrg, Role, RoleKind
+from admission.party.models.orgs import PartyOrg
+from admission.party.models.roles import Role, RoleKind
+from admission.sourcing.models.candidates import Candidate
 
 
 class NotificationKind(models.TextChoices):

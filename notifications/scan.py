@@ -20,10 +20,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
-from admission import hierarchy, permissions
-from admission.calendar import WorkingCalendar, working_calendar
-from admission.models import Candidate, Ceremony, ChainStepRecord, PartyOrg, StepStatus
-from admission.reference import vn_date as _d
+from admission.decisions.models.decisions import Ceremony, ChainStepRecord, StepStatus
+from admission.party import hierarchy, permissions
+from admission.party.models.orgs import PartyOrg
+from admission.rules.calendar import WorkingCalendar, working_calendar
+from admission.rules.reference import vn_date as _d
+from admission.sourcing.models.candidates import Candidate
 from notifications import conf
 from notifications.models import Escalation, NotificationKind
 from notifications.services import Message, delegations_sync, notify
@@ -284,7 +286,7 @@ def _scan_records(day: date, result: ScanResult, candidate: Candidate | None) ->
 def _scan_probations(day: date, result: ScanResult, candidate: Candidate | None) -> None:
     """Probation ending: at each of the rule set's reminder days (calendar days before the end), the closest
     reached only, to the cell's users and the member."""
-    from admission.models import Probation, ProbationStatus
+    from admission.probation.models import Probation, ProbationStatus
 
     running = Probation.objects.filter(status=ProbationStatus.RUNNING, ends_on__gt=day).select_related(
         "candidate__rule_set", "candidate__cell", "candidate__person__user", "membership__cell"

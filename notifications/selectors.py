@@ -8,9 +8,10 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from admission import permissions
-from admission.calendar import working_calendar
-from admission.models import Candidate, CandidateState, PartyOrg
+from admission.party import permissions
+from admission.party.models.orgs import PartyOrg
+from admission.rules.calendar import working_calendar
+from admission.sourcing.models.candidates import Candidate, CandidateState
 from notifications.models import Delegation, Escalation, Notification
 
 

@@ -15,10 +15,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from admission import permissions
-from admission.models import Candidate, PartyOrg
-from admission.reference import normalise_text
-from admission.services.roles import role_permissions_sync
+from admission.party import permissions
+from admission.party.models.orgs import PartyOrg
+from admission.party.services.roles import role_permissions_sync
+from admission.rules.reference import normalise_text
+from admission.sourcing.models.candidates import Candidate
 from notifications.models import (
     Delegation,
     Delivery,

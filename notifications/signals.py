@@ -21,7 +21,7 @@ def _probation_reminder(sender: Any, probation: Any = None, days_before: int | N
     """The probation flow's timer reached a reminder day: notify now (same key as the scan's, so still once)."""
     if probation is None or days_before is None:
         return
-    from admission.permissions import today
+    from admission.party.permissions import today
     from notifications.scan import probation_ending_notify
 
     probation_ending_notify(probation=probation, lead=days_before, on=today())

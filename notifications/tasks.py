@@ -9,7 +9,7 @@ from django_tasks import task
 @task()
 def scan(candidate_id: int | None = None) -> int:
     """Run the notification scan for one case (after a step of its flow) or for all; returns how many were created."""
-    from admission.models import Candidate
+    from admission.sourcing.models.candidates import Candidate
     from notifications.scan import scan as run_scan
 
     candidate = Candidate.objects.filter(pk=candidate_id).first() if candidate_id is not None else None

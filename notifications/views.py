@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from admission import permissions
+from admission.party import permissions
 from notifications import selectors, services
 from notifications.forms import BoardFilterForm, DelegationForm, PreferencesForm, delegable_orgs
 

@@ -25,7 +25,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from admission.models import Candidate
+from admission.sourcing.models.candidates import Candidate
 from portal.models import LookupAttempt
 
 WINDOW = timedelta(minutes=15)

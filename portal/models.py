@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from admission.models import Candidate
+from admission.sourcing.models.candidates import Candidate
 
 
 class LookupPin(models.Model):

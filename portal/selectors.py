@@ -4,12 +4,13 @@ Scope: the portal shows a user the cases of the person their login is linked to 
 not the cases their roles would show them elsewhere — so a secretary, an approver or an outsider gets a 404 for
 anybody's case here. What a candidate sees of their own case leaves out other people: no names of members, helpers,
 introducers, relatives or voters, no votes, no internal notes or reasons; the dossier items the party prepares
-(background checks, introductions, opinions) appear as a status only (admission.dossier.INTERNAL_ITEMS).
+(background checks, introductions, opinions) appear as a status only (admission.dossier.checklist.INTERNAL_ITEMS).
 
 The facts come from their one source each: the stage from `Candidate.state`, its dated history from django-fsm-log
-(`admission.selectors.candidate_timeline`), what is being done and by when from the case's open viewflow task
-(`workflows.services.open_tasks`), the regulation deadlines from `admission.services.decisions.admission_deadlines`
-and, during probation, `admission.services.probation.probation_deadlines`.
+(`admission.sourcing.selectors.candidate_timeline`), what is being done and by when from the case's open viewflow task
+(`workflows.services.open_tasks`), the regulation deadlines from
+`admission.decisions.services.decisions.admission_deadlines` and, during probation,
+`admission.probation.services.probation_deadlines`.
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from admission import permissions
-from admission.dossier import ItemStatus, dossier_checklist
-from admission.models import Candidate, CandidateState, PartyOrg, ProbationStatus
-from admission.selectors import candidate_timeline
+from admission.dossier.checklist import ItemStatus, dossier_checklist
+from admission.party import permissions
+from admission.party.models.orgs import PartyOrg
+from admission.probation.models import ProbationStatus
+from admission.sourcing.models.candidates import Candidate, CandidateState
+from admission.sourcing.selectors import candidate_timeline
 from portal import stages
 from portal.stages import Stage
 
@@ -149,7 +152,7 @@ def _regulation_dates(candidate: Candidate) -> tuple[date | None, date | None]:
     """(the current stage's regulation deadline, the day the next stage is expected), when the rules give them:
     the decision within N working days of the cell's resolution, the ceremony within M working days of the
     decision, the official date at the end of probation (Charter Art. 5; domain.md §3 rows 10–11, §5)."""
-    from admission.services.decisions import admission_deadlines
+    from admission.decisions.services.decisions import admission_deadlines
 
     if candidate.state == S.PROPOSED:
         due = admission_deadlines(candidate).decision_due
@@ -159,7 +162,7 @@ def _regulation_dates(candidate: Candidate) -> tuple[date | None, date | None]:
         return due, due
     probation = _probation(candidate)
     if candidate.state == S.PROBATIONARY and probation is not None:
-        from admission.services.probation import probation_deadlines
+        from admission.probation.services import probation_deadlines
 
         due = None
         if probation.status == ProbationStatus.RECOGNITION_DUE:

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from admission import permissions
-from admission.models import Candidate
+from admission.party import permissions
+from admission.sourcing.models.candidates import Candidate
 from portal.models import LookupPin
 
 PIN_DIGITS = 6

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from admission.models import CandidateState
+from admission.sourcing.models.candidates import CandidateState
 
 S = CandidateState
 

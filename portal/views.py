@@ -18,11 +18,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from admission import permissions
 from admission.documents import services as documents
 from admission.documents.dossier import lookup_url
 from admission.documents.models import DocumentStatus
-from admission.models import Candidate
+from admission.party import permissions
+from admission.sourcing.models.candidates import Candidate
 from portal import lookup, selectors
 from portal.forms import LookupForm
 from portal.models import LookupPin

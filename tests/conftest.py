@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from admission.models import OrgKind, PartyOrg, RoleKind
+from admission.party.models.orgs import OrgKind, PartyOrg
+from admission.party.models.roles import RoleKind
 from tests.factories import MembershipFactory, UserFactory, give_role, make_org
 
 

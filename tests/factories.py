@@ -9,9 +9,11 @@ from typing import Any
 import factory
 from django.contrib.auth import get_user_model
 
-from admission.models import Membership, OrgKind, PartyOrg, Person, Role
-from admission.services.orgs import org_create
-from admission.services.roles import role_assign
+from admission.party.models.orgs import OrgKind, PartyOrg
+from admission.party.models.people import Membership, Person
+from admission.party.models.roles import Role
+from admission.party.services.orgs import org_create
+from admission.party.services.roles import role_assign
 
 _codes = itertools.count(1)
 _ids = itertools.count(1)

@@ -12,11 +12,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from admission import hierarchy
-from admission.models import ChainStepRecord, Membership, StepStatus
-from admission.models.rulesets import VoteBody
-from admission.services.candidates import MAX_ACTIVE_MENTORS
-from admission.services.decisions import next_step
+from admission.decisions.models.decisions import ChainStepRecord, StepStatus
+from admission.decisions.services.decisions import next_step
+from admission.party import hierarchy
+from admission.party.models.people import Membership
+from admission.rules.models.rulesets import VoteBody
+from admission.sourcing.services.candidates import MAX_ACTIVE_MENTORS
 from workflows.forms import StepForm, date_field
 
 APPROVE, REFUSE, SEND_BACK = "approve", "refuse", "send_back"

@@ -14,13 +14,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from admission import permissions
-from admission.dossier import dossier_checklist
-from admission.models import Candidate, ChainStepRecord, MeetingPurpose, Vote
-from admission.reference import vn_date as _d
-from admission.services import candidates as candidate_services
-from admission.services import decisions
-from admission.services import meetings as meeting_services
+from admission.decisions.models.decisions import ChainStepRecord
+from admission.decisions.models.meetings import MeetingPurpose, Vote
+from admission.decisions.services import decisions
+from admission.decisions.services import meetings as meeting_services
+from admission.dossier.checklist import dossier_checklist
+from admission.party import permissions
+from admission.rules.reference import vn_date as _d
+from admission.sourcing.models.candidates import Candidate
+from admission.sourcing.services import candidates as candidate_services
 from workflows import admission_forms as forms
 from workflows.step import Step
 

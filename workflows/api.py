@@ -18,9 +18,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission import selectors
-from admission.models import Candidate, NominationSource
-from admission.permissions import today
+from admission.party.permissions import today
+from admission.sourcing import selectors
+from admission.sourcing.models.candidates import Candidate, NominationSource
 from workflows import services
 from workflows.forms import NominationForm
 from workflows.steps import STEPS, task_title

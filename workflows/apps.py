@@ -8,7 +8,7 @@ class WorkflowsConfig(AppConfig):
     verbose_name = _("Workflows")
 
     def ready(self) -> None:
-        from admission.signals import probation_changed
+        from admission.probation.signals import probation_changed
         from workflows import services
 
         def follow(sender: object, candidate: object, **kwargs: object) -> None:

@@ -19,14 +19,16 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.activation import Activation
 
-from admission import rules
-from admission.models import Candidate, CandidateState, EnrollmentState, PartyOrg
-from admission.models.probation import Probation, ProbationStatus
-from admission.models.rulesets import DeadlineStart, DeadlineStep
-from admission.permissions import today
-from admission.services import decisions
-from admission.services import probation as probation_services
-from admission.services.rulesets import ruleset_for_step
+from admission.decisions.services import decisions
+from admission.party.models.orgs import PartyOrg
+from admission.party.permissions import today
+from admission.probation import services as probation_services
+from admission.probation.models import Probation, ProbationStatus
+from admission.rules import compute as rules
+from admission.rules.models.rulesets import DeadlineStart, DeadlineStep
+from admission.rules.services import ruleset_for_step
+from admission.sourcing.models.candidates import Candidate, CandidateState
+from admission.sourcing.models.training import EnrollmentState
 from workflows.models import AdmissionProcess, ProbationProcess, SourcingProcess
 from workflows.steps import STEPS, pending_enrollment
 from workflows.views import StepView
@@ -144,7 +146,7 @@ class CaseFlow(flow.Flow):
             return False
         if obj is None:
             return True
-        from admission.selectors import candidate_list_for_user
+        from admission.sourcing.selectors import candidate_list_for_user
 
         return candidate_list_for_user(user=user).filter(pk=obj.artifact_object_id).exists()
 

@@ -8,11 +8,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from admission import reference, selectors
-from admission.forms import date_field
-from admission.models import AwarenessCourse, Candidate, Membership, NominationSource, PartyOrg, Sex
-from admission.permissions import today
-from admission.services.candidates import MAX_ACTIVE_MENTORS
+from admission.party.models.orgs import PartyOrg
+from admission.party.models.people import Membership, Sex
+from admission.party.permissions import today
+from admission.rules import reference
+from admission.sourcing import selectors
+from admission.sourcing.forms import date_field
+from admission.sourcing.models.candidates import Candidate, NominationSource
+from admission.sourcing.models.training import AwarenessCourse
+from admission.sourcing.services.candidates import MAX_ACTIVE_MENTORS
 
 
 class StepForm(forms.Form):

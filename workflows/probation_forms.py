@@ -1,6 +1,6 @@
 """Forms of the probation and recognition steps: the cell's recognition vote (13-KNĐ), the recognition chain
 (14–16-KNĐ), receiving a transferred probationer, the committee's decision on a removal or on an escalated case.
-They validate input; `admission.services.probation` decides what the rules allow."""
+They validate input; `admission.probation.services` decides what the rules allow."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from admission.models import Membership, StepStatus
-from admission.models.probation import Probation, RecognitionStep, RemovalReason
-from admission.services import probation as probation_services
-from admission.services.candidates import MAX_ACTIVE_MENTORS
+from admission.decisions.models.decisions import StepStatus
+from admission.party.models.people import Membership
+from admission.probation import services as probation_services
+from admission.probation.models import Probation, RecognitionStep, RemovalReason
+from admission.sourcing.services.candidates import MAX_ACTIVE_MENTORS
 from workflows.admission_forms import REFUSE, CellVoteForm, ChainStepForm
 from workflows.forms import StepForm, date_field
 

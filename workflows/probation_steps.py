@@ -3,7 +3,7 @@
 Each action runs inside the task's transaction, so the records, the case's FSM transition and the task's completion
 succeed or fail together. Every vote of the cell on recognition is kept, whatever its outcome: recognition goes
 to the committees, enough votes against propose the removal, and after three votes that reach the threshold
-neither way the case goes to the competent committee (`admission.services.probation`).
+neither way the case goes to the competent committee (`admission.probation.services`).
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from admission.models import Candidate, MeetingPurpose
-from admission.models.probation import RecognitionStep
-from admission.services import meetings as meeting_services
-from admission.services import probation as probation_services
+from admission.decisions.models.meetings import MeetingPurpose
+from admission.decisions.services import meetings as meeting_services
+from admission.probation import services as probation_services
+from admission.probation.models import RecognitionStep
+from admission.sourcing.models.candidates import Candidate
 from workflows import probation_forms as forms
 from workflows.admission_forms import REFUSE
 from workflows.admission_steps import committee_vote

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
-from admission.models import Candidate
-from admission.services import candidates as candidate_services
-from admission.services import decisions
+from admission.decisions.services import decisions
+from admission.sourcing.models.candidates import Candidate
+from admission.sourcing.services import candidates as candidate_services
 
 T = TypeVar("T")
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -44,7 +44,7 @@ def open_task(candidate: Candidate, node_name: str) -> Task | None:
 
 
 def case_nominate(**kwargs: Any) -> Candidate:
-    """Open a case (admission.services.candidates.candidate_nominate) and start its sourcing process."""
+    """Open a case (admission.sourcing.services.candidates.candidate_nominate) and start its sourcing process."""
     from workflows.flows import SourcingFlow
 
     with transaction.atomic():
@@ -54,7 +54,7 @@ def case_nominate(**kwargs: Any) -> Candidate:
 
 
 def case_reopen(*, previous: Candidate, nominated_by: str, nominated_on: date, by: Any, note: str = "") -> Candidate:
-    """A new attempt for the same person (admission.services.candidates.candidate_reopen) with its own flow."""
+    """A new attempt for the same person (admission.sourcing.services.candidates.candidate_reopen) with its own flow."""
     from workflows.flows import SourcingFlow
 
     with transaction.atomic():
@@ -125,8 +125,8 @@ def case_close(*, candidate: Candidate, withdrawn: bool, reason: str, on: date, 
 
 
 def case_decision_extend(*, candidate: Candidate, reason: str, by: Any) -> Candidate:
-    """Extend the decision deadline (admission.services.decisions.decision_extend) and move the due date of the
-    chain's open task with it, so that queues and the deadline board show the new date."""
+    """Extend the decision deadline (admission.decisions.services.decisions.decision_extend) and move the due date
+    of the chain's open task with it, so that queues and the deadline board show the new date."""
     from workflows.flows import task_data_write
 
     with transaction.atomic():
@@ -183,7 +183,7 @@ def probation_sync(candidate: Candidate) -> None:
     if process is None:
         return
     with ProbationFlow.lock(process.pk), transaction.atomic():
-        from admission.models.probation import Probation
+        from admission.probation.models import Probation
 
         probation = Probation.objects.select_related("candidate__rule_set").get(candidate=candidate)
         desired = probation_route(probation)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from admission.models import Candidate
+from admission.sourcing.models.candidates import Candidate
 from workflows import forms as step_forms
 
 # An action may return a sentence for the user (e.g. "the vote did not pass; the case is closed").

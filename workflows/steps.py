@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from admission.models import Candidate, Enrollment, EnrollmentState
-from admission.services import candidates as candidate_services
-from admission.services import training as training_services
+from admission.sourcing.models.candidates import Candidate
+from admission.sourcing.models.training import Enrollment, EnrollmentState
+from admission.sourcing.services import candidates as candidate_services
+from admission.sourcing.services import training as training_services
 from workflows import forms as step_forms
 from workflows.step import Step
 
@@ -43,7 +44,7 @@ def _assign_mentors(candidate: Candidate, user: Any, data: dict[str, Any]) -> No
 
 
 def _propose_training(candidate: Candidate, user: Any, data: dict[str, Any]) -> None:
-    from admission.permissions import today
+    from admission.party.permissions import today
 
     if data.get("course"):
         training_services.enrollment_propose(candidate=candidate, course=data["course"], on=today(), by=user)
@@ -146,9 +147,9 @@ STEPS.update({step.name: step for step in (*ADMISSION_STEPS, *PROBATION_STEPS)})
 
 def task_title(task: Any) -> str:
     """A task's title in the reader's language: a step of the approval chain names its kind, form and body."""
-    from admission.hierarchy import StepKind
-    from admission.models import ChainStepRecord
-    from admission.models.probation import RecognitionStep
+    from admission.decisions.models.decisions import ChainStepRecord
+    from admission.party.hierarchy import StepKind
+    from admission.probation.models import RecognitionStep
 
     data = task.data or {}
     for key, model in (("chain_step", ChainStepRecord), ("recognition_step", RecognitionStep)):

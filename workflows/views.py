@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 from viewflow.views import FormLayoutMixin
 from viewflow.workflow.flow.views.mixins import TaskViewTemplateNames
 
-from admission.models import Candidate, OrgKind
-from admission.selectors import admission_overview
-from admission.services.people import person_get_or_create
+from admission.decisions.selectors import admission_overview
+from admission.party.models.orgs import OrgKind
+from admission.party.services.people import person_get_or_create
+from admission.sourcing.models.candidates import Candidate
 from workflows import services
 from workflows.forms import NominationForm
 from workflows.steps import STEPS, task_title
@@ -80,8 +81,8 @@ class StepView(TurboFormMixin, FormLayoutMixin, TaskViewTemplateNames, generic.F
 
 def acting_cells(user: Any) -> Any:
     """Cells where the user may open a case: those where they hold a role today."""
-    from admission.models import PartyOrg
-    from admission.permissions import active_roles
+    from admission.party.models.orgs import PartyOrg
+    from admission.party.permissions import active_roles
 
     return PartyOrg.objects.filter(pk__in=active_roles(user).values("org_id"), kind__in=OrgKind.cell_kinds())
 
@@ -131,9 +132,9 @@ class NominateView(TurboFormMixin, FormLayoutMixin, generic.FormView):
 @require_POST
 def decision_extend(request: HttpRequest, pk: int) -> HttpResponse:
     """The deciding body extends its decision deadline once, with a reason; the chain's task moves with it."""
-    from admission import selectors
-    from admission.forms import ExtensionForm
-    from admission.views.candidates import case_page
+    from admission.cases.views import case_page
+    from admission.sourcing import selectors
+    from admission.sourcing.forms import ExtensionForm
 
     candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
     form = ExtensionForm(request.POST)

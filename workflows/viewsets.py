@@ -21,9 +21,9 @@ from django.views.generic import RedirectView
 from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow import views as flow_views
 
-from admission.models import Candidate
-from admission.permissions import today
-from admission.selectors import candidate_list_for_user
+from admission.party.permissions import today
+from admission.sourcing.models.candidates import Candidate
+from admission.sourcing.selectors import candidate_list_for_user
 from workflows.steps import task_title
 from workflows.views import NominateView
 

@@ -16,28 +16,19 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 
-from admission import hierarchy
+from admission.decisions.models.decisions import ChainStepRecord, StepStatus
+from admission.decisions.models.meetings import Meeting, MeetingPurpose, Vote
 from admission.documents import formatting as fmt
-from admission.dossier import dossier_checklist
-from admission.models import (
-    AwarenessCertificate,
-    Candidate,
-    ChainStepRecord,
-    Meeting,
-    MeetingPurpose,
-    Membership,
-    OrgKind,
-    PartyOrg,
-    Person,
-    Probation,
-    RecognitionStep,
-    Role,
-    RoleKind,
-    StepStatus,
-    Vote,
-)
-from admission.models.rulesets import VoteBody
-from admission.permissions import today
+from admission.dossier.checklist import dossier_checklist
+from admission.party import hierarchy
+from admission.party.models.orgs import OrgKind, PartyOrg
+from admission.party.models.people import Membership, Person
+from admission.party.models.roles import Role, RoleKind
+from admission.party.permissions import today
+from admission.probation.models import Probation, RecognitionStep
+from admission.rules.models.rulesets import VoteBody
+from admission.sourcing.models.candidates import Candidate
+from admission.sourcing.models.training import AwarenessCertificate
 
 Data = dict[str, Any]
 
@@ -149,7 +140,7 @@ def _label(choices: Any, value: str) -> str:
 
 
 def person_block(person: Person) -> Data:
-    from admission import reference
+    from admission.rules import reference
 
     return {
         "name": fmt.nfc(person.full_name),

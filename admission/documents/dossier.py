@@ -47,8 +47,8 @@ from admission.documents.render import (
     prepare_form,
     write_pdf,
 )
-from admission.models import Candidate
-from admission.permissions import today
+from admission.party.permissions import today
+from admission.sourcing.models.candidates import Candidate
 
 DOSSIER_VERSION = "2025.2"
 STATUS_SCAN = "Bản chụp bản gốc đã ký"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 
-from admission.models import OrgKind, PartyOrg
+from admission.party.models.orgs import OrgKind, PartyOrg
 
 
 def nfc(value: object) -> str:
@@ -34,7 +34,7 @@ def place_and_date(place: str, day: date | None) -> str:
 
 def percent(part: int, whole: int) -> str:
     """ "66,67%": decimal comma, at most two decimals, no trailing zeros (forms.md §1.9). Display only: the legal
-    threshold is decided with integers by `admission.rules`, never from this rounded figure."""
+    threshold is decided with integers by `admission.rules.compute`, never from this rounded figure."""
     if not whole:
         return "0%"
     hundredths = (part * 10000 * 2 + whole) // (whole * 2)  # rounded half up, in integers

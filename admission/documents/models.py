@@ -12,7 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from admission.models import Candidate, PartyOrg
+from admission.party.models.orgs import PartyOrg
+from admission.sourcing.models.candidates import Candidate
 
 # The form code under which the complete dossier is recorded.
 DOSSIER_CODE = "HS"

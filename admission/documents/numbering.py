@@ -13,7 +13,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from admission.documents.models import DocumentNumber, NumberSequence
-from admission.models import Candidate, PartyOrg
+from admission.party.models.orgs import PartyOrg
+from admission.sourcing.models.candidates import Candidate
 
 
 def _sequence(org: PartyOrg, doc_type: str, period: str) -> NumberSequence:

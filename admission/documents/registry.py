@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models.fields.files import FieldFile
 
 from admission.documents import builders
-from admission.models import Candidate, CandidateState
+from admission.sourcing.models.candidates import Candidate, CandidateState
 
 S = CandidateState
 FROM_TRAINED = (S.TRAINED, S.DOSSIER, S.PROPOSED, S.ADMITTED, S.PROBATIONARY, S.OFFICIAL)

@@ -20,8 +20,8 @@ from weasyprint.text.fonts import FontConfiguration
 
 from admission.documents import builders, numbering, registry
 from admission.documents.registry import FormSpec, TemplateVersion
-from admission.models import Candidate
-from admission.permissions import today
+from admission.party.permissions import today
+from admission.sourcing.models.candidates import Candidate
 
 
 class FormNotApplicable(Exception):

@@ -27,11 +27,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from admission import permissions
 from admission.documents import builders, dossier, registry
 from admission.documents.models import DOSSIER_CODE, DocumentDownload, DocumentStatus, GeneratedDocument
 from admission.documents.render import FormNotApplicable, PreparedForm, applicable_forms, prepare_form, render_form
-from admission.models import Candidate
+from admission.party import permissions
+from admission.sourcing.models.candidates import Candidate
 
 logger = logging.getLogger(__name__)
 

@@ -19,8 +19,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from admission import reference
-from admission.models import CandidateState, NominationSource, OrgKind, Sex
+from admission.party.models.orgs import OrgKind
+from admission.party.models.people import Sex
+from admission.rules import reference
+from admission.sourcing.models.candidates import CandidateState, NominationSource
 
 ORGS, MEMBERS, CANDIDATES = "orgs", "members", "candidates"
 KINDS = (

@@ -24,23 +24,16 @@ from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
 from openpyxl import load_workbook
 
-from admission import hierarchy, permissions
+from admission.decisions.models.decisions import Ceremony, ChainStepRecord, StepStatus
+from admission.decisions.services.snapshots import snapshot_take
 from admission.imports.columns import CANDIDATES, COLUMNS, MEMBERS, ORGS, CellError, Column
-from admission.models import (
-    Candidate,
-    CandidateState,
-    Ceremony,
-    ChainStepRecord,
-    Membership,
-    NominationSource,
-    PartyOrg,
-    Person,
-    RuleSet,
-    StepStatus,
-)
-from admission.services.orgs import org_create
-from admission.services.people import PERSON_FIELDS, person_get_or_create
-from admission.services.snapshots import snapshot_take
+from admission.party import hierarchy, permissions
+from admission.party.models.orgs import PartyOrg
+from admission.party.models.people import Membership, Person
+from admission.party.services.orgs import org_create
+from admission.party.services.people import PERSON_FIELDS, person_get_or_create
+from admission.rules.models.rulesets import RuleSet
+from admission.sourcing.models.candidates import Candidate, CandidateState, NominationSource
 
 MAX_ROWS = 20_000
 

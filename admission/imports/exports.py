@@ -17,7 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from admission.imports.columns import CANDIDATES, COLUMNS, MEMBERS, Column
-from admission.models import Candidate, Membership
+from admission.party.models.people import Membership
+from admission.sourcing.models.candidates import Candidate
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -106,8 +107,8 @@ def case_rows(cases: QuerySet[Candidate]) -> Iterable[Sequence[Any]]:
     """One row per case with the dates of its steps, read through joins (the decision and the ceremony)."""
     from django.db.models import FilteredRelation, Q
 
-    from admission.hierarchy import StepKind
-    from admission.models import StepStatus
+    from admission.decisions.models.decisions import StepStatus
+    from admission.party.hierarchy import StepKind
 
     cases = cases.annotate(
         resolution=FilteredRelation(

@@ -8,9 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from admission import permissions
 from admission.imports.columns import KINDS
-from admission.models import PartyOrg
+from admission.party import permissions
+from admission.party.models.orgs import PartyOrg
 from admission.reports.scope import BASES, TODAY
 from admission.reports.statistics import Period
 

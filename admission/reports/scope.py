@@ -1,7 +1,7 @@
 """Which cases belong to an org's report: the org tree as it was on each date, or mapped to today's orgs.
 
 Two bases, both read from the dated `OrgParentLink` rows and the `merged_into` successors that
-`admission.services.orgs` writes (a restructuring closes links, it never rewrites them):
+`admission.party.services.orgs` writes (a restructuring closes links, it never rewrites them):
 
 * ``today`` (the default): every cell is mapped to the org that carries it on today — itself while it exists,
   else its successor (`merged_into`), else the org it sat under when it closed — and a case counts for the report
@@ -28,7 +28,7 @@ from datetime import date
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from admission.models import OrgKind, OrgParentLink, PartyOrg
+from admission.party.models.orgs import OrgKind, OrgParentLink, PartyOrg
 
 TODAY = "today"
 THEN = "then"

@@ -22,44 +22,24 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import (
-    Avg,
-    Case,
-    Count,
-    Exists,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import ExtractMonth, TruncDate
 from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
 
-from admission import reference
-from admission.calendar import WorkingCalendar, working_calendar
-from admission.hierarchy import StepKind
-from admission.models import (
-    AdmissionSnapshot,
-    Candidate,
-    CandidateState,
-    Ceremony,
-    ChainStepRecord,
-    Enrollment,
-    EnrollmentState,
-    Membership,
-    OrgKind,
-    PartyOrg,
-    PlanCategory,
-    SourcingPlan,
-    StepStatus,
-)
-from admission.models.rulesets import DeadlineRule, DeadlineStart, DeadlineStep
-from admission.permissions import today
+from admission.decisions.models.decisions import Ceremony, ChainStepRecord, StepStatus
+from admission.decisions.models.snapshots import AdmissionSnapshot
+from admission.party.hierarchy import StepKind
+from admission.party.models.orgs import OrgKind, PartyOrg
+from admission.party.models.people import Membership
+from admission.party.permissions import today
 from admission.reports.scope import TODAY, Scope, build_scope
+from admission.rules import reference
+from admission.rules.calendar import WorkingCalendar, working_calendar
+from admission.rules.models.rulesets import DeadlineRule, DeadlineStart, DeadlineStep
+from admission.sourcing.models.candidates import Candidate, CandidateState
+from admission.sourcing.models.plans import PlanCategory, SourcingPlan
+from admission.sourcing.models.training import Enrollment, EnrollmentState
 
 # ------------------------------------------------------------------------------------------------------------------
 # Periods

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     # ours
     "admission",
     "admission.documents",
+    "demo",  # the demo province and its cases (make run, the tests); config.settings.prod leaves it out
     "workflows",
     "portal",
     "notifications",
@@ -149,22 +150,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
-        "OrgKindEnum": "admission.models.orgs.OrgKind",
+        "OrgKindEnum": "admission.party.models.orgs.OrgKind",
         "NotificationKindEnum": "notifications.models.NotificationKind",
-        "RoleKindEnum": "admission.models.roles.RoleKind",
-        "CandidateStateEnum": "admission.models.candidates.CandidateState",
-        "EnrollmentStateEnum": "admission.models.training.EnrollmentState",
-        "StepStatusEnum": "admission.models.decisions.StepStatus",
-        "ConsentKindEnum": "admission.models.decisions.ConsentKind",
-        "ProbationStatusEnum": "admission.models.probation.ProbationStatus",
-        "DisciplineKindEnum": "admission.models.probation.DisciplineKind",
-        "RemovalReasonEnum": "admission.models.probation.RemovalReason",
-        "RemovalStatusEnum": "admission.models.probation.RemovalStatus",
-        "TransferStatusEnum": "admission.models.probation.TransferStatus",
+        "RoleKindEnum": "admission.party.models.roles.RoleKind",
+        "CandidateStateEnum": "admission.sourcing.models.candidates.CandidateState",
+        "EnrollmentStateEnum": "admission.sourcing.models.training.EnrollmentState",
+        "StepStatusEnum": "admission.decisions.models.decisions.StepStatus",
+        "ConsentKindEnum": "admission.decisions.models.decisions.ConsentKind",
+        "ProbationStatusEnum": "admission.probation.models.ProbationStatus",
+        "DisciplineKindEnum": "admission.probation.models.DisciplineKind",
+        "RemovalReasonEnum": "admission.probation.models.RemovalReason",
+        "RemovalStatusEnum": "admission.probation.models.RemovalStatus",
+        "TransferStatusEnum": "admission.probation.models.TransferStatus",
     },
 }
 
-# The workflow app closes a case's open tasks along with the case (admission.services.candidates).
+# The workflow app closes a case's open tasks along with the case (admission.sourcing.services.candidates).
 CASE_CLOSE_HANDLER = "workflows.services.case_close"
 
 # Background jobs: the Django Tasks API backed by the database (django-tasks-db, `manage.py db_worker`).

@@ -76,7 +76,7 @@ def journey_world(transactional_db: None, django_db_serialized_rollback: None, w
     """
     from django.apps import apps
 
-    from admission.models import RuleSet
+    from admission.rules.models.rulesets import RuleSet
 
     if not RuleSet.objects.exists():
         importlib.import_module("admission.migrations.0002_seed_rule_sets").seed(apps, None)

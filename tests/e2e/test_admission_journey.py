@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from playwright.sync_api import Page, expect
 
-from admission.demo_dossier import fill_dossier
-from admission.models import Candidate, CandidateState, Membership
+from admission.party.models.people import Membership
+from admission.sourcing.models.candidates import Candidate, CandidateState
+from demo.dossier import fill_dossier
 from tests.conftest import World
 from tests.e2e.conftest import PHONE, Network
 from tests.e2e.test_secretary_journey import assert_no_horizontal_scroll, log_in, vietnamese

@@ -17,17 +17,11 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from admission.models import (
-    AwarenessCertificate,
-    Candidate,
-    CandidateState,
-    Curriculum,
-    Introduction,
-    MassOrgResolution,
-    Membership,
-    OpinionSummary,
-)
-from admission.services.candidates import candidate_nominate
+from admission.dossier.models import Curriculum, Introduction, MassOrgResolution, OpinionSummary
+from admission.party.models.people import Membership
+from admission.sourcing.models.candidates import Candidate, CandidateState
+from admission.sourcing.models.training import AwarenessCertificate
+from admission.sourcing.services.candidates import candidate_nominate
 from tests.conftest import World
 from tests.e2e.conftest import PHONE, Network
 from tests.e2e.test_secretary_journey import assert_no_horizontal_scroll, log_in

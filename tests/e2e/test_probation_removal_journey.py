@@ -12,8 +12,10 @@ from typing import Any
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from admission.models import CandidateState, Membership, RoleKind
-from tests.admission.test_probation import probationer
+from admission.party.models.people import Membership
+from admission.party.models.roles import RoleKind
+from admission.sourcing.models.candidates import CandidateState
+from tests.admission.probation.test_probation import probationer
 from tests.conftest import World
 from tests.e2e.conftest import Network
 from tests.e2e.test_secretary_journey import log_in, vietnamese

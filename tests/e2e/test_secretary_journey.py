@@ -14,7 +14,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from admission.models import RoleKind
+from admission.party.models.roles import RoleKind
 from tests.conftest import World
 from tests.e2e.conftest import PASSWORD, PHONE, Network
 

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from admission.models import Candidate, CandidateState
+from admission.sourcing.models.candidates import Candidate, CandidateState
 from tests.conftest import World
 from tests.e2e.conftest import PHONE, Network
 from tests.e2e.test_secretary_journey import assert_no_horizontal_scroll, log_in, vietnamese

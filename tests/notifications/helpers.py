@@ -6,7 +6,7 @@ import datetime
 
 import time_machine
 
-from admission.calendar import working_calendar
+from admission.rules.calendar import working_calendar
 from tests.factories import PersonFactory
 from workflows import services
 

@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from admission.models import CandidateState, RoleKind
+from admission.party.models.roles import RoleKind
+from admission.sourcing.models.candidates import CandidateState
 from notifications.models import Delegation, Notification, NotificationKind, NotificationPreference
 from notifications.scan import scan
 from notifications.selectors import BoardFilters, deadline_board

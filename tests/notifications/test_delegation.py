@@ -11,9 +11,10 @@ from django.http import Http404
 from django_fsm_log.models import StateLog
 from viewflow.workflow.models import Task
 
-from admission import permissions, selectors
-from admission.models import RoleKind
-from admission.services.roles import role_end, role_permissions_sync, role_permissions_sync_all
+from admission.party import permissions
+from admission.party.models.roles import RoleKind
+from admission.party.services.roles import role_end, role_permissions_sync, role_permissions_sync_all
+from admission.sourcing import selectors
 from notifications.models import Notification, NotificationKind
 from notifications.services import delegation_create, delegation_revoke
 from tests.factories import UserFactory, give_role

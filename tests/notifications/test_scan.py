@@ -7,7 +7,9 @@ import datetime
 from django.utils import translation
 from django.utils.translation import gettext
 
-from admission.models import Ceremony, ChainStepRecord, Probation, RoleKind, StepStatus
+from admission.decisions.models.decisions import Ceremony, ChainStepRecord, StepStatus
+from admission.party.models.roles import RoleKind
+from admission.probation.models import Probation
 from notifications.models import Escalation, Language, Notification, NotificationKind
 from notifications.scan import scan
 from notifications.services import preferences_set

@@ -11,7 +11,8 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from admission.models import Candidate, Membership
+from admission.party.models.people import Membership
+from admission.sourcing.models.candidates import Candidate
 from tests.factories import PersonFactory
 from workflows import services
 from workflows.steps import STEPS

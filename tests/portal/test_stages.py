@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from admission.models import CandidateState
+from admission.sourcing.models.candidates import CandidateState
 from portal import stages
 from workflows import flows
 

@@ -8,10 +8,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from admission.demo_dossier import fill_dossier
+from admission.decisions.services.decisions import admission_deadlines
 from admission.documents.models import DocumentDownload, DocumentStatus, GeneratedDocument
-from admission.models import CandidateState, Membership
-from admission.services.decisions import admission_deadlines
+from admission.party.models.people import Membership
+from admission.sourcing.models.candidates import CandidateState
+from demo.dossier import fill_dossier
 from tests.portal.conftest import TODAY, D, nominate, run, to_dossier
 from workflows import services as flow_services
 
@@ -222,7 +223,7 @@ def test_nobody_else_prepares_papers_through_the_portal(client: Any, world: Any,
 
 
 def test_a_case_opened_without_a_flow_still_shows_its_stage(client: Any, world: Any) -> None:
-    from admission.services.candidates import candidate_nominate
+    from admission.sourcing.services.candidates import candidate_nominate
     from tests.factories import PersonFactory
 
     person = PersonFactory(user=world.candidate_user)
@@ -236,8 +237,8 @@ def test_a_case_opened_without_a_flow_still_shows_its_stage(client: Any, world: 
 
 
 def test_a_probationary_member_sees_the_official_date_and_their_papers(client: Any, world: Any) -> None:
-    from admission.models import Person
-    from tests.admission.test_probation import END, probationer
+    from admission.party.models.people import Person
+    from tests.admission.probation.test_probation import END, probationer
 
     probation = probationer(world)
     Person.objects.filter(pk=probation.candidate.person_id).update(user=world.candidate_user)

@@ -12,19 +12,14 @@ from django.utils import translation
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
-from admission.demo_dossier import fill_dossier
-from admission.models import (
-    AdmissionAuthority,
-    AwarenessCertificate,
-    Candidate,
-    CandidateState,
-    ConsentKind,
-    DecidingBody,
-    Membership,
-    RoleKind,
-    StepStatus,
-)
-from admission.services.decisions import consent_record
+from admission.decisions.models.decisions import ConsentKind, StepStatus
+from admission.decisions.services.decisions import consent_record
+from admission.party.models.orgs import AdmissionAuthority, DecidingBody
+from admission.party.models.people import Membership
+from admission.party.models.roles import RoleKind
+from admission.sourcing.models.candidates import Candidate, CandidateState
+from admission.sourcing.models.training import AwarenessCertificate
+from demo.dossier import fill_dossier
 from tests.factories import MembershipFactory, PersonFactory, UserFactory, give_role
 from workflows import services
 from workflows.flows import AdmissionCaseFlow, ProbationFlow
@@ -117,7 +112,7 @@ def chain(case):
 
 
 def step_data(case, **extra):
-    from admission.services.decisions import next_step
+    from admission.decisions.services.decisions import next_step
 
     return {"step": next_step(case), "outcome": "approve", "note": "", **extra}
 

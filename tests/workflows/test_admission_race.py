@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils import translation
 
-from admission.models import Candidate, CandidateState, ChainStepRecord, RoleKind, StepStatus
-from admission.services.decisions import next_step
+from admission.decisions.models.decisions import ChainStepRecord, StepStatus
+from admission.decisions.services.decisions import next_step
+from admission.party.models.roles import RoleKind
+from admission.sourcing.models.candidates import Candidate, CandidateState
 from tests.factories import MembershipFactory, UserFactory, give_role
 from tests.workflows.test_admission_flow import MEETING, at, open_case, run, vote_data
 from workflows import services
@@ -31,7 +33,7 @@ def rule_sets():
 
     from django.apps import apps
 
-    from admission.models import RuleSet
+    from admission.rules.models.rulesets import RuleSet
 
     if not RuleSet.objects.exists():
         importlib.import_module("admission.migrations.0002_seed_rule_sets").seed(apps, None)

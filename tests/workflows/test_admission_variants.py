@@ -9,10 +9,13 @@ import datetime
 import pytest
 from rest_framework.test import APIClient
 
-from admission.hierarchy import approval_chain
-from admission.models import CandidateState, DecidingBody, Membership, OrgKind, RoleKind
-from admission.models.rulesets import VoteBody
-from admission.services.orgs import authority_grant
+from admission.party.hierarchy import approval_chain
+from admission.party.models.orgs import DecidingBody, OrgKind
+from admission.party.models.people import Membership
+from admission.party.models.roles import RoleKind
+from admission.party.services.orgs import authority_grant
+from admission.rules.models.rulesets import VoteBody
+from admission.sourcing.models.candidates import CandidateState
 from tests.factories import MembershipFactory, UserFactory, give_role, make_org
 from tests.workflows.test_admission_flow import at, open_case
 from workflows import services

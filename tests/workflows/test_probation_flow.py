@@ -13,9 +13,11 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 from viewflow.workflow.status import PROCESS, STATUS
 
-from admission.models import CandidateState, Membership, RoleKind
-from admission.models.probation import Probation, ProbationStatus
-from admission.services import probation as probation_services
+from admission.party.models.people import Membership
+from admission.party.models.roles import RoleKind
+from admission.probation import services as probation_services
+from admission.probation.models import Probation, ProbationStatus
+from admission.sourcing.models.candidates import CandidateState
 from tests.factories import MembershipFactory, UserFactory, give_role
 from tests.workflows.test_admission_flow import MEETING, at, open_case, run, step_data, vote_data
 from workflows import services

@@ -11,8 +11,12 @@ from django.http import Http404
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
-from admission.models import CandidateState, EnrollmentState, Membership, OrgKind, RoleKind
-from admission.services.training import course_create
+from admission.party.models.orgs import OrgKind
+from admission.party.models.people import Membership
+from admission.party.models.roles import RoleKind
+from admission.sourcing.models.candidates import CandidateState
+from admission.sourcing.models.training import EnrollmentState
+from admission.sourcing.services.training import course_create
 from tests.factories import PersonFactory, UserFactory, give_role
 from workflows import services
 from workflows.flows import AdmissionCaseFlow, SourcingFlow
@@ -270,7 +274,7 @@ def test_closing_a_case_cancels_its_open_tasks(setup):
 def test_a_grassroots_committee_approves_attendance_for_its_cells(world):
     cell = world.agency_cell
     assert cell.kind == OrgKind.CELL
-    from admission.hierarchy import training_approver
+    from admission.party.hierarchy import training_approver
 
     assert training_approver(cell, TODAY) == world.agency
     assert training_approver(world.cell, TODAY) == world.agency  # skips the partial committee

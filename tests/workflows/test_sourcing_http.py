@@ -8,8 +8,10 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from admission.models import Candidate, CandidateState, Membership, RoleKind
-from admission.services.training import course_create
+from admission.party.models.people import Membership
+from admission.party.models.roles import RoleKind
+from admission.sourcing.models.candidates import Candidate, CandidateState
+from admission.sourcing.services.training import course_create
 from tests.factories import UserFactory, give_role
 from workflows import services
 

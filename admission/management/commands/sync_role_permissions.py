@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from admission.services.roles import role_permissions_sync_all
+from admission.party.services.roles import role_permissions_sync_all
 
 
 class Command(BaseCommand):

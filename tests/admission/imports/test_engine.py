@@ -11,11 +11,14 @@ from django.core.exceptions import PermissionDenied
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
+from admission.decisions.models.decisions import ChainStepRecord
 from admission.imports.columns import CANDIDATES, COLUMNS, MEMBERS, ORGS
 from admission.imports.engine import import_file
 from admission.imports.exports import case_rows, export_file, roster_rows, template_file
-from admission.models import Candidate, CandidateState, ChainStepRecord, Membership, PartyOrg, Person
+from admission.party.models.orgs import PartyOrg
+from admission.party.models.people import Membership, Person
 from admission.reports.statistics import Period, build_report
+from admission.sourcing.models.candidates import Candidate, CandidateState
 from tests.factories import citizen_id_for
 
 D = datetime.date

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from admission.models import Membership
+from admission.party.models.people import Membership
 from tests.factories import citizen_id_for
 
 INDEX = reverse("admission:imports:index")

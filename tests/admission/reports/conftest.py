@@ -14,20 +14,14 @@ from typing import Any
 
 import pytest
 
-from admission.hierarchy import StepKind
-from admission.models import (
-    Candidate,
-    CandidateState,
-    Ceremony,
-    ChainStepRecord,
-    Membership,
-    OrgKind,
-    PartyOrg,
-    RuleSet,
-    StepStatus,
-)
-from admission.services.orgs import org_dissolve
-from admission.services.snapshots import snapshot_take
+from admission.decisions.models.decisions import Ceremony, ChainStepRecord, StepStatus
+from admission.decisions.services.snapshots import snapshot_take
+from admission.party.hierarchy import StepKind
+from admission.party.models.orgs import OrgKind, PartyOrg
+from admission.party.models.people import Membership
+from admission.party.services.orgs import org_dissolve
+from admission.rules.models.rulesets import RuleSet
+from admission.sourcing.models.candidates import Candidate, CandidateState
 from tests.factories import PersonFactory, make_org
 
 D = datetime.date

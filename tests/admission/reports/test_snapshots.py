@@ -11,14 +11,15 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from admission.models import AdmissionSnapshot, Person
+from admission.decisions.models.snapshots import AdmissionSnapshot
+from admission.decisions.services.decisions import chain_step_complete, next_step
+from admission.decisions.services.snapshots import age_months_on, snapshot_take
+from admission.party.models.people import Person
+from admission.party.services.orgs import org_move
 from admission.reports.scope import THEN, TODAY
 from admission.reports.statistics import Period, build_dashboard, build_report
-from admission.services.decisions import chain_step_complete, next_step
-from admission.services.orgs import org_move
-from admission.services.snapshots import age_months_on, snapshot_take
+from tests.admission.decisions.test_decisions import at, proposed, village  # noqa: F401  (fixture)
 from tests.admission.reports.conftest import admit
-from tests.admission.test_decisions import at, proposed, village  # noqa: F401  (fixture)
 from tests.factories import make_org
 
 D = datetime.date

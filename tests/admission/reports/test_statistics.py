@@ -8,7 +8,7 @@ import pytest
 
 from admission.reports.scope import THEN, TODAY, build_scope
 from admission.reports.statistics import Period, build_dashboard, build_report, vn_number
-from admission.services.plans import plan_save
+from admission.sourcing.services.plans import plan_save
 
 D = datetime.date
 Q1_2025 = Period(D(2025, 1, 1), D(2025, 3, 31))
@@ -77,7 +77,7 @@ def test_units_split_the_total_by_todays_direct_units(province):
 
 
 def test_the_scope_maps_a_cell_merged_into_another_to_its_successor(province):
-    from admission.services.orgs import org_dissolve
+    from admission.party.services.orgs import org_dissolve
 
     w = province.world
     org_dissolve(org=province.old_cell, on=D(2025, 9, 1), merged_into=w.village_cell)

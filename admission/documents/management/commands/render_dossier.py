@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from admission.documents.dossier import render_dossier
-from admission.models import Candidate
+from admission.sourcing.models.candidates import Candidate
 
 
 class Command(BaseCommand):

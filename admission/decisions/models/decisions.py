@@ -1,0 +1,112 @@
+"""After the cell's vote: the approval chain as a case lived it, the higher consents, and the ceremony.
+
+The chain is resolved from the hierarchy on the day of the cell's resolution and kept as rows (`ChainStepRecord`):
+a restructuring later does not rewrite the steps already done. The decision step carries the decision's number
+and date, and the day the cell received it (the ceremony deadline counts from receipt under 294-QĐ/TW, from
+issuance under the reported 208-QĐ/TW: the rule set says which).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from admission.decisions.models.meetings import Vote
+from admission.party.models.orgs import DecidingBody, PartyOrg
+from admission.party.models.people import Membership
+from admission.rules.models.rulesets import VoteBody
+from admission.sourcing.models.candidates import Candidate
+
+
+class StepStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    DONE = "done", _("Done")
+    REFUSED = "refused", _("Refused")
+    SENT_BACK = "sent_back", _("Sent back to the cell")
+
+
+class ChainStepRecord(models.Model):
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="chain_steps")
+    order = models.PositiveSmallIntegerField(_("order"))
+    kind = models.CharField(_("step"), max_length=30)  # admission.party.hierarchy.StepKind
+    org = models.ForeignKey(PartyOrg, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+")
+    form = models.CharField(_("form"), max_length=10)
+    vote_body = models.CharField(_("voting body"), max_length=40, choices=VoteBody.choices, blank=True)
+    deciding_body = models.CharField(_("deciding body"), max_length=40, choices=DecidingBody.choices, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=StepStatus.choices, default=StepStatus.PENDING)
+    vote = models.OneToOneField(Vote, null=True, blank=True, on_delete=models.PROTECT, related_name="chain_step")
+    document_number = models.CharField(_("number"), max_length=60, blank=True)
+    document_date = models.DateField(_("date of the document"), null=True, blank=True)
+    received_on = models.DateField(_("received by the cell on"), null=True, blank=True)
+    note = models.TextField(_("note or reason"), blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["candidate", "order", "pk"]
+        verbose_name = _("approval step")
+        verbose_name_plural = _("approval steps")
+
+    def __str__(self) -> str:
+        return f"{self.candidate.code} {self.order}. {self.form} {self.org}"
+
+
+class ConsentKind(models.TextChoices):
+    OVER_AGE = "over_age", _("Over 60: provincial standing committee")
+    LITERACY = "literacy", _("Literacy exception: provincial standing committee")
+    READMISSION = "readmission", _("Re-admission: provincial standing committee")
+    POLITICAL = "political", _("Political history (58-QĐ/TW)")
+
+
+def consent_upload_to(instance: Consent, filename: str) -> str:
+    return f"consents/{instance.candidate_id}/{filename}"
+
+
+class Consent(models.Model):
+    """A higher body's written consent that a special case needs before the decision (domain.md §1.4 item 6)."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(_("kind"), max_length=20, choices=ConsentKind.choices)
+    reference = models.CharField(_("document number"), max_length=100)
+    granted_on = models.DateField(_("date"))
+    granted_by = models.CharField(_("granted by"), max_length=255)
+    scan = models.FileField(
+        _("scan"), upload_to=consent_upload_to, blank=True, validators=[FileExtensionValidator(["pdf", "jpg", "png"])]
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["candidate", "kind"]
+        verbose_name = _("higher consent")
+        verbose_name_plural = _("higher consents")
+        constraints = [models.UniqueConstraint(fields=["candidate", "kind"], name="one_consent_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.reference}"
+
+
+class Ceremony(models.Model):
+    """The admission ceremony (lễ kết nạp, domain.md §4): probation runs from its date (Charter Art. 5.1)."""
+
+    candidate = models.OneToOneField(Candidate, on_delete=models.PROTECT, related_name="ceremony")
+    held_on = models.DateField(_("held on"))
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    decision_read_by = models.CharField(_("decision read by"), max_length=120)
+    attendees = models.TextField(_("attendees"), blank=True)
+    mentors = models.ManyToManyField(Membership, verbose_name=_("members assigned to help"), related_name="+")
+    late_consent_ref = models.CharField(_("superior's consent to a late ceremony"), max_length=100, blank=True)
+    membership = models.OneToOneField(Membership, on_delete=models.PROTECT, related_name="admission_ceremony")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("admission ceremony")
+        verbose_name_plural = _("admission ceremonies")
+
+    def __str__(self) -> str:
+        return f"{self.candidate.code} {self.held_on:%d/%m/%Y}"

@@ -1,0 +1,173 @@
+"""Recording meetings and their votes, with the denominator and threshold computed by the engine.
+
+A cell meeting snapshots its roster on the meeting date (who was official, probationary, transferred away, exempted,
+present, and why the absent were absent); a vote on one candidate is checked against the eligibility rules on that
+date, then counted against the rule set's fraction and basis. The result is stored with the numbers it used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from admission.decisions.models.meetings import Attendance, Meeting, MeetingPurpose, Vote
+from admission.party import permissions
+from admission.party.models.orgs import PartyOrg
+from admission.party.models.people import ExemptionKind, MemberExemption, Membership
+from admission.rules.models.rulesets import VoteBody
+from admission.rules.reference import normalise_text
+from admission.rules.services import ruleset_for_step
+from admission.sourcing.eligibility import check_eligibility
+from admission.sourcing.models.candidates import Candidate
+
+
+def _check_date(org: PartyOrg, held_on: date) -> None:
+    if held_on > permissions.today():
+        raise ValidationError(_("The meeting date cannot be in the future."))
+    if not org.exists_on(held_on):
+        raise ValidationError(_("%(org)s did not exist on %(day)s.") % {"org": org, "day": f"{held_on:%d/%m/%Y}"})
+
+
+@transaction.atomic
+def cell_meeting_record(
+    *,
+    cell: PartyOrg,
+    held_on: date,
+    purpose: str,
+    present: set[int],
+    absence_reasons: Mapping[int, str],
+    by: Any,
+    place: str = "",
+) -> Meeting:
+    """Record a cell meeting: `present` holds the membership ids of those who attended; every official member who
+    did not attend (and was not transferred away) needs a reason."""
+    permissions.require_act_for_org(by, cell)
+    _check_date(cell, held_on)
+    if purpose not in MeetingPurpose.values:
+        raise ValidationError(_("Unknown meeting purpose."))
+    members = list(Membership.objects.filter(cell=cell).active_on(held_on).select_related("person"))
+    known = {m.pk for m in members}
+    if not present <= known:
+        raise ValidationError(_("Some of the people marked present are not members of this cell on that date."))
+    exemptions = {
+        e.membership_id: e.kind for e in MemberExemption.objects.filter(membership_id__in=known) if e.covers(held_on)
+    }
+    rows: list[Attendance] = []
+    missing: list[str] = []
+    for member in members:
+        official = member.status_on(held_on) == "official"
+        is_present = member.pk in present
+        reason = normalise_text(absence_reasons.get(member.pk, ""))
+        if exemptions.get(member.pk) == ExemptionKind.TEMPORARY_TRANSFER and not reason:
+            reason = _("Temporarily transferred to another cell")
+        if exemptions.get(member.pk) == ExemptionKind.EXEMPTED and not reason:
+            reason = _("Exempted from party activities")
+        if official and not is_present and not reason:
+            missing.append(member.person.full_name)
+        rows.append(
+            Attendance(
+                membership=member,
+                name=member.person.full_name,
+                official=official,
+                present=is_present,
+                absence_reason="" if is_present else reason,
+            )
+        )
+    if missing:
+        raise ValidationError(_("Give the reason for absence of: %(names)s.") % {"names": ", ".join(missing)})
+    # (attendance row, exemption kind) of every official member: only they count (Charter Art. 3.4).
+    officials = [(r, exemptions.get(r.membership.pk) if r.membership else None) for r in rows if r.official]
+    meeting = Meeting.objects.create(
+        org=cell,
+        body=VoteBody.CELL,
+        purpose=purpose,
+        held_on=held_on,
+        place=normalise_text(place),
+        members_total=len(rows),
+        official_members=len(officials),
+        probationary_members=len(rows) - len(officials),
+        temporarily_transferred=sum(kind == ExemptionKind.TEMPORARY_TRANSFER for _row, kind in officials),
+        exempted=sum(kind == ExemptionKind.EXEMPTED for _row, kind in officials),
+        exempted_present=sum(row.present and kind == ExemptionKind.EXEMPTED for row, kind in officials),
+        present=sum(row.present for row in rows),
+        roster=[
+            {"membership": r.membership_id, "name": r.name, "official": r.official, "present": r.present} for r in rows
+        ],
+        recorded_by=by,
+    )
+    for row in rows:
+        row.meeting = meeting
+    Attendance.objects.bulk_create(rows)
+    return meeting
+
+
+@transaction.atomic
+def committee_meeting_record(
+    *, org: PartyOrg, body: str, held_on: date, purpose: str, members_total: int, present: int, by: Any
+) -> Meeting:
+    """A committee's meeting: every member of the committee counts (06-HD/TW §3.7.a), so only totals are kept."""
+    permissions.require_act_for_org(by, org)
+    _check_date(org, held_on)
+    if body == VoteBody.CELL:
+        raise ValidationError(_("A cell's meeting is recorded with its roster."))
+    if members_total < 1 or not 0 <= present <= members_total:
+        raise ValidationError(_("Present members must be between 0 and the committee's size."))
+    return Meeting.objects.create(
+        org=org,
+        body=body,
+        purpose=purpose,
+        held_on=held_on,
+        members_total=members_total,
+        official_members=members_total,
+        present=present,
+        recorded_by=by,
+    )
+
+
+@transaction.atomic
+def vote_record(*, meeting: Meeting, candidate: Candidate, votes_for: int, votes_against: int, by: Any) -> Vote:
+    """Count one candidate's vote. Refuses an ineligible candidate (on the meeting date) and impossible counts."""
+    permissions.require_act_for_org(by, meeting.org)
+    candidate = Candidate.objects.select_for_update().select_related("person", "rule_set").get(pk=candidate.pk)
+    if meeting.body == VoteBody.CELL and candidate.cell_id != meeting.org_id:
+        raise ValidationError(_("This candidate belongs to another cell."))
+    if meeting.votes.filter(candidate=candidate).exists():
+        raise ValidationError(_("This meeting has already voted on this candidate."))
+    # Who may vote: the official members present (a cell) or the members present (a committee), never more than
+    # the members the threshold counts (a member temporarily transferred elsewhere votes in that other cell).
+    voters = min(
+        meeting.attendance.filter(official=True, present=True).count()
+        if meeting.body == VoteBody.CELL
+        else meeting.present,
+        meeting.denominator,
+    )
+    if votes_for < 0 or votes_against < 0 or votes_for + votes_against > voters:
+        raise ValidationError(
+            _("%(cast)d votes were entered but only %(voters)d members present may vote.")
+            % {"cast": votes_for + votes_against, "voters": voters}
+        )
+    if meeting.body == VoteBody.CELL and meeting.purpose == MeetingPurpose.ADMISSION:
+        report = check_eligibility(candidate, meeting.held_on)
+        if not report.eligible:
+            raise ValidationError([f"{r.title}: {r.reason}" for r in report.failures])
+    rule_set = ruleset_for_step(case_rule_set=candidate.rule_set, step_on=meeting.held_on)
+    rule = rule_set.vote_rule(meeting.body)
+    denominator = meeting.denominator
+    if denominator <= 0:
+        raise ValidationError(_("No member counts for this vote: check the roster."))
+    return Vote.objects.create(
+        meeting=meeting,
+        candidate=candidate,
+        rule_set=rule_set,
+        votes_for=votes_for,
+        votes_against=votes_against,
+        denominator=denominator,
+        needed=rule.votes_needed(denominator),
+        passed=rule.passes(votes_for, denominator),
+        recorded_by=by,
+    )

@@ -1,0 +1,163 @@
+"""The admission snapshot: the case as it stood on its decision date, written once (see admission/models/snapshots.py).
+
+`snapshot_take` is called in the transaction that records the admission decision (`decisions.chain_step_complete`)
+and by the spreadsheet import for cases imported as admitted or later. The org path is read from the dated
+`OrgParentLink` rows, so a decision recorded after a restructuring that took effect the day after the decision still
+lands under the org of its day.
+
+`org_path_on` is a pure function over the links so that bulk writers (the import, the benchmark generator) can load
+the links once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from admission.decisions.models.decisions import ChainStepRecord, StepStatus
+from admission.decisions.models.snapshots import AdmissionSnapshot
+from admission.party.hierarchy import StepKind
+from admission.party.models.orgs import OrgKind, OrgParentLink, PartyOrg
+from admission.rules import compute as rules
+from admission.rules.models.rulesets import AgeCounting
+from admission.sourcing.models.candidates import Candidate
+
+# (parent id, valid from, valid to) of one org's parent links.
+Link = tuple[int, date | None, date | None]
+GRASSROOTS_KINDS = frozenset({OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_CELL})
+MAX_DEPTH = 20
+
+
+def _covers(start: date | None, end: date | None, day: date) -> bool:
+    return (start is None or start <= day) and (end is None or day < end)
+
+
+def parent_on(links: Sequence[Link], day: date) -> int | None:
+    """The parent of the link covering `day`. With no such link (a case imported with a date older than the tree
+    recorded here, or inconsistent dates) the nearest link in time, the closest thing known; None for a root."""
+    for parent, start, end in links:
+        if _covers(start, end, day):
+            return parent
+    later = [link for link in links if link[1] is not None and day < link[1]]
+    if later:
+        return min(later, key=lambda link: link[1] or day)[0]
+    earlier = [link for link in links if link[2] is not None and link[2] <= day]
+    if earlier:
+        return max(earlier, key=lambda link: link[2] or day)[0]
+    return None
+
+
+def org_path_on(org_id: int, day: date, links: Callable[[int], Sequence[Link]]) -> list[int]:
+    """The org's ancestry on `day`, root first and the org itself last (the ids of a `PartyOrg.path`)."""
+    chain = [org_id]
+    current = parent_on(links(org_id), day)
+    while current is not None and current not in chain and len(chain) < MAX_DEPTH:
+        chain.append(current)
+        current = parent_on(links(current), day)
+    return list(reversed(chain))
+
+
+def path_text(ids: Iterable[int]) -> str:
+    return "/" + "".join(f"{pk}/" for pk in ids)
+
+
+def links_loader(preload: Iterable[int] = ()) -> Callable[[int], Sequence[Link]]:
+    """Parent links by org, read from the database on first use (the `preload` ids in one query)."""
+    cache: dict[int, list[Link]] = defaultdict(list)
+    loaded: set[int] = set()
+
+    def fetch(ids: Iterable[int]) -> None:
+        wanted = set(ids) - loaded
+        if not wanted:
+            return
+        for org_id, parent_id, start, end in OrgParentLink.objects.filter(org_id__in=wanted).values_list(
+            "org_id", "parent_id", "valid_from", "valid_to"
+        ):
+            cache[org_id].append((parent_id, start, end))
+        loaded.update(wanted)
+
+    fetch(preload)
+
+    def get(org_id: int) -> Sequence[Link]:
+        fetch([org_id])
+        return cache[org_id]
+
+    return get
+
+
+def ancestors_by_kind(path: Sequence[int], kinds: Mapping[int, str]) -> tuple[int | None, int | None]:
+    """(grassroots organisation, commune/ward committee) nearest the cell on the path, the cell included."""
+    grassroots = next((pk for pk in reversed(path) if kinds.get(pk) in GRASSROOTS_KINDS), None)
+    commune = next((pk for pk in reversed(path) if kinds.get(pk) == OrgKind.COMMUNE_COMMITTEE), None)
+    return grassroots, commune
+
+
+def age_months_on(date_of_birth: date, day: date) -> int:
+    """Completed months of age on `day` (strictly by day: whole years are `// 12`)."""
+    return rules.age_in_months(date_of_birth, day, counting=AgeCounting.STRICT_BY_DAY)
+
+
+def snapshot_build(
+    *,
+    candidate: Candidate,
+    decided_on: date,
+    decision: ChainStepRecord | None,
+    links: Callable[[int], Sequence[Link]],
+    kinds: Mapping[int, str] | None = None,
+) -> AdmissionSnapshot:
+    """The unsaved snapshot (bulk writers save many at once; `snapshot_take` saves one)."""
+    person = candidate.person
+    if decided_on < person.date_of_birth:
+        raise ValidationError(_("The decision date cannot be before the date of birth."))
+    path = org_path_on(candidate.cell_id, decided_on, links)
+    if kinds is None:
+        kinds = dict(PartyOrg.objects.filter(pk__in=path).values_list("pk", "kind"))
+    grassroots, commune = ancestors_by_kind(path, kinds)
+    return AdmissionSnapshot(
+        candidate=candidate,
+        decision=decision,
+        decided_on=decided_on,
+        cell_id=candidate.cell_id,
+        path=path_text(path),
+        grassroots_id=grassroots,
+        commune_id=commune,
+        date_of_birth=person.date_of_birth,
+        age_months=age_months_on(person.date_of_birth, decided_on),
+        sex=person.sex,
+        ethnicity=person.ethnicity,
+        religion=person.religion,
+        education=person.education,
+        professional_level=person.professional_level,
+        occupation=person.occupation,
+        employer_sector=person.employer_sector,
+        youth_union_member=person.youth_union_member,
+        trade_union_member=person.trade_union_member,
+        is_readmission=candidate.is_readmission,
+    )
+
+
+@transaction.atomic
+def snapshot_take(*, candidate: Candidate, decided_on: date) -> AdmissionSnapshot:
+    """Record who the person was and where the case belonged on the admission decision's date; once per case."""
+    if AdmissionSnapshot.objects.filter(candidate_id=candidate.pk).exists():
+        raise ValidationError(_("The admission of this case has already been recorded for the statistics."))
+    candidate = Candidate.objects.select_related("person", "cell").get(pk=candidate.pk)
+    decision = (
+        ChainStepRecord.objects.filter(candidate=candidate, kind=StepKind.DECISION, status=StepStatus.DONE)
+        .order_by("-order")
+        .first()
+    )
+    snapshot = snapshot_build(
+        candidate=candidate,
+        decided_on=decided_on,
+        decision=decision,
+        links=links_loader([*candidate.cell.ancestor_ids(), candidate.cell_id]),
+    )
+    snapshot.full_clean(exclude=["candidate", "decision", "cell", "grassroots", "commune"])
+    snapshot.save()
+    return snapshot

@@ -1,0 +1,28 @@
+"""The registry of the domain's models: each part of the process defines its own, and importing them here registers
+them under the one `admission` app label. One label and one migration history keep the tables, content types,
+permissions (and the engine's stored task permissions) exactly as they were before the parts had folders of their
+own. Code imports a model from its part (`admission.party.models.orgs`), never from here."""
+
+from admission.decisions.models import decisions, meetings, snapshots
+from admission.dossier import models as dossier
+from admission.party.models import orgs, people, roles, users
+from admission.probation import models as probation
+from admission.rules.models import calendar, rulesets
+from admission.sourcing.models import candidates, plans, training
+
+__all__ = [
+    "calendar",
+    "candidates",
+    "decisions",
+    "dossier",
+    "meetings",
+    "orgs",
+    "people",
+    "plans",
+    "probation",
+    "roles",
+    "rulesets",
+    "snapshots",
+    "training",
+    "users",
+]

@@ -1,0 +1,155 @@
+"""Who may see or act on what, by org scope.
+
+A user's scope is the union of the current subtrees of the orgs where they hold a role today. Everything outside
+it does not exist for them: access helpers raise Http404, never 403, so that an outsider cannot probe for codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from admission.party.models.orgs import PartyOrg
+from admission.party.models.roles import Role, RoleKind
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def active_roles(user: Any, *, on: date | None = None) -> QuerySet[Role]:
+    if not getattr(user, "is_authenticated", False):
+        return Role.objects.none()
+    return Role.objects.filter(user=user).active_on(on or today()).select_related("org")
+
+
+def active_delegations(user: Any, *, on: date | None = None) -> QuerySet[Any]:
+    """Delegations that make `user` a substitute on that day (notifications.Delegation: dated, not revoked, and the
+    delegator still acts for the org). The substitute sees and acts for the org as the delegator would."""
+    if not getattr(user, "is_authenticated", False) or not apps.is_installed("notifications"):
+        return Role.objects.none()
+    from notifications.models import Delegation
+
+    return Delegation.objects.filter(to_user=user).active_on(on or today()).select_related("org", "from_user")
+
+
+def user_unit_paths(user: Any, *, on: date | None = None) -> list[str]:
+    """Paths of the orgs the user holds a role at (or acts for as a substitute), nested ones folded into their
+    ancestor."""
+    paths = sorted(
+        {role.org.path for role in active_roles(user, on=on)}
+        | {delegation.org.path for delegation in active_delegations(user, on=on)}
+    )
+    folded: list[str] = []
+    for path in paths:
+        if not any(path.startswith(kept) for kept in folded):
+            folded.append(path)
+    return folded
+
+
+def sees_everything(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False))
+
+
+def scope_q(user: Any, *, field: str = "path", on: date | None = None) -> Q:
+    """A Q that keeps rows whose org path (at `field`) lies in the user's scope. Matches nothing when out of scope."""
+    if sees_everything(user):
+        return Q()
+    paths = user_unit_paths(user, on=on)
+    if not paths:
+        return Q(pk__in=[])
+    query = Q()
+    for path in paths:
+        query |= Q(**{f"{field}__startswith": path})
+    return query
+
+
+def orgs_in_scope(user: Any, *, on: date | None = None) -> QuerySet[PartyOrg]:
+    return PartyOrg.objects.filter(scope_q(user, on=on))
+
+
+def can_view_org(user: Any, org: PartyOrg) -> bool:
+    return orgs_in_scope(user).filter(pk=org.pk).exists()
+
+
+# Set by `recording_delegations`: the delegations that granted an act while it is open (fire() names the delegator).
+_delegations_used: ContextVar[list[Any] | None] = ContextVar("delegations_used", default=None)
+
+
+@contextmanager
+def recording_delegations() -> Iterator[list[Any]]:
+    """Collect the delegations through which `can_act_for_org` allowed something inside the block."""
+    used: list[Any] = []
+    token = _delegations_used.set(used)
+    try:
+        yield used
+    finally:
+        _delegations_used.reset(token)
+
+
+def acts_in_own_right(user: Any, org: PartyOrg, *, on: date | None = None) -> bool:
+    return active_roles(user, on=on).filter(org=org).exclude(kind=RoleKind.ADMINISTRATOR).exists()
+
+
+def delegation_for(user: Any, org: PartyOrg, *, on: date | None = None) -> Any:
+    """The active delegation through which `user` acts for `org`, or None (also None when they act in own right)."""
+    if acts_in_own_right(user, org, on=on):
+        return None
+    return active_delegations(user, on=on).filter(org=org).order_by("starts_on", "pk").first()
+
+
+def can_act_for_org(user: Any, org: PartyOrg, *, on: date | None = None) -> bool:
+    """Acting (voting, deciding, advancing a step) needs a role at that org itself, not only at an ancestor, or an
+    active delegation from someone who holds one."""
+    if sees_everything(user):
+        return True
+    if acts_in_own_right(user, org, on=on):
+        return True
+    delegation = active_delegations(user, on=on).filter(org=org).order_by("starts_on", "pk").first()
+    if delegation is None:
+        return False
+    used = _delegations_used.get()
+    if used is not None:
+        used.append(delegation)
+    return True
+
+
+def users_acting_for_org(org: PartyOrg, *, on: date | None = None) -> QuerySet[Any]:
+    """Active users who may act for `org` on that day: acting roles there, and substitutes by delegation."""
+    from django.contrib.auth import get_user_model
+
+    day = on or today()
+    holders = Role.objects.filter(org=org).active_on(day).exclude(kind=RoleKind.ADMINISTRATOR).values("user_id")
+    query = Q(pk__in=holders)
+    if apps.is_installed("notifications"):
+        from notifications.models import Delegation
+
+        query |= Q(pk__in=Delegation.objects.filter(org=org).active_on(day).values("to_user_id"))
+    return get_user_model().objects.filter(query, is_active=True)
+
+
+def require_act_for_org(user: Any, org: PartyOrg) -> None:
+    """Services call this before a write: PermissionDenied, with the org named, unless the user acts for it."""
+    if not can_act_for_org(user, org):
+        raise PermissionDenied(_("You do not act for %(org)s.") % {"org": org})
+
+
+def can_administer(user: Any) -> bool:
+    return sees_everything(user) or active_roles(user).filter(kind=RoleKind.ADMINISTRATOR).exists()
+
+
+def get_org_or_404(user: Any, pk: int | str) -> PartyOrg:
+    try:
+        return orgs_in_scope(user).get(pk=pk)
+    except (PartyOrg.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc

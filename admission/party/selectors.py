@@ -1,0 +1,94 @@
+"""Reads of the party tree and its people: querysets already scoped to the user's units."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from admission.party import permissions
+from admission.party.models.orgs import PartyOrg
+from admission.party.models.people import ExemptionKind, MemberExemption, Membership, Person
+from admission.party.models.roles import Role
+from admission.rules import compute as rules
+
+
+def org_list_for_user(*, user: Any, include_dissolved: bool = True) -> QuerySet[PartyOrg]:
+    orgs = permissions.orgs_in_scope(user).select_related("parent", "merged_into")
+    if not include_dissolved:
+        orgs = orgs.filter(valid_to__isnull=True)
+    return orgs
+
+
+def org_get_for_user(*, user: Any, pk: int | str) -> PartyOrg:
+    return permissions.get_org_or_404(user, pk)
+
+
+def member_list_for_user(*, user: Any, on: date | None = None) -> QuerySet[Membership]:
+    day = on or permissions.today()
+    return (
+        Membership.objects.filter(permissions.scope_q(user, field="cell__path"))
+        .active_on(day)
+        .select_related("person", "cell")
+    )
+
+
+def person_list_for_user(*, user: Any) -> QuerySet[Person]:
+    """People the user may see: members (past or present) of cells in scope, and the user's own record."""
+    in_scope = Membership.objects.filter(permissions.scope_q(user, field="cell__path"), person=OuterRef("pk"))
+    own = Q(user=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
+    return Person.objects.filter(Exists(in_scope) | own)
+
+
+def person_get_for_user(*, user: Any, pk: int | str) -> Person:
+    try:
+        return person_list_for_user(user=user).get(pk=pk)
+    except (Person.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def role_list_for_user(*, user: Any, on: date | None = None) -> QuerySet[Role]:
+    return permissions.active_roles(user, on=on)
+
+
+@dataclass(frozen=True)
+class VotingRoster:
+    """Who counts in a cell vote on a day (domain.md §3 row 7; 294-QĐ/TW §9.3.2)."""
+
+    official: int
+    probationary: int
+    temporarily_transferred: int
+    exempted: int
+
+    def denominator(self, *, exempted_present: int = 0) -> int:
+        """Official members, less those temporarily transferred away and the exempted members who stayed away."""
+        return rules.cell_vote_denominator(
+            official=self.official,
+            temporarily_transferred=self.temporarily_transferred,
+            exempted=self.exempted,
+            exempted_present=exempted_present,
+        )
+
+
+def voting_roster(*, cell: PartyOrg, on: date) -> VotingRoster:
+    members = Membership.objects.filter(cell=cell).active_on(on)
+    official = members.official_on(on)
+    covering = MemberExemption.objects.filter(membership__in=official, starts_on__lte=on).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=on)
+    )
+    return VotingRoster(
+        official=official.count(),
+        probationary=members.exclude(pk__in=official.values("pk")).count(),
+        temporarily_transferred=covering.filter(kind=ExemptionKind.TEMPORARY_TRANSFER)
+        .values("membership")
+        .distinct()
+        .count(),
+        exempted=covering.filter(kind=ExemptionKind.EXEMPTED)
+        .exclude(membership__in=covering.filter(kind=ExemptionKind.TEMPORARY_TRANSFER).values("membership"))
+        .values("membership")
+        .distinct()
+        .count(),
+    )

@@ -1,0 +1,244 @@
+"""Could this person be admitted at a cell meeting on a given date, and if not, what stands in the way?
+
+Each rule gives a verdict with its source and a plain Vietnamese reason (translated from English msgids), driven by
+the case's rule set (domain.md §2). The later steps refuse to proceed while any rule fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from admission.decisions.models.decisions import ConsentKind
+from admission.rules import compute as rules
+from admission.rules import reference
+from admission.rules.reference import vn_date as _d
+from admission.sourcing.models.candidates import NEVER_READMIT, Candidate, EducationException
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    code: str
+    title: str
+    source: str
+    passed: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class EligibilityReport:
+    candidate: Candidate
+    meeting_on: date
+    results: tuple[RuleResult, ...]
+
+    @property
+    def eligible(self) -> bool:
+        return all(r.passed for r in self.results)
+
+    @property
+    def failures(self) -> list[RuleResult]:
+        return [r for r in self.results if not r.passed]
+
+
+def _consent(candidate: Candidate, on: date, kind: str) -> Any:
+    """The recorded higher consent of that kind given on or before `on` (one record per kind: `Consent`)."""
+    return candidate.consents.filter(kind=kind, granted_on__lte=on).first() if candidate.pk else None
+
+
+def check_age(candidate: Candidate, on: date) -> list[RuleResult]:
+    rs = candidate.rule_set
+    months = rules.age_in_months(candidate.person.date_of_birth, on, counting=rs.age_counting)
+    source = _("Charter Art. 1; 294-QĐ/TW item 1.1.1 (age counted by months)")
+    years, rem = divmod(months, 12)
+    age_text = _("%(years)d years %(months)d months") % {"years": years, "months": rem}
+    min_ok = months >= rs.min_age_months
+    results = [
+        RuleResult(
+            "age_min",
+            _("At least %(years)d years old") % {"years": rs.min_age_months // 12},
+            source,
+            min_ok,
+            _("Age on %(day)s: %(age)s.") % {"day": _d(on), "age": age_text}
+            if min_ok
+            else _("Only %(age)s old on %(day)s; full %(years)d years are needed (from %(from)s).")
+            % {
+                "age": age_text,
+                "day": _d(on),
+                "years": rs.min_age_months // 12,
+                "from": _d(rules.add_months(candidate.person.date_of_birth, rs.min_age_months)),
+            },
+        )
+    ]
+    if months <= rs.max_age_months:
+        results.append(
+            RuleResult(
+                "age_max",
+                _("Not over %(years)d years old") % {"years": rs.max_age_months // 12},
+                source,
+                True,
+                _("Age on %(day)s: %(age)s.") % {"day": _d(on), "age": age_text},
+            )
+        )
+    else:
+        consent = _consent(candidate, on, ConsentKind.OVER_AGE)
+        results.append(
+            RuleResult(
+                "age_max",
+                _("Over %(years)d: written consent of the provincial standing committee")
+                % {"years": rs.max_age_months // 12},
+                _("01-HD/TW (2021) item 1.1; 06-HD/TW"),
+                consent is not None,
+                _("Over the age limit; consent %(ref)s recorded.") % {"ref": consent.reference}
+                if consent
+                else _("%(age)s old on %(day)s: needs the written consent of the provincial standing committee.")
+                % {"age": age_text, "day": _d(on)},
+            )
+        )
+    return results
+
+
+def check_education(candidate: Candidate, on: date) -> RuleResult:
+    rs = candidate.rule_set
+    level = candidate.person.education
+    exception = candidate.education_exception
+    minimum = {
+        EducationException.NONE: rs.min_education,
+        EducationException.HARDSHIP_AREA: rs.hardship_min_education,
+        EducationException.VILLAGE_ELDER: rs.elder_min_education,
+    }[EducationException(exception)]
+    labels = dict(reference.EDUCATION_LEVELS)
+    meets = reference.meets_education(level, minimum)
+    needs_consent = exception == EducationException.VILLAGE_ELDER
+    consent_ok = not needs_consent or _consent(candidate, on, ConsentKind.LITERACY) is not None
+    if meets and consent_ok:
+        reason = _("%(level)s meets the minimum (%(minimum)s).") % {
+            "level": labels[level],
+            "minimum": labels[minimum],
+        }
+    elif not meets:
+        reason = _("%(level)s is below the minimum: %(minimum)s.") % {
+            "level": labels[level],
+            "minimum": labels[minimum],
+        }
+    else:
+        reason = _("The literacy exception needs the written consent of the provincial standing committee.")
+    return RuleResult(
+        "education",
+        _("General education"),
+        _("294-QĐ/TW item 1.1; 01-HD/TW (2021) item 1.2"),
+        meets and consent_ok,
+        reason,
+    )
+
+
+def check_certificate(candidate: Candidate, on: date) -> RuleResult:
+    from admission.sourcing.models.training import AwarenessCertificate
+
+    source = _("06-HD/TW item 5.4 (certificate valid %(months)d months)") % {
+        "months": candidate.rule_set.validity_months("certificate") or 0
+    }
+    title = _("Awareness-course certificate valid on the meeting date")
+    latest = (
+        AwarenessCertificate.objects.filter(person=candidate.person, issued_on__lte=on).order_by("-issued_on").first()
+    )
+    if latest is None:
+        return RuleResult("certificate", title, source, False, _("No course certificate recorded."))
+    validity = rules.document_validity(rule_set=candidate.rule_set, document="certificate", issued_on=latest.issued_on)
+    if validity.valid_on(on):
+        reason = _("Certificate %(number)s of %(issued)s, valid until the day before %(expires)s.") % {
+            "number": latest.number,
+            "issued": _d(latest.issued_on),
+            "expires": _d(validity.expires_on) if validity.expires_on else "—",
+        }
+        return RuleResult("certificate", title, source, True, reason)
+    reason = _("Certificate expired on %(day)s: the person must attend the course again.") % {
+        "day": _d(validity.expires_on) if validity.expires_on else "—"
+    }
+    return RuleResult("certificate", title, source, False, reason)
+
+
+def check_readmission(candidate: Candidate, on: date) -> list[RuleResult]:
+    if not candidate.is_readmission:
+        return []
+    rs = candidate.rule_set
+    source = _("294-QĐ/TW item 3.5")
+    results: list[RuleResult] = []
+    reason_code = candidate.leaving_reason
+    never = reason_code in NEVER_READMIT
+    results.append(
+        RuleResult(
+            "readmission_reason",
+            _("The reason for leaving allows re-admission"),
+            source,
+            not never and bool(reason_code),
+            _("Never re-admitted: %(reason)s.") % {"reason": candidate.get_leaving_reason_display()}
+            if never
+            else (_("Reason for leaving: %(reason)s.") % {"reason": candidate.get_leaving_reason_display()})
+            if reason_code
+            else _("Record why and when the person left the party."),
+        )
+    )
+    results.append(
+        RuleResult(
+            "readmission_once",
+            _("Re-admitted only once in a lifetime"),
+            source,
+            candidate.previous_readmissions < rs.readmission_max_times,
+            _("Already re-admitted %(n)d time(s).") % {"n": candidate.previous_readmissions},
+        )
+    )
+    if candidate.left_party_on is None:
+        results.append(
+            RuleResult("readmission_wait", _("Time since leaving"), source, False, _("The leaving date is missing."))
+        )
+    else:
+        ready = rules.add_months(candidate.left_party_on, rs.readmission_wait_months)
+        results.append(
+            RuleResult(
+                "readmission_wait",
+                _("At least %(months)d months since leaving") % {"months": rs.readmission_wait_months},
+                source,
+                on >= ready,
+                _("Left on %(left)s; may be re-admitted from %(ready)s.")
+                % {"left": _d(candidate.left_party_on), "ready": _d(ready)},
+            )
+        )
+    if candidate.conviction_expunged_on is not None:
+        ready = rules.add_months(candidate.conviction_expunged_on, rs.readmission_after_expunged_months)
+        results.append(
+            RuleResult(
+                "readmission_expunged",
+                _("At least %(months)d months since the conviction was expunged")
+                % {"months": rs.readmission_after_expunged_months},
+                source,
+                on >= ready,
+                _("Expunged on %(day)s; may be re-admitted from %(ready)s.")
+                % {"day": _d(candidate.conviction_expunged_on), "ready": _d(ready)},
+            )
+        )
+    consent = _consent(candidate, on, ConsentKind.READMISSION)
+    results.append(
+        RuleResult(
+            "readmission_consent",
+            _("Written agreement of the provincial standing committee"),
+            source,
+            consent is not None,
+            _("Consent %(ref)s recorded.") % {"ref": consent.reference}
+            if consent
+            else _("The provincial standing committee's written agreement is not recorded."),
+        )
+    )
+    return results
+
+
+def check_eligibility(candidate: Candidate, meeting_on: date) -> EligibilityReport:
+    results = [
+        *check_age(candidate, meeting_on),
+        check_education(candidate, meeting_on),
+        check_certificate(candidate, meeting_on),
+        *check_readmission(candidate, meeting_on),
+    ]
+    return EligibilityReport(candidate, meeting_on, tuple(results))

@@ -1,0 +1,168 @@
+"""Reads of candidate cases, plans and courses: querysets already scoped to the user's units."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django_fsm_log.models import StateLog
+
+from admission.party import permissions
+from admission.party.models.orgs import PartyOrg
+from admission.rules import reference
+from admission.sourcing.models.candidates import Candidate, CandidateState
+from admission.sourcing.models.plans import PlanCategory, SourcingPlan
+from admission.sourcing.models.training import AwarenessCourse
+
+
+def _units_q(user: Any) -> Q:
+    """Cases the user sees through their units: cells in their scope, and probationers moving into one of them
+    (the receiving cell sees the case it must receive)."""
+    from admission.probation.models import ProbationTransfer, TransferStatus
+
+    moving_in = ProbationTransfer.objects.filter(
+        status=TransferStatus.PENDING, to_cell__in=PartyOrg.objects.filter(permissions.scope_q(user, field="path"))
+    ).values("probation__candidate_id")
+    return permissions.scope_q(user, field="cell__path") | Q(pk__in=moving_in)
+
+
+def candidate_list_for_user(*, user: Any) -> QuerySet[Candidate]:
+    """Cases the user sees through their units, plus the user's own cases as a candidate."""
+    own = Q(person__user=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
+    return Candidate.objects.filter(_units_q(user) | own).select_related("person", "cell", "rule_set")
+
+
+def candidate_seen_by_unit(*, user: Any, candidate: Candidate) -> bool:
+    """True when the user sees the case through their units, not only as the candidate themself: the cell's
+    internal notes (review notes) are for the party units, not for the person they are about."""
+    return Candidate.objects.filter(_units_q(user), pk=candidate.pk).exists()
+
+
+def candidate_get_for_unit(*, user: Any, pk: int | str) -> Candidate:
+    """A case seen through the user's units: 404 for everyone else, the candidate themself included (the pages and
+    endpoints that name helpers, approvers and votes; the candidate reads their case at /ho-so-cua-toi/)."""
+    try:
+        return Candidate.objects.filter(_units_q(user)).select_related("person", "cell", "rule_set").get(pk=pk)
+    except (Candidate.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def candidate_get_for_user(*, user: Any, pk: int | str) -> Candidate:
+    try:
+        return candidate_list_for_user(user=user).get(pk=pk)
+    except (Candidate.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+# Category filters of the sourcing plans, on Candidate rows (domain.md §7). Read from the person's current record;
+# reports that must stay true over time (issue: reports) snapshot these at the decision date.
+PLAN_CATEGORY_Q: dict[str, Q] = {
+    PlanCategory.TOTAL: Q(),
+    PlanCategory.PRIVATE_ENTERPRISE: Q(person__employer_sector__in=sorted(reference.OUTSIDE_STATE_SECTORS)),
+    PlanCategory.VILLAGE: Q(person__employer_sector="village"),
+    PlanCategory.PUPIL_STUDENT: Q(person__occupation__in=["pupil", "university_student"]),
+    PlanCategory.WOMEN: Q(person__sex="female"),
+    PlanCategory.ETHNIC_MINORITY: ~Q(person__ethnicity=reference.KINH),
+    PlanCategory.YOUTH_UNION: Q(person__youth_union_member=True),
+    PlanCategory.RELIGIOUS: ~Q(person__religion=reference.NO_RELIGION),
+}
+
+PLAN_STAGES = ("nominated", "sympathiser", "trained")
+
+
+@dataclass(frozen=True)
+class PlanProgressRow:
+    category: str
+    label: str
+    target: int | None
+    nominated: int
+    sympathiser: int
+    trained: int
+
+    @property
+    def percent(self) -> int | None:
+        """Trained people as a whole percentage of the target; None without a target."""
+        return round(self.trained * 100 / self.target) if self.target else None
+
+
+def plan_progress(*, plan: SourcingPlan) -> list[PlanProgressRow]:
+    """Progress of a plan, counted in one aggregate query over the cases of the org's subtree in the plan's year.
+
+    People, not cases, are counted (someone nominated twice in a year counts once). nominated: cases opened in
+    the year; sympathiser: listed by a cell meeting in the year; trained: cases whose person received a course
+    certificate in the year.
+    """
+    cases = Candidate.objects.filter(cell__path__startswith=plan.org.path)
+    year = plan.year
+    stage_q = {
+        "nominated": Q(nominated_on__year=year),
+        "sympathiser": Q(sympathiser_meeting_on__year=year),
+        "trained": Q(person__certificates__issued_on__year=year),
+    }
+    aggregates = {
+        f"{category}__{stage}": Count("person", filter=category_q & stage_q[stage], distinct=True)
+        for category, category_q in PLAN_CATEGORY_Q.items()
+        for stage in PLAN_STAGES
+    }
+    counts = cases.aggregate(**aggregates)
+    targets = dict(plan.targets.values_list("category", "target"))
+    return [
+        PlanProgressRow(
+            category=category,
+            label=str(PlanCategory(category).label),
+            target=targets.get(category),
+            nominated=counts[f"{category}__nominated"],
+            sympathiser=counts[f"{category}__sympathiser"],
+            trained=counts[f"{category}__trained"],
+        )
+        for category in PLAN_CATEGORY_Q
+    ]
+
+
+def plan_list_for_user(*, user: Any) -> QuerySet[SourcingPlan]:
+    return SourcingPlan.objects.filter(permissions.scope_q(user, field="org__path")).select_related("org")
+
+
+def course_list_for_user(*, user: Any) -> QuerySet[AwarenessCourse]:
+    """Courses organised in the user's scope or by an org above it (a cell sees its commune's courses)."""
+    units = permissions.user_unit_paths(user)
+    above: set[int] = set()
+    for org in PartyOrg.objects.filter(path__in=units):
+        above.update(org.ancestor_ids())
+    return AwarenessCourse.objects.filter(
+        permissions.scope_q(user, field="organiser__path") | Q(organiser_id__in=above)
+    ).select_related("organiser")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    by: str
+    transition: str
+    source_state: str | None
+    source_label: str
+    state: str
+    label: str
+    description: str
+
+
+def candidate_timeline(*, candidate: Candidate) -> list[TimelineEntry]:
+    """The case's state changes as django-fsm-log recorded them, oldest first (a read; shared with the API)."""
+    labels = dict(CandidateState.choices)
+    logs = StateLog.objects.for_(candidate).select_related("by").order_by("timestamp", "pk")
+    return [
+        TimelineEntry(
+            at=log.timestamp,
+            by=(log.by.get_full_name() or log.by.get_username()) if log.by else "",
+            transition=log.transition,
+            source_state=log.source_state,
+            source_label=str(labels.get(log.source_state or "", log.source_state or "")),
+            state=log.state,
+            label=str(labels.get(log.state, log.state)),
+            description=log.description or "",
+        )
+        for log in logs
+    ]

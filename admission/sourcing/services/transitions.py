@@ -1,0 +1,61 @@
+"""Running a guarded django-fsm transition the same way everywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed, has_transition_perm
+
+from admission.party import permissions
+from admission.rules.reference import normalise_text
+
+# Transitions without an FSM permission: the service checked the acting body of the step just recorded.
+_STEP_RECORDS = {
+    "admit": "chain_steps",
+    "refuse": "chain_steps",
+    "send_back": "chain_steps",
+    "recognise": "probation__steps",
+    "remove": "probation__steps",
+}
+
+
+def fire(obj: Any, name: str, *, by: Any, reason: str = "", denied: str = "") -> None:
+    """State and conditions first (a plain "not possible now", 400), then the permission (403), then the
+    transition with `by` and `description` for django-fsm-log, then save. A substitute acting through a delegation
+    is named in the description with the delegator they act for."""
+    method = getattr(obj, name)
+    if not can_proceed(method):
+        raise ValidationError(
+            _("This step is not possible while it is “%(state)s”.") % {"state": obj.get_state_display()}
+        )
+    with permissions.recording_delegations() as used:
+        allowed = has_transition_perm(method, by)
+    if not allowed:
+        raise PermissionDenied(denied or _("You are not allowed to do this for this organisation."))
+    description = normalise_text(reason)
+    delegator = used[0].from_user if used else _delegator_of_step(obj, name, by)
+    if delegator is not None:
+        who = delegator.get_full_name() or delegator.get_username()
+        # Stored history, read by both languages' users: written in both.
+        description = normalise_text(f"{description} (thay mặt / on behalf of {who})".strip())
+    method(by=by, description=description or None)
+    obj.save()
+
+
+def _delegator_of_step(obj: Any, name: str, by: Any) -> Any:
+    """For a decision, refusal or send-back: the delegator, when `by` recorded the step as a substitute."""
+    relation = _STEP_RECORDS.get(name)
+    if relation is None or by is None or not getattr(by, "is_authenticated", False):
+        return None
+    from admission.decisions.models.decisions import ChainStepRecord
+    from admission.probation.models import RecognitionStep
+
+    model = ChainStepRecord if relation == "chain_steps" else RecognitionStep
+    field = "candidate" if model is ChainStepRecord else "probation__candidate"
+    step = model.objects.filter(**{field: obj.pk}, done_by=by).select_related("org").order_by("-pk").first()
+    if step is None:
+        return None
+    delegation = permissions.delegation_for(by, step.org)
+    return delegation.from_user if delegation else None
