@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from admission.decisions import api as admission
 from admission.dossier import api as dossier
+from admission.imports import api as imports
 from admission.party import api as views
 from admission.probation import api as probation
 from admission.reports import api as reports
@@ -143,6 +144,6 @@ urlpatterns = [
     path("plans/", candidates.PlanListApi.as_view(), name="api-plan-list"),
     path("plans/<int:pk>/", candidates.PlanDetailApi.as_view(), name="api-plan-detail"),
     path("reports/admissions/", reports.ReportAdmissionsApi.as_view(), name="api-report-admissions"),
-    path("imports/<str:kind>/", reports.ImportRunApi.as_view(), name="api-import-run"),
+    path("imports/<str:kind>/", imports.ImportRunApi.as_view(), name="api-import-run"),
     path("", include("admission.documents.api")),
 ]

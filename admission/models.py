@@ -5,15 +5,17 @@ own. Code imports a model from its part (`admission.party.models.orgs`), never f
 
 from admission.decisions.models import decisions, meetings, snapshots
 from admission.dossier import models as dossier
-from admission.party.models import orgs, people, roles, users
+from admission.party.models import delegations, orgs, people, roles, users
 from admission.probation import models as probation
 from admission.rules.models import calendar, rulesets
-from admission.sourcing.models import candidates, plans, training
+from admission.sourcing.models import candidates, consents, plans, training
 
 __all__ = [
     "calendar",
     "candidates",
+    "consents",
     "decisions",
+    "delegations",
     "dossier",
     "meetings",
     "orgs",

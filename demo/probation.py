@@ -18,7 +18,6 @@ from django.db import transaction
 
 from admission.decisions.models.decisions import ChainStepRecord, StepStatus
 from admission.decisions.models.meetings import MeetingPurpose
-from admission.decisions.services.decisions import ceremony_record
 from admission.decisions.services.meetings import cell_meeting_record, committee_meeting_record, vote_record
 from admission.decisions.services.snapshots import snapshot_take
 from admission.party import hierarchy
@@ -29,6 +28,7 @@ from admission.party.permissions import today
 from admission.party.services.people import person_get_or_create
 from admission.probation.models import Probation
 from admission.probation.services import (
+    ceremony_hold,
     course_certificate_record,
     helper_comment_record,
     next_step,
@@ -217,7 +217,7 @@ def seed_probationers(*, cell_code: str = demo.NA_SA) -> int:
         decider = hierarchy.approval_chain(cell, decided_on)[-1].org
         case = _admitted_case(spec, cell, decided_on, decider)
         mentors = list(Membership.objects.filter(cell=cell).official_on(ceremony_on)[:1])
-        ceremony = ceremony_record(
+        ceremony = ceremony_hold(
             candidate=case,
             held_on=ceremony_on,
             decision_read_by="Bí thư chi bộ",

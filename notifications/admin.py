@@ -4,7 +4,8 @@ from typing import Any
 
 from django.contrib import admin
 
-from notifications.models import Delegation, Escalation, Notification, NotificationPreference
+from admission.party.models.delegations import Delegation
+from notifications.models import Escalation, Notification, NotificationPreference
 
 
 @admin.register(Notification)

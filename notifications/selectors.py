@@ -9,10 +9,11 @@ from typing import Any
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from admission.party import permissions
+from admission.party.models.delegations import Delegation
 from admission.party.models.orgs import PartyOrg
 from admission.rules.calendar import working_calendar
 from admission.sourcing.models.candidates import Candidate, CandidateState
-from notifications.models import Delegation, Escalation, Notification
+from notifications.models import Escalation, Notification
 
 
 def notification_list_for_user(*, user: Any, unread_only: bool = False) -> QuerySet[Notification]:

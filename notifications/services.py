@@ -16,12 +16,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from admission.party import permissions
+from admission.party.models.delegations import Delegation
 from admission.party.models.orgs import PartyOrg
 from admission.party.services.roles import role_permissions_sync
 from admission.rules.reference import normalise_text
 from admission.sourcing.models.candidates import Candidate
 from notifications.models import (
-    Delegation,
     Delivery,
     Language,
     Notification,

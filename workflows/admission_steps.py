@@ -20,6 +20,7 @@ from admission.decisions.services import decisions
 from admission.decisions.services import meetings as meeting_services
 from admission.dossier.checklist import dossier_checklist
 from admission.party import permissions
+from admission.probation import services as probation_services
 from admission.rules.reference import vn_date as _d
 from admission.sourcing.models.candidates import Candidate
 from admission.sourcing.services import candidates as candidate_services
@@ -150,7 +151,7 @@ def _decision_received(candidate: Candidate, user: Any, data: dict[str, Any]) ->
 def _ceremony(candidate: Candidate, user: Any, data: dict[str, Any]) -> str | None:
     from workflows.flows import ProbationFlow
 
-    decisions.ceremony_record(
+    probation_services.ceremony_hold(
         candidate=candidate,
         held_on=data["held_on"],
         decision_read_by=data["decision_read_by"],

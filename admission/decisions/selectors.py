@@ -29,9 +29,10 @@ class AdmissionOverview:
 
 
 def admission_overview(*, candidate: Candidate, on: date | None = None) -> AdmissionOverview:
-    from admission.decisions.models.decisions import Ceremony, ConsentKind
+    from admission.decisions.models.decisions import Ceremony
     from admission.decisions.models.meetings import Vote
     from admission.decisions.services import decisions
+    from admission.sourcing.models.consents import ConsentKind
 
     on = on or permissions.today()
     chain = list(candidate.chain_steps.select_related("org", "done_by", "vote").order_by("order"))

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from admission.imports.columns import CANDIDATES, KINDS, MEMBERS
 from admission.imports.engine import import_file
 from admission.imports.exports import CSV_TYPE, EXPORTS, XLSX_TYPE, case_rows, export_file, roster_rows, template_file
+from admission.imports.forms import ImportForm
 from admission.party import permissions
 from admission.party import selectors as party_selectors
-from admission.reports.forms import ImportForm
 from admission.sourcing import selectors as sourcing_selectors
 
 

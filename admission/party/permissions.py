@@ -38,7 +38,7 @@ def active_delegations(user: Any, *, on: date | None = None) -> QuerySet[Any]:
     delegator still acts for the org). The substitute sees and acts for the org as the delegator would."""
     if not getattr(user, "is_authenticated", False) or not apps.is_installed("notifications"):
         return Role.objects.none()
-    from notifications.models import Delegation
+    from admission.party.models.delegations import Delegation
 
     return Delegation.objects.filter(to_user=user).active_on(on or today()).select_related("org", "from_user")
 
@@ -132,7 +132,7 @@ def users_acting_for_org(org: PartyOrg, *, on: date | None = None) -> QuerySet[A
     holders = Role.objects.filter(org=org).active_on(day).exclude(kind=RoleKind.ADMINISTRATOR).values("user_id")
     query = Q(pk__in=holders)
     if apps.is_installed("notifications"):
-        from notifications.models import Delegation
+        from admission.party.models.delegations import Delegation
 
         query |= Q(pk__in=Delegation.objects.filter(org=org).active_on(day).values("to_user_id"))
     return get_user_model().objects.filter(query, is_active=True)

@@ -1,7 +1,7 @@
 """Writes on probation and recognition (domain.md §5), with the deadlines and the timer's to-do list.
 
-- `probation_start` runs inside `ceremony_record`: probation from the ceremony's date for the rule set's months
-  (Charter Art. 5.1), the ceremony's helpers assigned.
+- `probation_start` runs inside `ceremony_hold`, after `ceremony_record`: probation from the ceremony's date for
+  the rule set's months (Charter Art. 5.1), the ceremony's helpers assigned.
 - The dossier: course certificate, discipline (reprimand or warning only), self-review 10-KNĐ, helpers' comments
   11-KNĐ, compiled opinions 12-KNĐ.
 - The cell's vote (13-KNĐ) goes through `admission.decisions.services.meetings` with purpose "recognition": same
@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 
 from admission.decisions.models.decisions import Ceremony, StepStatus
 from admission.decisions.models.meetings import Meeting, MeetingPurpose, Vote
+from admission.decisions.services.decisions import ceremony_record
 from admission.decisions.services.meetings import vote_record
 from admission.dossier.services import _organisations as clean_organisations
 from admission.party import hierarchy, permissions
@@ -103,10 +104,19 @@ def _text(value: str) -> str:
 
 
 @transaction.atomic
+def ceremony_hold(*, candidate: Candidate, by: Any, **ceremony: Any) -> Ceremony:
+    """Record the ceremony (`ceremony_record`: its checks, its deadline) and open the probation it starts, in one
+    transaction: the person is a probationary member from that day (Charter Art. 5.1)."""
+    held = ceremony_record(candidate=candidate, by=by, **ceremony)
+    probation_start(ceremony=held, by=by)
+    return held
+
+
+@transaction.atomic
 def probation_start(*, ceremony: Ceremony, by: Any) -> Probation:
-    """Open the probation at the ceremony (called by `ceremony_record`, which has checked the user): it runs from
-    the ceremony's date for the rule set's months (Charter Art. 5.1; 29/02 + 12 months → 28/02). The helpers named
-    at the ceremony replace those of the sourcing stage."""
+    """Open the probation at the ceremony (called by `ceremony_hold`, after `ceremony_record` checked the user): it
+    runs from the ceremony's date for the rule set's months (Charter Art. 5.1; 29/02 + 12 months → 28/02). The
+    helpers named at the ceremony replace those of the sourcing stage."""
     candidate = ceremony.candidate
     starts_on = ceremony.held_on
     months = ruleset_for_step(case_rule_set=candidate.rule_set, step_on=starts_on).probation_months

@@ -12,11 +12,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from admission.decisions.models.decisions import ConsentKind
 from admission.rules import compute as rules
 from admission.rules import reference
 from admission.rules.reference import vn_date as _d
 from admission.sourcing.models.candidates import NEVER_READMIT, Candidate, EducationException
+from admission.sourcing.models.consents import ConsentKind
 
 
 @dataclass(frozen=True)

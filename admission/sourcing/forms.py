@@ -11,11 +11,11 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from admission.decisions.models.decisions import ConsentKind
 from admission.party import permissions, selectors
 from admission.party.models.orgs import OrgKind, PartyOrg
 from admission.party.models.roles import RoleKind
 from admission.sourcing.models.candidates import CandidateState
+from admission.sourcing.models.consents import ConsentKind
 from admission.sourcing.models.plans import PlanCategory, SourcingPlan
 from admission.sourcing.models.training import AwarenessCourse
 from admission.sourcing.services.plans import MAX_YEAR, MIN_YEAR

@@ -156,7 +156,7 @@ SPECTACULAR_SETTINGS = {
         "CandidateStateEnum": "admission.sourcing.models.candidates.CandidateState",
         "EnrollmentStateEnum": "admission.sourcing.models.training.EnrollmentState",
         "StepStatusEnum": "admission.decisions.models.decisions.StepStatus",
-        "ConsentKindEnum": "admission.decisions.models.decisions.ConsentKind",
+        "ConsentKindEnum": "admission.sourcing.models.consents.ConsentKind",
         "ProbationStatusEnum": "admission.probation.models.ProbationStatus",
         "DisciplineKindEnum": "admission.probation.models.DisciplineKind",
         "RemovalReasonEnum": "admission.probation.models.RemovalReason",

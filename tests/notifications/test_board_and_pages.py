@@ -8,9 +8,10 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from admission.party.models.delegations import Delegation
 from admission.party.models.roles import RoleKind
 from admission.sourcing.models.candidates import CandidateState
-from notifications.models import Delegation, Notification, NotificationKind, NotificationPreference
+from notifications.models import Notification, NotificationKind, NotificationPreference
 from notifications.scan import scan
 from notifications.selectors import BoardFilters, deadline_board
 from tests.factories import UserFactory, give_role

@@ -12,12 +12,13 @@ from django.utils import translation
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
-from admission.decisions.models.decisions import ConsentKind, StepStatus
+from admission.decisions.models.decisions import StepStatus
 from admission.decisions.services.decisions import consent_record
 from admission.party.models.orgs import AdmissionAuthority, DecidingBody
 from admission.party.models.people import Membership
 from admission.party.models.roles import RoleKind
 from admission.sourcing.models.candidates import Candidate, CandidateState
+from admission.sourcing.models.consents import ConsentKind
 from admission.sourcing.models.training import AwarenessCertificate
 from demo.dossier import fill_dossier
 from tests.factories import MembershipFactory, PersonFactory, UserFactory, give_role

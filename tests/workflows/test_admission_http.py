@@ -10,11 +10,11 @@ from django.test import Client
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from admission.decisions.models.decisions import ConsentKind
 from admission.decisions.services.decisions import next_step
 from admission.party.models.people import Membership
 from admission.party.models.roles import RoleKind
 from admission.sourcing.models.candidates import Candidate, CandidateState
+from admission.sourcing.models.consents import ConsentKind
 from tests.factories import MembershipFactory, UserFactory, give_role
 from tests.workflows.test_admission_flow import MEETING, at, open_case, run, vote_data
 from workflows import services

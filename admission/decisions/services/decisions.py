@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from admission.decisions.models.decisions import Ceremony, ChainStepRecord, Consent, ConsentKind, StepStatus
+from admission.decisions.models.decisions import Ceremony, ChainStepRecord, StepStatus
 from admission.decisions.models.meetings import MeetingPurpose, Vote
 from admission.party import hierarchy, permissions
 from admission.party.models.people import Membership
@@ -28,6 +28,7 @@ from admission.rules.reference import vn_date as _d
 from admission.rules.services import ruleset_for_step
 from admission.sourcing.eligibility import check_certificate
 from admission.sourcing.models.candidates import Candidate, CandidateState, EducationException
+from admission.sourcing.models.consents import Consent, ConsentKind
 from admission.sourcing.services.candidates import MAX_ACTIVE_MENTORS
 from admission.sourcing.services.transitions import fire
 
@@ -314,7 +315,8 @@ def ceremony_record(
     late_consent_ref: str = "",
 ) -> Ceremony:
     """Record the ceremony: the person becomes a probationary member of the cell from that day (Charter Art. 5.1).
-    Past the deadline, the superior's consent is required (domain.md §4)."""
+    Past the deadline, the superior's consent is required (domain.md §4). The probation it opens is recorded by
+    `admission.probation.services.ceremony_hold`, which callers use."""
     candidate = _lock(candidate)
     permissions.require_act_for_org(by, candidate.cell)
     decision = candidate.chain_steps.filter(kind=hierarchy.StepKind.DECISION, status=StepStatus.DONE).first()
@@ -356,7 +358,4 @@ def ceremony_record(
     )
     ceremony.mentors.set(mentors)
     fire(candidate, "start_probation", by=by, reason=_("Ceremony of %(day)s") % {"day": _d(held_on)})
-    from admission.probation.services import probation_start
-
-    probation_start(ceremony=ceremony, by=by)
     return ceremony

@@ -56,7 +56,7 @@ def _substitutes_of(user: Any) -> Any:
 
     if not apps.is_installed("notifications"):
         return []
-    from notifications.models import Delegation
+    from admission.party.models.delegations import Delegation
 
     ids = Delegation.objects.filter(from_user=user, revoked_at__isnull=True).values("to_user_id")
     return get_user_model().objects.filter(pk__in=ids)

@@ -49,12 +49,13 @@ def _delegator_of_step(obj: Any, name: str, by: Any) -> Any:
     relation = _STEP_RECORDS.get(name)
     if relation is None or by is None or not getattr(by, "is_authenticated", False):
         return None
-    from admission.decisions.models.decisions import ChainStepRecord
-    from admission.probation.models import RecognitionStep
-
-    model = ChainStepRecord if relation == "chain_steps" else RecognitionStep
-    field = "candidate" if model is ChainStepRecord else "probation__candidate"
-    step = model.objects.filter(**{field: obj.pk}, done_by=by).select_related("org").order_by("-pk").first()
+    # The step records belong to later parts of the process (decisions, probation): reach them through the case's
+    # relations rather than importing those parts from here.
+    model: Any = type(obj)
+    for part in relation.split("__"):
+        model = model._meta.get_field(part).related_model
+    back = {"chain_steps": "candidate", "probation__steps": "probation__candidate"}[relation]
+    step = model.objects.filter(**{back: obj.pk}, done_by=by).select_related("org").order_by("-pk").first()
     if step is None:
         return None
     delegation = permissions.delegation_for(by, step.org)

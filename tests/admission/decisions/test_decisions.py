@@ -9,11 +9,10 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
-from admission.decisions.models.decisions import ConsentKind, StepStatus
+from admission.decisions.models.decisions import StepStatus
 from admission.decisions.services.decisions import (
     admission_deadlines,
     case_propose,
-    ceremony_record,
     chain_step_complete,
     chain_step_refuse,
     chain_step_send_back,
@@ -25,9 +24,11 @@ from admission.decisions.services.decisions import (
 from admission.decisions.services.meetings import cell_meeting_record, committee_meeting_record, vote_record
 from admission.party.models.people import Membership
 from admission.party.models.roles import RoleKind
+from admission.probation.services import ceremony_hold
 from admission.rules.calendar import WorkingCalendar
 from admission.rules.models.rulesets import VoteBody
 from admission.sourcing.models.candidates import CandidateState
+from admission.sourcing.models.consents import ConsentKind
 from admission.sourcing.services.candidates import (
     candidate_list_as_sympathiser,
     candidate_nominate,
@@ -222,11 +223,9 @@ def test_the_ceremony_on_its_last_working_day_needs_no_consent_and_the_day_after
     mentors = list(Membership.objects.filter(cell=cell)[:2])
     late = CAL.add_working_days(due, 1)
     with at(late), pytest.raises(ValidationError, match="consent"):
-        ceremony_record(
-            candidate=case, held_on=late, decision_read_by="Hoàng Văn Bí Thư", mentors=mentors, by=secretary
-        )
+        ceremony_hold(candidate=case, held_on=late, decision_read_by="Hoàng Văn Bí Thư", mentors=mentors, by=secretary)
     with at(due):
-        ceremony = ceremony_record(
+        ceremony = ceremony_hold(
             candidate=case, held_on=due, decision_read_by="Hoàng Văn Bí Thư", mentors=mentors, by=secretary
         )
     case.refresh_from_db()
@@ -243,7 +242,7 @@ def test_a_late_ceremony_with_the_superiors_consent_is_recorded(world, village):
         decision_received(candidate=case, on=D(2026, 4, 3), by=secretary)
     late = CAL.add_working_days(admission_deadlines(case, calendar=CAL).ceremony_due, 5)
     with at(late):
-        ceremony = ceremony_record(
+        ceremony = ceremony_hold(
             candidate=case,
             held_on=late,
             decision_read_by="Bí thư",

@@ -203,13 +203,14 @@ def at(day):
 
 def probation_of(world, people, case):
     """The decided case's ceremony (19/05/2026) with one helper: a probationary member of world.cell."""
-    from admission.decisions.services.decisions import ceremony_record, decision_received
+    from admission.decisions.services.decisions import decision_received
+    from admission.probation.services import ceremony_hold
 
     secretary = people[0]
     helper = Membership.objects.filter(cell=world.cell).official_on(CEREMONY_ON).order_by("pk")[1]
     with at(D(2026, 5, 25)):
         decision_received(candidate=case, on=D(2026, 4, 22), by=secretary)
-        ceremony = ceremony_record(
+        ceremony = ceremony_hold(
             candidate=case,
             held_on=CEREMONY_ON,
             decision_read_by="Đồng chí Bí thư Đảng ủy xã",

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from admission.decisions.models.decisions import ChainStepRecord, StepStatus
-from admission.decisions.services.decisions import ceremony_record
 from admission.decisions.services.meetings import cell_meeting_record, committee_meeting_record, vote_record
 from admission.party.models.people import Membership
 from admission.party.models.roles import RoleKind
@@ -21,6 +20,7 @@ from admission.probation.selectors import probation_dates, probation_list_for_us
 from admission.probation.services import (
     TimerAction,
     VoteOutcome,
+    ceremony_hold,
     course_certificate_record,
     discipline_record,
     escalation_decide,
@@ -64,7 +64,7 @@ def english():
 
 
 def probationer(world, *, cell=None, secretary=None, decided_on=DECIDED, ceremony_on=CEREMONY, sourcing_mentor=False):
-    """An admitted case (decision recorded) whose ceremony is recorded through `ceremony_record`."""
+    """An admitted case (decision recorded) whose ceremony is recorded through `ceremony_hold`."""
     cell = cell or world.village_cell
     secretary = secretary or world.secretary
     person = PersonFactory()
@@ -95,7 +95,7 @@ def probationer(world, *, cell=None, secretary=None, decided_on=DECIDED, ceremon
     if sourcing_mentor:
         Mentor.objects.create(candidate=case, member=officials[1], assigned_on=opened)
     with at(ceremony_on):
-        ceremony = ceremony_record(
+        ceremony = ceremony_hold(
             candidate=case,
             held_on=ceremony_on,
             decision_read_by="Bí thư chi bộ",

@@ -8,11 +8,11 @@ import datetime
 import pytest
 import time_machine
 
-from admission.decisions.models.decisions import Consent, ConsentKind
 from admission.rules.models.rulesets import AgeCounting
 from admission.rules.services import ruleset_copy
 from admission.sourcing.eligibility import check_eligibility
 from admission.sourcing.models.candidates import NEVER_READMIT, EducationException, LeavingReason
+from admission.sourcing.models.consents import Consent, ConsentKind
 from admission.sourcing.services.candidates import candidate_nominate, candidate_update_special_path
 from admission.sourcing.services.training import certificate_record_external
 from tests.factories import PersonFactory
