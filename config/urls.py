@@ -11,7 +11,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, AppMenuMixin, Site, Viewset
 
-from admission.cases import home
 from admission.cases import views as candidates
 from admission.documents import views as documents
 from admission.dossier import views as dossier
@@ -22,6 +21,7 @@ from admission.reports import views as reports
 from admission.sourcing.views import plans, training
 from notifications.viewsets import notifications_application
 from workflows import views as flow_views
+from workflows import work_views
 from workflows.flows import AdmissionCaseFlow, ProbationFlow, SourcingFlow
 from workflows.viewsets import ScopedFlowAppViewset, SourcingAppViewset
 
@@ -156,9 +156,9 @@ class ImportViewset(AppMenuMixin, Viewset):
 
 
 class HomeViewset(AppMenuMixin, Viewset):
-    title = _("My work")
+    title = _("Work to do")
     icon = "home"
-    index_path = path("", home.home, name="index")
+    index_path = path("", work_views.work_page, name="index")
 
 
 site = Site(

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -84,6 +85,11 @@ def preferences_set(*, user: Any, choices: Iterable[Choice], language: str | Non
 # ------------------------------------------------------------------------------------------------------------------
 
 
+# Sent by `notify` with the ids of the notifications to email at once; `notifications.signals` enqueues the email
+# job when the transaction commits. The job's module also runs the scan, which notifies, so it is not imported here.
+immediate_emails = Signal()
+
+
 @dataclass(frozen=True)
 class Message:
     """What to say, built in the recipient's language (a callable, so that each user reads their own)."""
@@ -126,9 +132,7 @@ def notify(*, users: Iterable[Any], message: Message) -> list[Notification]:
         created.append(notification)
     immediate = [n.pk for n in created if n.delivery == Delivery.IMMEDIATE]
     if immediate:
-        from notifications.tasks import send_notification_emails
-
-        transaction.on_commit(lambda: send_notification_emails.enqueue(immediate))
+        immediate_emails.send(sender=Notification, ids=immediate)
     return created
 
 

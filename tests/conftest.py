@@ -13,6 +13,25 @@ from admission.party.models.roles import RoleKind
 from tests.factories import MembershipFactory, UserFactory, give_role, make_org
 
 
+def restore_migration_seed() -> None:
+    """What migrations and their post-migrate handlers put in a new database (content types, permissions, the
+    seeded rule sets), made again when a transactional test's flush has removed it: the tests after it build on
+    it."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.contenttypes.management import create_contenttypes
+
+    from admission.rules.models.rulesets import RuleSet
+
+    for app_config in apps.get_app_configs():
+        create_contenttypes(app_config, verbosity=0)
+        create_permissions(app_config, verbosity=0)
+    if not RuleSet.objects.exists():
+        importlib.import_module("admission.migrations.0002_seed_rule_sets").seed(apps, None)
+
+
 @dataclass
 class World:
     province: PartyOrg

@@ -25,7 +25,8 @@ from admission.rules.reference import vn_date as _d
 from admission.sourcing.models.candidates import Candidate
 from admission.sourcing.services import candidates as candidate_services
 from workflows import admission_forms as forms
-from workflows.step import Step
+from workflows.models import ProbationProcess
+from workflows.step import Step, flow_start
 
 
 def require_complete_dossier(candidate: Candidate, on: Any) -> None:
@@ -149,8 +150,6 @@ def _decision_received(candidate: Candidate, user: Any, data: dict[str, Any]) ->
 
 
 def _ceremony(candidate: Candidate, user: Any, data: dict[str, Any]) -> str | None:
-    from workflows.flows import ProbationFlow
-
     probation_services.ceremony_hold(
         candidate=candidate,
         held_on=data["held_on"],
@@ -161,7 +160,7 @@ def _ceremony(candidate: Candidate, user: Any, data: dict[str, Any]) -> str | No
         attendees=data.get("attendees") or "",
         late_consent_ref=data.get("late_consent_ref") or "",
     )
-    ProbationFlow.start.run(candidate=candidate)  # the year of probation begins in the same transaction
+    flow_start(ProbationProcess, candidate)  # the year of probation begins in the same transaction
     return None
 
 

@@ -15,3 +15,14 @@ class WorkflowsConfig(AppConfig):
             services.probation_sync(candidate)  # type: ignore[arg-type]
 
         probation_changed.connect(follow, dispatch_uid="workflows.probation_sync", weak=False)
+
+        # The work page's read model follows every save of a task, in the same transaction.
+        from django.db.models.signals import post_save
+        from viewflow.workflow.models import Task
+
+        from workflows.worklist import work_item_sync
+
+        def task_saved(sender: object, instance: Task, **kwargs: object) -> None:
+            work_item_sync(instance)
+
+        post_save.connect(task_saved, sender=Task, dispatch_uid="workflows.work_item_sync", weak=False)

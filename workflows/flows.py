@@ -30,8 +30,9 @@ from admission.rules.services import ruleset_for_step
 from admission.sourcing.models.candidates import Candidate, CandidateState
 from admission.sourcing.models.training import EnrollmentState
 from workflows.models import AdmissionProcess, ProbationProcess, SourcingProcess
+from workflows.step import flow_start_register
+from workflows.step_view import StepView
 from workflows.steps import STEPS, pending_enrollment
-from workflows.views import StepView
 
 ACT_FOR_ORG = "admission.act_for_org"
 
@@ -415,3 +416,8 @@ def probation_task_data_set(task: Any, probation: Probation) -> None:
         due = rules.deadline(rule_set=probation.candidate.rule_set, step=DeadlineStep.DEFAULT_TASK, start=today())
     refs = {"recognition_step": probation_services.next_step(probation)} if name == "recognition_step" else {}
     task_data_write(task, due, **refs)
+
+
+# The steps that open the next flow (the dossier opened, the ceremony held) start it through these.
+flow_start_register(AdmissionProcess, lambda candidate: AdmissionCaseFlow.start.run(candidate=candidate))
+flow_start_register(ProbationProcess, lambda candidate: ProbationFlow.start.run(candidate=candidate))

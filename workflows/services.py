@@ -22,6 +22,9 @@ from viewflow.workflow.status import PROCESS, STATUS
 from admission.decisions.services import decisions
 from admission.sourcing.models.candidates import Candidate
 from admission.sourcing.services import candidates as candidate_services
+from workflows.flows import ProbationFlow, SourcingFlow, probation_route, probation_task_data_set, task_data_write
+from workflows.models import WorkItem
+from workflows.steps import task_title
 
 T = TypeVar("T")
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -45,8 +48,6 @@ def open_task(candidate: Candidate, node_name: str) -> Task | None:
 
 def case_nominate(**kwargs: Any) -> Candidate:
     """Open a case (admission.sourcing.services.candidates.candidate_nominate) and start its sourcing process."""
-    from workflows.flows import SourcingFlow
-
     with transaction.atomic():
         candidate = candidate_services.candidate_nominate(**kwargs)
         SourcingFlow.start.run(candidate=candidate)
@@ -55,8 +56,6 @@ def case_nominate(**kwargs: Any) -> Candidate:
 
 def case_reopen(*, previous: Candidate, nominated_by: str, nominated_on: date, by: Any, note: str = "") -> Candidate:
     """A new attempt for the same person (admission.sourcing.services.candidates.candidate_reopen) with its own flow."""
-    from workflows.flows import SourcingFlow
-
     with transaction.atomic():
         candidate = candidate_services.candidate_reopen(
             previous=previous, nominated_by=nominated_by, nominated_on=nominated_on, by=by, note=note
@@ -118,6 +117,7 @@ def case_close(*, candidate: Candidate, withdrawn: bool, reason: str, on: date, 
         )
         now = timezone.now()
         process.task_set.filter(status__in=OPEN_TASK).update(status=STATUS.CANCELED, finished=now)
+        WorkItem.objects.filter(task__process=process).delete()  # a bulk update sends no post_save
         process.status = PROCESS.CANCELED
         process.finished = now
         process.save(update_fields=["status", "finished"])
@@ -127,8 +127,6 @@ def case_close(*, candidate: Candidate, withdrawn: bool, reason: str, on: date, 
 def case_decision_extend(*, candidate: Candidate, reason: str, by: Any) -> Candidate:
     """Extend the decision deadline (admission.decisions.services.decisions.decision_extend) and move the due date
     of the chain's open task with it, so that queues and the deadline board show the new date."""
-    from workflows.flows import task_data_write
-
     with transaction.atomic():
         candidate = decisions.decision_extend(candidate=candidate, reason=reason, by=by)
         due = decisions.admission_deadlines(candidate).decision_due
@@ -140,8 +138,6 @@ def case_decision_extend(*, candidate: Candidate, reason: str, by: Any) -> Candi
 
 def task_history(candidate: Candidate) -> list[dict[str, Any]]:
     """Every human task of the case's flows, oldest first: what, for which body, who did it, when, by when."""
-    from workflows.steps import task_title
-
     ct = ContentType.objects.get_for_model(Candidate)
     tasks = (
         Task.objects.filter(process__artifact_content_type=ct, process__artifact_object_id=candidate.pk)
@@ -172,8 +168,6 @@ def probation_sync(candidate: Candidate) -> None:
     """After an action taken outside a task (the cell proposes a removal or transfers the member, a deadline is
     extended), put the probation's work where the records now say it is: keep the waiting task if it is still the
     right one (refreshing its due date), else cancel it and route again from the flow's router."""
-    from workflows.flows import ProbationFlow, probation_route, probation_task_data_set
-
     ct = ContentType.objects.get_for_model(Candidate)
     process = (
         Process.objects.filter(artifact_content_type=ct, artifact_object_id=candidate.pk, flow_class=ProbationFlow)
@@ -196,6 +190,7 @@ def probation_sync(candidate: Candidate) -> None:
         if last is None:
             return
         process.task_set.filter(status__in=OPEN_OR_WAITING).update(status=STATUS.CANCELED, finished=timezone.now())
+        WorkItem.objects.filter(task__process=process).delete()  # a bulk update sends no post_save
         last.refresh_from_db()
         previous = last.flow_task.activation_class(last)
         previous._activate_next({ProbationFlow.route._create(previous, last.token)})

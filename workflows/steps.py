@@ -17,7 +17,8 @@ from admission.sourcing.models.training import Enrollment, EnrollmentState
 from admission.sourcing.services import candidates as candidate_services
 from admission.sourcing.services import training as training_services
 from workflows import forms as step_forms
-from workflows.step import Step
+from workflows.models import AdmissionProcess
+from workflows.step import Step, flow_start
 
 
 def pending_enrollment(candidate: Candidate, *states: str) -> Enrollment:
@@ -84,10 +85,8 @@ def _record_result(candidate: Candidate, user: Any, data: dict[str, Any]) -> Non
 
 
 def _open_dossier(candidate: Candidate, user: Any, data: dict[str, Any]) -> None:
-    from workflows.flows import AdmissionCaseFlow
-
     candidate_services.candidate_open_dossier(candidate=candidate, by=user)
-    AdmissionCaseFlow.start.run(candidate=candidate)  # the admission's work begins in the same transaction
+    flow_start(AdmissionProcess, candidate)  # the admission's work begins in the same transaction
 
 
 STEPS: dict[str, Step] = {

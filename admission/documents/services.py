@@ -1,39 +1,29 @@
-"""Requests for generated documents, the background job that makes them, and logged downloads.
+"""Requests for generated documents and logged downloads.
 
 A request compares the hash of the case's current data with the stored copies: an up-to-date copy is returned as
 it is, a copy being made is returned to be polled, anything else queues a new `GeneratedDocument` (the old ones are
-kept). The job writes the PDF under a temporary name and moves it into place in one step, so a worker killed midway
-leaves no broken file; a job found queued or running for longer than DOCUMENTS_STALE_AFTER_SECONDS is taken for
-interrupted and run again.
+kept). The background job that makes the copy is in `generation` (run by `tasks.generate_document`); a job found
+queued or running for longer than DOCUMENTS_STALE_AFTER_SECONDS is taken for interrupted and run again.
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
-import os
-import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from admission.documents import builders, dossier, registry
+from admission.documents.generation import is_stale, mark_failed, slug
 from admission.documents.models import DOSSIER_CODE, DocumentDownload, DocumentStatus, GeneratedDocument
-from admission.documents.render import FormNotApplicable, PreparedForm, applicable_forms, prepare_form, render_form
+from admission.documents.render import FormNotApplicable, PreparedForm, applicable_forms, prepare_form
+from admission.documents.tasks import generate_document
 from admission.party import permissions
 from admission.sourcing.models.candidates import Candidate
-
-logger = logging.getLogger(__name__)
 
 ACTIVE = (DocumentStatus.QUEUED, DocumentStatus.RUNNING)
 
@@ -121,12 +111,6 @@ def _row(candidate: Candidate, prepared: PreparedForm) -> FormRow:
 # ------------------------------------------------------------------------------------------------------------------
 
 
-def _stale(document: GeneratedDocument) -> bool:
-    limit = timedelta(seconds=getattr(settings, "DOCUMENTS_STALE_AFTER_SECONDS", 600))
-    since = document.started_at if document.status == DocumentStatus.RUNNING else document.created_at
-    return since is not None and timezone.now() - since > limit
-
-
 def _what(candidate: Candidate, form_code: str) -> tuple[str, str, str]:
     """(code, template version, input hash) of what a request would generate now."""
     if form_code == DOSSIER_CODE:
@@ -165,10 +149,12 @@ def document_request(*, candidate: Candidate, form_code: str, by: Any) -> Genera
     for existing in same:
         if existing.status == DocumentStatus.DONE and _file_exists(existing):
             return existing
-        if existing.status in ACTIVE and not _stale(existing):
+        if existing.status in ACTIVE and not is_stale(existing):
             return existing
         if existing.status in ACTIVE:
-            _fail(existing, _("Interrupted: the job was still unfinished after the time limit; it is done again."))
+            mark_failed(
+                existing, _("Interrupted: the job was still unfinished after the time limit; it is done again.")
+            )
     document = GeneratedDocument.objects.create(
         candidate=candidate,
         form_code=code,
@@ -182,120 +168,24 @@ def document_request(*, candidate: Candidate, form_code: str, by: Any) -> Genera
 
 
 def _enqueue(document: GeneratedDocument) -> None:
-    from admission.documents.tasks import generate_document
-
     pk = document.pk
     transaction.on_commit(lambda: generate_document.enqueue(pk))
-
-
-def _fail(document: GeneratedDocument, message: str) -> None:
-    GeneratedDocument.objects.filter(pk=document.pk).update(
-        status=DocumentStatus.FAILED, error=message, finished_at=timezone.now()
-    )
 
 
 def documents_retry_stale() -> int:
     """Queue again every job left queued or running past the limit (a worker restarted midway). Returns how many."""
     retried = 0
     for document in GeneratedDocument.objects.filter(status__in=ACTIVE).select_related("candidate"):
-        if _stale(document):
-            _fail(document, _("Interrupted: the job was still unfinished after the time limit; it is done again."))
+        if is_stale(document):
+            mark_failed(
+                document, _("Interrupted: the job was still unfinished after the time limit; it is done again.")
+            )
             try:
                 document_request(candidate=document.candidate, form_code=document.form_code, by=document.created_by)
             except ValidationError:
                 continue
             retried += 1
     return retried
-
-
-# ------------------------------------------------------------------------------------------------------------------
-# The job
-# ------------------------------------------------------------------------------------------------------------------
-
-
-def _slug(code: str) -> str:
-    return code.replace("Đ", "D").replace("đ", "d").lower()
-
-
-def store_atomically(name: str, content: bytes) -> str:
-    """Write `content` so that `name` either does not exist or holds the whole file: on a file system, into a temporary
-    file beside it and then os.replace (atomic within one file system); elsewhere one whole upload."""
-    storage = default_storage
-    if isinstance(storage, FileSystemStorage):
-        name = storage.get_available_name(name)
-        path = storage.path(name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        temporary = f"{path}.{uuid.uuid4().hex}.part"
-        try:
-            with open(temporary, "wb") as handle:
-                handle.write(content)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, path)
-        finally:
-            if os.path.exists(temporary):
-                os.remove(temporary)
-        return name
-    return storage.save(name, ContentFile(content))
-
-
-def _progress(pk: int) -> Any:
-    def report(percent: int) -> None:
-        GeneratedDocument.objects.filter(pk=pk).update(progress=min(max(percent, 1), 99))
-
-    return report
-
-
-def _claim(document_id: int) -> GeneratedDocument | None:
-    """Mark the job running, unless it is done or alive in another worker."""
-    with transaction.atomic():
-        document = GeneratedDocument.objects.select_for_update().filter(pk=document_id).first()
-        if document is None or document.status == DocumentStatus.DONE:
-            return None
-        if document.status == DocumentStatus.RUNNING and not _stale(document):
-            return None
-        document.status = DocumentStatus.RUNNING
-        document.started_at = timezone.now()
-        document.attempts += 1
-        document.progress = 5
-        document.error = ""
-        document.save(update_fields=["status", "started_at", "attempts", "progress", "error"])
-        return document
-
-
-def document_generate(*, document_id: int) -> GeneratedDocument | None:
-    """Run one job (the worker calls this through `tasks.generate_document`)."""
-    document = _claim(document_id)
-    if document is None:
-        return None
-    candidate = Candidate.objects.select_related("cell", "person", "rule_set").get(pk=document.candidate_id)
-    try:
-        if document.form_code == DOSSIER_CODE:
-            pdf, pages, key = dossier.render_dossier(candidate, progress=_progress(document.pk))
-        else:
-            rendered = render_form(candidate, document.form_code)
-            pdf, pages, key = rendered.pdf, rendered.pages, rendered.prepared.input_hash
-        GeneratedDocument.objects.filter(pk=document.pk).update(progress=95)
-        checksum = hashlib.sha256(pdf).hexdigest()
-        name = store_atomically(
-            f"generated/{candidate.pk}/{_slug(document.form_code)}-{document.pk}-{checksum[:12]}.pdf", pdf
-        )
-    except Exception as exc:
-        logger.exception("Generating %s for %s failed", document.form_code, candidate.code)
-        _fail(document, f"{type(exc).__name__}: {exc}"[:2000])
-        document.refresh_from_db()
-        return document
-    GeneratedDocument.objects.filter(pk=document.pk).update(
-        status=DocumentStatus.DONE,
-        file=name,
-        checksum=checksum,
-        pages=pages,
-        input_hash=key,  # the data as it was when the job ran
-        progress=100,
-        finished_at=timezone.now(),
-    )
-    document.refresh_from_db()
-    return document
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -312,7 +202,7 @@ def document_download(*, document: GeneratedDocument, by: Any, via: str = "web")
 
 
 def download_name(document: GeneratedDocument) -> str:
-    title = "ho-so" if document.form_code == DOSSIER_CODE else _slug(document.form_code)
+    title = "ho-so" if document.form_code == DOSSIER_CODE else slug(document.form_code)
     return f"{document.candidate.code}-{title}.pdf"
 
 

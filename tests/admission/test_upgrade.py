@@ -4,13 +4,14 @@ table, its rows and its content type's id."""
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 
 import pytest
 from django.apps import apps as current_apps
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+from tests.conftest import restore_migration_seed
 
 # The leaf migrations of the release before the move (commit 78f0039).
 PREVIOUS_RELEASE = [("admission", "0009_consents_are_records"), ("notifications", "0001_initial")]
@@ -35,7 +36,11 @@ def test_a_previous_release_database_migrates_with_its_delegations_and_content_t
     deputy = User.objects.create(username="upgrade-deputy")
     cell = PartyOrg.objects.create(code="UPGRADE-1", name="Chi bộ nâng cấp", kind="cell")
     old_row = Delegation.objects.create(
-        from_user=secretary, to_user=deputy, org=cell, starts_on=date(2026, 1, 5), ends_on=date(2026, 1, 20),
+        from_user=secretary,
+        to_user=deputy,
+        org=cell,
+        starts_on=date(2026, 1, 5),
+        ends_on=date(2026, 1, 20),
         reason="Đi công tác",
     )
     content_type, _ = ContentType.objects.get_or_create(app_label="notifications", model="delegation")
@@ -47,7 +52,10 @@ def test_a_previous_release_database_migrates_with_its_delegations_and_content_t
 
     moved = NewDelegation.objects.get(pk=old_row.pk)
     assert (moved.from_user.username, moved.to_user.username, moved.org.name, moved.reason) == (
-        "upgrade-secretary", "upgrade-deputy", "Chi bộ nâng cấp", "Đi công tác"
+        "upgrade-secretary",
+        "upgrade-deputy",
+        "Chi bộ nâng cấp",
+        "Đi công tác",
     )
     assert (moved.starts_on, moved.ends_on) == (date(2026, 1, 5), date(2026, 1, 20))
     assert NewDelegation._meta.db_table == "notifications_delegation"
@@ -79,7 +87,4 @@ def test_the_move_can_be_rolled_back_to_the_previous_release() -> None:
 def _back_to_the_current_schema_and_rule_sets():
     yield
     _migrate()
-    from admission.rules.models.rulesets import RuleSet
-
-    if not RuleSet.objects.exists():  # a transactional test flushes what the migrations seeded
-        importlib.import_module("admission.migrations.0002_seed_rule_sets").seed(current_apps, None)
+    restore_migration_seed()

@@ -7,7 +7,6 @@ green run without a browser would hide the whole layer.
 
 from __future__ import annotations
 
-import importlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import World
+from tests.conftest import World, restore_migration_seed
 
 # Playwright's sync API runs an event loop in the main thread; Django's async-safety check would then refuse the
 # ORM calls that tests and fixtures make between page actions.
@@ -66,20 +65,19 @@ def browser_context_args(browser_context_args: dict[str, Any], live_server: Any)
 
 
 @pytest.fixture
-def journey_world(transactional_db: None, django_db_serialized_rollback: None, world: World) -> World:
+def seeded(transactional_db: None) -> None:
+    restore_migration_seed()
+
+
+@pytest.fixture
+def journey_world(transactional_db: None, django_db_serialized_rollback: None, seeded: None, world: World) -> World:
     """The shared `world` of tests/conftest.py, committed so that the live server's thread sees it.
 
     `transactional_db` makes the rows real commits instead of a rolled-back transaction; the serialized rollback
     restores the rows that migrations seed (rule sets) after each test's flush, for the tests that run after it.
-    The seeded rule sets are re-created here when a flush has removed them anyway (seen when several browser
-    tests run in a row): a journey that opens a case needs the rule set in force.
+    What the migrations seed is re-created (`seeded`) when a flush has removed it anyway (seen when several
+    browser tests, or the upgrade test, run before): a journey that opens a case needs the rule set in force.
     """
-    from django.apps import apps
-
-    from admission.rules.models.rulesets import RuleSet
-
-    if not RuleSet.objects.exists():
-        importlib.import_module("admission.migrations.0002_seed_rule_sets").seed(apps, None)
     return world
 
 

@@ -16,7 +16,7 @@ from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from admission.probation.models import NewMemberCertificate, ProbationOpinions
-from tests.admission.probation.test_probation import probationer
+from tests.admission.probation.helpers import probationer
 from tests.conftest import World
 from tests.e2e.conftest import PHONE, Network
 from tests.e2e.test_secretary_journey import assert_no_horizontal_scroll, log_in

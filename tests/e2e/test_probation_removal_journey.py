@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from admission.party.models.people import Membership
 from admission.party.models.roles import RoleKind
 from admission.sourcing.models.candidates import CandidateState
-from tests.admission.probation.test_probation import probationer
+from tests.admission.probation.helpers import probationer
 from tests.conftest import World
 from tests.e2e.conftest import Network
 from tests.e2e.test_secretary_journey import log_in, vietnamese

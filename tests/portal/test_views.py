@@ -238,7 +238,7 @@ def test_a_case_opened_without_a_flow_still_shows_its_stage(client: Any, world: 
 
 def test_a_probationary_member_sees_the_official_date_and_their_papers(client: Any, world: Any) -> None:
     from admission.party.models.people import Person
-    from tests.admission.probation.test_probation import END, probationer
+    from tests.admission.probation.helpers import END, probationer
 
     probation = probationer(world)
     Person.objects.filter(pk=probation.candidate.person_id).update(user=world.candidate_user)

@@ -15,6 +15,7 @@ from admission.decisions.models.decisions import ChainStepRecord, StepStatus
 from admission.decisions.services.decisions import next_step
 from admission.party.models.roles import RoleKind
 from admission.sourcing.models.candidates import Candidate, CandidateState
+from tests.conftest import restore_migration_seed
 from tests.factories import MembershipFactory, UserFactory, give_role
 from tests.workflows.test_admission_flow import MEETING, at, open_case, run, vote_data
 from workflows import services
@@ -28,15 +29,8 @@ pytestmark = [
 
 @pytest.fixture
 def rule_sets():
-    """A transactional test before this one may have flushed the rule sets seeded by migration: seed them again."""
-    import importlib
-
-    from django.apps import apps
-
-    from admission.rules.models.rulesets import RuleSet
-
-    if not RuleSet.objects.exists():
-        importlib.import_module("admission.migrations.0002_seed_rule_sets").seed(apps, None)
+    """A transactional test before this one may have flushed what migrations seed: make it again."""
+    restore_migration_seed()
 
 
 def test_two_approvers_deciding_at_once_admit_the_case_once(rule_sets, world):

@@ -18,7 +18,6 @@ from simple_history.models import HistoricalRecords
 
 from admission.party.models.orgs import PartyOrg
 from admission.party.models.people import Person
-from admission.sourcing.models.candidates import Candidate
 
 
 class AwarenessCourse(models.Model):
@@ -76,7 +75,8 @@ class Enrollment(ConcurrentTransitionMixin, models.Model):
     course = models.ForeignKey(
         AwarenessCourse, verbose_name=_("course"), on_delete=models.PROTECT, related_name="enrollments"
     )
-    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="enrollments")
+    # A lazy reference: the case's module imports this one (a case asks for its valid certificate), so not back.
+    candidate = models.ForeignKey("admission.Candidate", on_delete=models.PROTECT, related_name="enrollments")
     approving_org = models.ForeignKey(
         PartyOrg,
         verbose_name=_("approving committee"),

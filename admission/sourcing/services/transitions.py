@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
@@ -52,8 +52,11 @@ def _delegator_of_step(obj: Any, name: str, by: Any) -> Any:
     # The step records belong to later parts of the process (decisions, probation): reach them through the case's
     # relations rather than importing those parts from here.
     model: Any = type(obj)
-    for part in relation.split("__"):
-        model = model._meta.get_field(part).related_model
+    try:
+        for part in relation.split("__"):
+            model = model._meta.get_field(part).related_model
+    except FieldDoesNotExist:  # a transition of the same name on another machine (an enrollment's "refuse")
+        return None
     back = {"chain_steps": "candidate", "probation__steps": "probation__candidate"}[relation]
     step = model.objects.filter(**{back: obj.pk}, done_by=by).select_related("org").order_by("-pk").first()
     if step is None:

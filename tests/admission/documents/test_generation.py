@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 
-from admission.documents import dossier, services
+from admission.documents import dossier, generation, services
 from admission.documents.models import DocumentStatus, GeneratedDocument
 from admission.dossier import services as svc
 from tests.admission.documents.helpers import is_a4, page_texts, reader, text
@@ -74,7 +74,7 @@ def test_a_failed_job_is_recorded_and_leaves_no_file(run, people, case_in_dossie
     def broken(*args, **kwargs):
         raise RuntimeError("WeasyPrint stopped")
 
-    monkeypatch.setattr(services, "render_form", broken)
+    monkeypatch.setattr(generation, "render_form", broken)
     document = run(case_in_dossier, "5-KNĐ", people[0])
     assert document.status == DocumentStatus.FAILED and "WeasyPrint stopped" in document.error
     assert not document.file and files_under(settings.MEDIA_ROOT) == []
@@ -84,7 +84,7 @@ def test_a_job_interrupted_while_writing_leaves_no_partial_file(run, people, cas
     def killed(fd):
         raise OSError("worker killed")
 
-    monkeypatch.setattr(services.os, "fsync", killed)
+    monkeypatch.setattr(generation.os, "fsync", killed)
     document = run(case_in_dossier, "5-KNĐ", people[0])
     assert document.status == DocumentStatus.FAILED
     assert files_under(settings.MEDIA_ROOT) == []  # neither the final name nor the .part file

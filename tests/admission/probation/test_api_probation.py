@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from admission.party.models.people import Membership
 from admission.party.models.roles import RoleKind
-from tests.admission.probation.test_probation import CEREMONY, DECIDED, END, at, complete_dossier, probationer
+from tests.admission.probation.helpers import CEREMONY, DECIDED, END, at, complete_dossier, probationer
 from tests.factories import MembershipFactory, UserFactory, give_role
 
 D = datetime.date

@@ -1,0 +1,45 @@
+"""What the dossier's endpoints share: the parsers (a scan and rows in one multipart request), the list of rows sent
+as a JSON string, the scan fields, and the members the caller may name as introducers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.utils import html
+
+from admission.party import permissions
+from admission.party.models.people import Membership
+
+PARSERS = [JSONParser, MultiPartParser, FormParser]
+
+
+class JsonListField(serializers.ListField):
+    """A list of rows; in a multipart form (a scan and rows in one request) the rows arrive as a JSON string."""
+
+    def get_value(self, dictionary: Any) -> Any:
+        if html.is_html_input(dictionary) and self.field_name in dictionary:
+            raw = dictionary.get(self.field_name)
+            if isinstance(raw, str):
+                try:
+                    return json.loads(raw) if raw.strip() else []
+                except ValueError:
+                    return raw  # not a list: the field reports it
+        return super().get_value(dictionary)
+
+
+def _scan_input() -> serializers.FileField:
+    return serializers.FileField(required=False, help_text="PDF, JPEG or PNG scan (checked by content, size-limited)")
+
+
+def _scan_output() -> serializers.FileField:
+    return serializers.FileField(read_only=True, use_url=False, allow_null=True)
+
+
+def _membership_queryset(request: Request) -> Any:
+    return Membership.objects.filter(permissions.scope_q(request.user, field="cell__path")).select_related(
+        "person", "cell"
+    )

@@ -1,0 +1,49 @@
+"""POST 5-KNĐ: the compiled opinions of the organisations consulted and of the cell where the applicant lives."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from admission.dossier import services
+from admission.dossier.api.common import PARSERS, JsonListField, _scan_input
+from admission.dossier.api.outputs import OpinionSummaryOutput
+from admission.sourcing import selectors
+from admission.sourcing.api.errors import service_errors
+
+
+@extend_schema_serializer(component_name="DossierOrganisationOpinionInput")
+class OrganisationOpinionInput(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    met_on = serializers.DateField(required=False, allow_null=True, default=None)
+    participants = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
+    strengths = serializers.CharField(required=False, default="", allow_blank=True)
+    weaknesses = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class OpinionsRecordApi(APIView):
+    """Record or correct the compiled opinions (5-KNĐ) with its scan."""
+
+    parser_classes = PARSERS
+
+    @extend_schema_serializer(component_name="DossierOpinionsInput")
+    class InputSerializer(serializers.Serializer):
+        compiled_on = serializers.DateField()
+        organisations = JsonListField(child=OrganisationOpinionInput(), required=False, default=list)
+        residence_cell = serializers.CharField(max_length=255)
+        residence_opinion = serializers.CharField()
+        synthesis = serializers.CharField(required=False, default="", allow_blank=True)
+        scan = _scan_input()
+
+    @extend_schema(request=InputSerializer, responses={200: OpinionSummaryOutput, 400: OpenApiTypes.OBJECT})
+    def post(self, request: Request, pk: int) -> Response:
+        candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with service_errors():
+            summary = services.opinions_record(candidate=candidate, by=request.user, **data.validated_data)
+        return Response(OpinionSummaryOutput(summary).data)

@@ -1,0 +1,79 @@
+"""API for transfers during probation: the former cell sends the member, the caller's units list their transfers,
+the receiving cell receives the member and names the helpers.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from admission.party.models.orgs import PartyOrg
+from admission.party.models.people import Membership
+from admission.probation import selectors as reads
+from admission.probation import services
+from admission.probation.api.outputs import TransferOutput, _day, _probation, _validated
+from admission.sourcing.api import ServiceRefused, service_errors
+
+
+class ProbationTransferOutApi(APIView):
+    """The cell transfers the probationer to another cell (`to_cell`) or outside this system (`destination`)."""
+
+    @extend_schema_serializer(component_name="ProbationTransferOutInput")
+    class InputSerializer(serializers.Serializer):
+        moved_on = serializers.DateField(required=False)
+        former_cell_comment = serializers.CharField(max_length=20000)
+        to_cell = serializers.IntegerField(required=False, help_text="Id of a party cell of this system")
+        destination = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses={201: TransferOutput})
+    def post(self, request: Request, pk: int) -> Response:
+        probation = _probation(request, pk)
+        data = _validated(self.InputSerializer, request)
+        # Any cell of the system may receive (inside or outside the organisation): not limited to the caller's scope.
+        to_cell = get_object_or_404(PartyOrg, pk=data["to_cell"]) if "to_cell" in data else None
+        with service_errors():
+            transfer = services.transfer_out(
+                probation=probation,
+                moved_on=_day(data, "moved_on"),
+                former_cell_comment=data["former_cell_comment"],
+                to_cell=to_cell,
+                destination=data.get("destination", ""),
+                by=request.user,
+            )
+        return Response(TransferOutput(transfer).data, status=status.HTTP_201_CREATED)
+
+
+class ProbationTransferListApi(APIView):
+    """Transfers the caller's units sent or are to receive (pending first)."""
+
+    @extend_schema(responses={200: TransferOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        rows = reads.transfer_list_for_user(user=request.user).order_by("-status", "-moved_on", "pk")
+        return Response(TransferOutput(rows, many=True).data)
+
+
+class ProbationTransferReceiveApi(APIView):
+    """The receiving cell receives the probationer and names one or two helpers."""
+
+    @extend_schema_serializer(component_name="ProbationTransferReceiveInput")
+    class InputSerializer(serializers.Serializer):
+        received_on = serializers.DateField(required=False)
+        helpers = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=2)
+
+    @extend_schema(request=InputSerializer, responses={200: TransferOutput})
+    def post(self, request: Request, pk: int) -> Response:
+        transfer = reads.transfer_get_for_user(user=request.user, pk=pk)
+        data = _validated(self.InputSerializer, request)
+        helpers = list(Membership.objects.filter(cell_id=transfer.to_cell_id, pk__in=data["helpers"]))
+        if len(helpers) != len(set(data["helpers"])):
+            raise ServiceRefused(_("The helpers must be members of the receiving cell."))
+        with service_errors():
+            transfer = services.transfer_in(
+                transfer=transfer, received_on=_day(data, "received_on"), helpers=helpers, by=request.user
+            )
+        return Response(TransferOutput(transfer).data)

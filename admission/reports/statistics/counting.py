@@ -1,0 +1,72 @@
+"""The shared counting: the admissions of a scope and period (from their snapshots), every per-period admission
+figure in one aggregate query, and the grassroots organisations that admitted.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Avg, Count, F, Q, QuerySet, Value
+from django.db.models.functions import ExtractMonth
+
+from admission.decisions.models.snapshots import AdmissionSnapshot
+from admission.party.models.orgs import OrgKind, PartyOrg
+from admission.reports.scope import Scope
+from admission.reports.statistics.classification import (
+    CATEGORY_Q,
+    CLASSIFICATION,
+    FORM2_ROWS,
+)
+from admission.reports.statistics.periods import Period
+
+
+def admissions(scope: Scope, period: Period) -> QuerySet[AdmissionSnapshot]:
+    """The admissions decided in the period in the report's scope (one snapshot per admitted case)."""
+    day = CLASSIFICATION["decided_on"]
+    return AdmissionSnapshot.objects.filter(**{f"{day}__gte": period.start, f"{day}__lte": period.end}).filter(
+        scope.snapshot_q()
+    )
+
+
+def age_years() -> Any:
+    """Whole years on the decision date, in SQL (integer division of the completed months)."""
+    return F(CLASSIFICATION["age_months"]) / Value(12)
+
+
+def admission_counts(scope: Scope, period: Period) -> dict[str, Any]:
+    """Every per-period admission figure in one aggregate query: Biểu 2's rows (keys of FORM2_ROWS), the plan
+    categories (``cat_<category>``), the months (``m<1..12>``) and the mean age. Computed once per report."""
+    key = ("admissions", period)
+    if key not in scope.cache:
+        aggregates: dict[str, Any] = {"total": Count("pk")}
+        for spec in FORM2_ROWS:
+            if spec.kind == "count" and spec.q is not None and spec.key != "total":
+                aggregates[spec.key] = Count("pk", filter=spec.q)
+        for category, q in CATEGORY_Q.items():
+            aggregates[f"cat_{category}"] = Count("pk", filter=q) if q else Count("pk")
+        for month in range(1, 13):
+            aggregates[f"m{month}"] = Count("pk", filter=Q(_month=month))
+        aggregates["mean_age"] = Avg(age_years())
+        qs = admissions(scope, period).annotate(_month=ExtractMonth(CLASSIFICATION["decided_on"]))
+        scope.cache[key] = qs.aggregate(**aggregates)
+    return scope.cache[key]  # type: ignore[return-value]
+
+
+GRASSROOTS_KINDS = (OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_CELL)
+
+
+def grassroots_orgs(scope: Scope, on: date) -> dict[int, str]:
+    """The grassroots organisations (committees and grassroots cells) of the report org's subtree existing on `on`."""
+    orgs = PartyOrg.objects.filter(kind__in=GRASSROOTS_KINDS, path__startswith=scope.root.path).existing_on(on)
+    return dict(orgs.values_list("pk", "kind"))
+
+
+def grassroots_with_admissions(scope: Scope, period: Period) -> set[int]:
+    """The grassroots organisations that admitted in the period: the one above the cell on the decision date (from
+    the snapshot), mapped to today's successor for the ``today`` basis. One grouped query."""
+    key = ("grassroots", period)
+    if key not in scope.cache:
+        ids = admissions(scope, period).filter(grassroots__isnull=False).values_list("grassroots_id", flat=True)
+        scope.cache[key] = {scope.map_org(pk) for pk in ids.distinct().order_by()}
+    return scope.cache[key]  # type: ignore[return-value]

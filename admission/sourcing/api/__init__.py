@@ -1,0 +1,63 @@
+"""REST API v1 for candidate cases, awareness courses and sourcing plans.
+
+Scope: every object comes from a scoped selector, so outside the caller's units it is a 404. Inside them, a service
+refusing the caller (not acting for the cell) is a 403, and a broken rule is a 400 `{"detail": message}` with the
+service's message, translated like the screens.
+
+The submodules, whose public names are all importable from here:
+
+- ``errors``: the plumbing the other parts' APIs import: ``ServiceRefused``, ``service_errors``, ``parse_day``;
+- ``candidates``: candidate cases (list, detail and timeline, eligibility, review notes, helpers, closing);
+- ``courses``: awareness courses;
+- ``plans``: sourcing plans and their progress.
+"""
+
+from __future__ import annotations
+
+from admission.sourcing.api.candidates import (
+    CandidateCloseApi,
+    CandidateDetailApi,
+    CandidateEligibilityApi,
+    CandidateEnrollmentOutput,
+    CandidateListApi,
+    CandidateOutput,
+    CertificateOutput,
+    EligibilityRuleOutput,
+    MentorEndApi,
+    MentorOutput,
+    ReviewNoteCreateApi,
+    ReviewNoteOutput,
+    RuleSetOutput,
+    TimelineOutput,
+)
+from admission.sourcing.api.courses import CourseDetailApi, CourseEnrollmentOutput, CourseListApi, CourseOutput
+from admission.sourcing.api.errors import ServiceRefused, parse_day, service_errors
+from admission.sourcing.api.plans import PlanDetailApi, PlanListApi, PlanOutput, PlanProgressOutput
+
+__all__ = [
+    "CandidateCloseApi",
+    "CandidateDetailApi",
+    "CandidateEligibilityApi",
+    "CandidateEnrollmentOutput",
+    "CandidateListApi",
+    "CandidateOutput",
+    "CertificateOutput",
+    "CourseDetailApi",
+    "CourseEnrollmentOutput",
+    "CourseListApi",
+    "CourseOutput",
+    "EligibilityRuleOutput",
+    "MentorEndApi",
+    "MentorOutput",
+    "PlanDetailApi",
+    "PlanListApi",
+    "PlanOutput",
+    "PlanProgressOutput",
+    "ReviewNoteCreateApi",
+    "ReviewNoteOutput",
+    "RuleSetOutput",
+    "ServiceRefused",
+    "TimelineOutput",
+    "parse_day",
+    "service_errors",
+]

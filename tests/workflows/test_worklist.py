@@ -1,0 +1,206 @@
+"""The work page ("Việc cần làm"): every open step a body the user acts for must do, across the flows, overdue
+first; the read model agrees with the permission checks for every user; the page's cost does not grow with the
+number of cases."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import random
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from admission.party import permissions
+from admission.party.models.delegations import Delegation
+from admission.party.models.orgs import PartyOrg
+from admission.party.models.users import User
+from tests.factories import PersonFactory, UserFactory, give_role
+from tests.workflows.test_admission_flow import MEETING, at, open_case, run, village, vote_data  # noqa: F401
+from workflows import services, worklist
+from workflows.models import WorkItem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def urls():
+    """The flows' nodes reverse their URLs only once the URLconf is loaded."""
+    import config.urls  # noqa: F401
+
+
+D = datetime.date
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def task_ids(rows):
+    return {row.item.task_id for row in rows}
+
+
+def nominate(world, n=1):
+    cases = []
+    with at(D(2026, 1, 5)):
+        for _ in range(n):
+            cases.append(
+                services.case_nominate(
+                    person=PersonFactory(),
+                    cell=world.village_cell,
+                    nominated_by="cell",
+                    nominated_on=D(2026, 1, 5),
+                    by=world.secretary,
+                )
+            )
+    return cases
+
+
+def test_the_cells_open_step_is_on_the_secretarys_work_page_and_nobody_elses(world):
+    (case,) = nominate(world)
+    with at(D(2026, 1, 6)):
+        mine = worklist.work_for_user(user=world.secretary)
+        assert [(row.item.candidate, row.item.node) for row in mine] == [(case, "list_sympathiser")]
+        assert mine[0].due_on is not None and mine[0].working_days_left > 0 and not mine[0].overdue
+        assert worklist.work_for_user(user=world.approver) == []
+        assert worklist.work_for_user(user=world.outsider) == []
+
+
+def test_a_step_past_its_due_date_counts_its_working_days_overdue_and_comes_first(world):
+    first, second = nominate(world, 2)
+    WorkItem.objects.filter(candidate=second).update(due_on=D(2026, 2, 13))  # a Friday before the Tết holiday
+    WorkItem.objects.filter(candidate=first).update(due_on=D(2026, 3, 31))
+    with at(D(2026, 2, 24)):  # Tết 2026: 14–22/02 are not working days
+        rows = worklist.work_for_user(user=world.secretary)
+    assert [row.item.candidate for row in rows] == [second, first]
+    assert rows[0].overdue and rows[0].days_overdue == 2  # 23/02 and 24/02
+    assert not rows[1].overdue
+
+
+def test_the_chain_step_moves_to_the_committees_page_and_the_cell_sees_it_waiting_above(village):  # noqa: F811
+    world = village
+    case = open_case(world, world.village_cell, world.secretary)
+    with at(MEETING):
+        run(case, "cell_vote", world.secretary, vote_data(world.village_cell, 5))
+        approver_rows = worklist.work_for_user(user=world.approver)
+        assert [(row.item.candidate, row.item.node) for row in approver_rows] == [(case, "chain_step")]
+        assert approver_rows[0].title.endswith("(9-KNĐ): Đảng bộ xã Hoành Mô")
+        assert worklist.work_for_user(user=world.secretary) == []
+        waiting = worklist.waiting_above_for_user(user=world.secretary)
+        assert [(row.item.candidate, row.item.org) for row in waiting] == [(case, world.commune)]
+        assert worklist.waiting_above_for_user(user=world.outsider) == []
+
+
+def test_a_substitute_sees_the_bodys_work_for_the_dates_of_the_delegation_only(world):
+    (case,) = nominate(world)
+    deputy = UserFactory(username="deputy")
+    Delegation.objects.create(
+        from_user=world.secretary,
+        to_user=deputy,
+        org=world.village_cell,
+        starts_on=D(2026, 1, 10),
+        ends_on=D(2026, 1, 20),
+        reason="Đi công tác",
+    )
+    with at(D(2026, 1, 9)):
+        assert worklist.work_for_user(user=deputy) == []
+    with at(D(2026, 1, 12)):
+        assert [row.item.candidate for row in worklist.work_for_user(user=deputy)] == [case]
+    with at(D(2026, 1, 20)):
+        assert worklist.work_for_user(user=deputy) == []
+
+
+def test_finished_steps_leave_the_read_model(world):
+    (case,) = nominate(world)
+    with at(D(2026, 1, 6)):
+        run(case, "list_sympathiser", world.secretary, {"meeting_on": D(2026, 1, 6)})
+    nodes = set(WorkItem.objects.filter(candidate=case).values_list("node", flat=True))
+    assert nodes == {"assign_mentors"}
+    open_tasks = Task.objects.filter(process__artifact_object_id=case.pk, status__in=OPEN, flow_task_type="HUMAN")
+    assert set(WorkItem.objects.filter(candidate=case).values_list("task_id", flat=True)) == set(
+        open_tasks.values_list("pk", flat=True)
+    )
+
+
+def test_the_page_costs_the_same_queries_for_one_case_as_for_ten(world, client):
+    client.force_login(world.secretary)
+    nominate(world, 1)
+    with at(D(2026, 1, 6)), CaptureQueriesContext(connection) as one:
+        assert client.get("/app/admission/home/").status_code == 200
+    nominate(world, 9)
+    with at(D(2026, 1, 6)), CaptureQueriesContext(connection) as ten:
+        response = client.get("/app/admission/home/")
+    assert response.status_code == 200
+    assert response.content.decode().count('data-testid="work-row"') == 10
+    assert len(ten.captured_queries) == len(one.captured_queries)
+
+
+def test_the_home_page_lists_the_work_in_vietnamese_and_hides_it_from_an_outsider(world, client):
+    (case,) = nominate(world)
+    client.force_login(world.secretary)
+    with at(D(2026, 1, 6)):
+        page = client.get("/app/admission/home/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Việc cần làm" in page and case.code in page and "ngày làm việc" in page
+    client.force_login(world.outsider)
+    with at(D(2026, 1, 6)):
+        page = client.get("/app/admission/home/").content.decode()
+    assert case.code not in page
+
+
+def test_a_candidate_is_sent_to_their_own_case(world, client):
+    person = PersonFactory(user=world.candidate_user)
+    with at(D(2026, 1, 5)):
+        services.case_nominate(
+            person=person, cell=world.village_cell, nominated_by="cell", nominated_on=D(2026, 1, 5), by=world.secretary
+        )
+    client.force_login(world.candidate_user)
+    response = client.get("/app/admission/home/")
+    assert response.status_code == 302 and "/ho-so-cua-toi/" in response["Location"]
+
+
+def test_the_work_page_shows_exactly_what_the_permission_checks_allow_for_every_demo_user():
+    """The demo province (every step, every chain variant) plus random delegations: for each user and day, the
+    work page's steps are the open human tasks of the orgs the user acts for (`permissions.can_act_for_org`)."""
+    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+    call_command("seed_demo_cases", stdout=io.StringIO())
+    users = list(User.objects.filter(is_active=True).order_by("pk"))
+    orgs = list(PartyOrg.objects.filter(valid_to__isnull=True).order_by("pk"))
+    rng = random.Random(20261206)
+    today = permissions.today()
+    for _ in range(40):
+        giver, taker = rng.sample(users, 2)
+        starts = today + datetime.timedelta(days=rng.randint(-20, 5))
+        Delegation.objects.create(
+            from_user=giver,
+            to_user=taker,
+            org=rng.choice(orgs),
+            starts_on=starts,
+            ends_on=starts + datetime.timedelta(days=rng.randint(1, 30)),
+            reason="thử",
+        )
+    for user in users[:10]:
+        give_role(user, rng.choice(orgs), "committee_member", starts_on=today)
+    tasks = list(Task.objects.filter(status__in=OPEN, flow_task_type="HUMAN", owner_permission_obj_pk__isnull=False))
+    assert len(tasks) > 20
+    org_of = {org.pk: org for org in orgs}
+    for day in (today, today + datetime.timedelta(days=3)):
+        for user in users:
+            expected = {
+                task.pk
+                for task in tasks
+                if (
+                    not permissions.sees_everything(user)
+                    and permissions.can_act_for_org(user, org_of[int(task.owner_permission_obj_pk)], on=day)
+                )
+                or (
+                    permissions.sees_everything(user)
+                    and (
+                        permissions.acts_in_own_right(user, org_of[int(task.owner_permission_obj_pk)], on=day)
+                        or permissions.active_delegations(user, on=day)
+                        .filter(org_id=int(task.owner_permission_obj_pk))
+                        .exists()
+                    )
+                )
+            }
+            assert task_ids(worklist.work_for_user(user=user, on=day)) == expected, user.username

@@ -1,0 +1,162 @@
+"""The work page ("Việc cần làm"): every open step that a body the user acts for must do, across the three flows,
+overdue first; and the user's own cases waiting at a higher body.
+
+The read model (`WorkItem`) follows every save of a viewflow task in the same transaction (`work_item_sync`), so
+what the page lists is what the queues hold. Who acts for which org is the same rule as the permission checks
+(`admission.party.permissions.can_act_for_org`): a dated acting role at the org itself, or an active delegation
+from someone who holds one. The page costs the same few queries whatever the size of the country.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from admission.decisions.models.decisions import ChainStepRecord
+from admission.party import permissions
+from admission.party.hierarchy import StepKind
+from admission.party.models.delegations import Delegation
+from admission.party.models.roles import Role, RoleKind
+from admission.probation.models import RecognitionStep
+from admission.rules.calendar import working_calendar
+from workflows.models import WorkItem
+from workflows.steps import STEPS
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def work_item_sync(task: Task) -> None:
+    """Write or remove the task's row: an open human task owned through an org has one; anything else has none."""
+    org_pk = task.owner_permission_obj_pk
+    if task.status not in OPEN or task.flow_task_type != "HUMAN" or not org_pk:
+        WorkItem.objects.filter(task_id=task.pk).delete()
+        return
+    process = task.process
+    candidate_pk = process.artifact_object_id
+    if candidate_pk is None:
+        return
+    from admission.sourcing.models.candidates import Candidate
+
+    cell_path = Candidate.objects.filter(pk=candidate_pk).values_list("cell__path", flat=True).first() or ""
+    due = (task.data or {}).get("due_on")
+    node = task.flow_task
+    WorkItem.objects.update_or_create(
+        task_id=task.pk,
+        defaults={
+            "candidate_id": candidate_pk,
+            "org_id": int(org_pk),
+            "cell_path": cell_path,
+            "flow": node.flow_class.__name__,
+            "node": node.name,
+            "due_on": date.fromisoformat(due) if due else None,
+            "created": task.created,
+        },
+    )
+
+
+def acting_orgs_q(user: Any, *, on: date | None = None, field: str = "org_id") -> Q:
+    """The orgs `user` acts for on that day (acting roles there, active delegations to them), as a filter."""
+    day = on or permissions.today()
+    own = Role.objects.filter(user=user).active_on(day).exclude(kind=RoleKind.ADMINISTRATOR).values("org_id")
+    delegated = Delegation.objects.filter(to_user=user).active_on(day).values("org_id")
+    return Q(**{f"{field}__in": own}) | Q(**{f"{field}__in": delegated})
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    item: WorkItem
+    title: str
+    url: str
+    due_on: date | None
+    working_days_left: int | None  # negative when overdue
+
+    @property
+    def overdue(self) -> bool:
+        return self.working_days_left is not None and self.working_days_left < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return -(self.working_days_left or 0)
+
+
+def _rows(items: list[WorkItem], *, user: Any, on: date) -> list[WorkRow]:
+    """Titles in the reader's language (a chain step names its kind, form and body), links, working days left."""
+    chain_ids = {int(i.task.data["chain_step"]) for i in items if (i.task.data or {}).get("chain_step")}
+    recognition_ids = {
+        int(i.task.data["recognition_step"]) for i in items if (i.task.data or {}).get("recognition_step")
+    }
+    steps: dict[tuple[str, Any], Any] = {}
+    for key, model, ids in (
+        ("chain_step", ChainStepRecord, chain_ids),
+        ("recognition_step", RecognitionStep, recognition_ids),
+    ):
+        if ids:
+            steps.update({(key, s.pk): s for s in model.objects.filter(pk__in=ids).select_related("org")})
+    calendar = working_calendar()
+    rows = []
+    for item in items:
+        data = item.task.data or {}
+        record = steps.get(("chain_step", data.get("chain_step"))) or steps.get(
+            ("recognition_step", data.get("recognition_step"))
+        )
+        if record is not None:
+            title = f"{StepKind(record.kind).label} ({record.form}): {record.org.name}"
+        else:
+            spec = STEPS.get(item.node)
+            title = str(spec.title) if spec else str(item.task.flow_task.task_title)
+        node = item.task.flow_task
+        holds = item.task.owner_id == user.pk
+        url = node.reverse("execute" if holds else "index", args=[item.task.process_id, item.task_id])
+        left = None if item.due_on is None else calendar.working_days_between(on, item.due_on)
+        rows.append(WorkRow(item=item, title=title, url=url, due_on=item.due_on, working_days_left=left))
+    return rows
+
+
+def _ordered(queryset: QuerySet[WorkItem]) -> QuerySet[WorkItem]:
+    return queryset.select_related("task", "candidate__person", "candidate__cell", "org").order_by(
+        "due_on", "created", "task_id"
+    )
+
+
+def work_for_user(
+    *, user: Any, on: date | None = None, cell: int | None = None, node: str = "", overdue: bool = False
+) -> list[WorkRow]:
+    """Every open step a body the user acts for must do, overdue first then by due date (no date last)."""
+    day = on or permissions.today()
+    items = WorkItem.objects.filter(acting_orgs_q(user, on=day))
+    if cell:
+        items = items.filter(candidate__cell_id=cell)
+    if node:
+        items = items.filter(node=node)
+    if overdue:
+        items = items.filter(due_on__lt=day)
+    rows = _rows(list(_ordered(items)), user=user, on=day)
+    return sorted(rows, key=lambda r: (r.due_on is None, r.due_on or day))
+
+
+def waiting_above_for_user(*, user: Any, on: date | None = None) -> list[WorkRow]:
+    """The cases of the user's units whose open step belongs to a body the user does not act for (a higher one)."""
+    day = on or permissions.today()
+    paths = permissions.user_unit_paths(user, on=day)
+    if not paths:
+        return []
+    in_units = Q()
+    for path in paths:
+        in_units |= Q(cell_path__startswith=path)
+    items = WorkItem.objects.filter(in_units).exclude(acting_orgs_q(user, on=day))
+    return _rows(list(_ordered(items)[:200]), user=user, on=day)
+
+
+def counts_by_org(rows: list[WorkRow]) -> list[tuple[Any, int, int]]:
+    """(org, open steps, overdue) for committees acting for many orgs."""
+    counts: dict[int, list[Any]] = {}
+    for row in rows:
+        entry = counts.setdefault(row.item.org_id, [row.item.org, 0, 0])
+        entry[1] += 1
+        entry[2] += int(row.overdue)
+    return [(org, n, late) for org, n, late in sorted(counts.values(), key=lambda e: (-e[2], -e[1], e[0].name))]
