@@ -13,13 +13,19 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# axe-core for the accessibility checks of the browser tests, pinned by tests/e2e/axe/package-lock.json (npm registry).
+AXE := tests/e2e/axe/node_modules/.installed
+$(AXE): tests/e2e/axe/package.json tests/e2e/axe/package-lock.json
+	npm ci --prefix tests/e2e/axe --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
 system-packages:
 	@bash scripts/system-packages.sh
 
 messages: $(VENV)/.installed
 	@$(PY) manage.py compilemessages --locale vi --ignore '.venv/*' -v 0
 
-setup: system-packages $(VENV)/.installed messages
+setup: system-packages $(VENV)/.installed $(AXE) messages
 
 run: setup
 	$(PY) manage.py migrate --noinput -v 0
@@ -45,4 +51,4 @@ fmt: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .test-media staticfiles
+	rm -rf $(VENV) db.sqlite3 .test-media staticfiles tests/e2e/axe/node_modules

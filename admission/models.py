@@ -3,6 +3,7 @@ them under the one `admission` app label. One label and one migration history ke
 permissions (and the engine's stored task permissions) exactly as they were before the parts had folders of their
 own. Code imports a model from its part (`admission.party.models.orgs`), never from here."""
 
+from admission.audit import models as audit
 from admission.decisions.models import decisions, meetings, snapshots
 from admission.dossier import models as dossier
 from admission.party.models import delegations, orgs, people, roles, users
@@ -11,6 +12,7 @@ from admission.rules.models import calendar, rulesets
 from admission.sourcing.models import candidates, consents, plans, training
 
 __all__ = [
+    "audit",
     "calendar",
     "candidates",
     "consents",

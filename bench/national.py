@@ -22,7 +22,8 @@ What it builds, at scale S (S=1: the country after the 2025 reform):
 * the viewflow processes and tasks of those cases, node by node as the three flows write them (same flow_task
   references, task types, statuses, owner permission `admission.act_for_org` on the acting org's pk, `data` with
   the due date computed from the rule set and the working calendar, and the chain/recognition step for a repeated
-  node): about 16 tasks per case, so 1.6·10^7 at S=1, 70 % of them finished.
+  node): about 15 tasks per case, so 1.5·10^7 at S=1, 96 % of them finished (the rest open, scheduled timers
+  and cancelled tasks).
 * the work page's read model (`WorkItem`) for every open human task, written by one INSERT … SELECT that does what
   the migration `workflows/0004` back-fill and `workflows.worklist.work_item_sync` do; a sample of rows is checked
   against `work_item_sync` itself.
@@ -40,7 +41,10 @@ are rebuilt, the sequences moved past the ids used, and the tables vacuumed and 
 course enrollments (nothing measured reads them).
 
 What it measures (in process, Django test client, warm: two unmeasured requests first, then --repeat timed ones;
-the query count from one more request under CaptureQueriesContext):
+the query count from one more request under CaptureQueriesContext). Each user's session is written directly, as a
+sign-in leaves it, and verified by the user's authenticator when their role needs the second factor
+(settings.TWO_FACTOR_ROLES): bench logins holding such a role get a confirmed TOTP authenticator whose secret is
+derived from the login name (`totp_key`), so bench/load.py can sign them in over HTTP.
 
 * the work page (/app/admission/home/) of the commune standing committee, the provincial organisation board and
   the cell secretary that have the most open steps in the data (their row counts are printed);
@@ -59,6 +63,8 @@ stock_queue_p95_ms, step_api_p95_ms, step_api_queries and the per-user and per-s
 from __future__ import annotations
 
 import argparse
+import hashlib
+import hmac
 import json
 import os
 import random
@@ -1538,6 +1544,7 @@ def build(sizes: Sizes, seed: int) -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")  # foreign keys are checked once, below
         cursor.execute("SET synchronous_commit = off")
+        cursor.execute("SET work_mem = '256MB'")  # the work items are one join over every task
     tree = build_tree(sizes, rng)
     log(f"tree: {len(tree.path):,} orgs ({time.perf_counter() - began:.0f} s)")
     acting = build_logins(tree, rng)
@@ -1547,6 +1554,9 @@ def build(sizes: Sizes, seed: int) -> dict[str, Any]:
     try:
         with indexes_dropped(LOADED):
             counts = Country(tree, acting, rng, folder).generate(sizes.cases, logins)
+            with connection.cursor() as cursor:
+                for model in (Task, Process, Candidate, PartyOrg):
+                    cursor.execute(f"ANALYZE {table(model)}")  # a plan made for empty tables would crawl
             items = work_items_fill()
             log(f"work items: {items:,} ({time.perf_counter() - began:.0f} s)")
     finally:
@@ -1584,16 +1594,32 @@ def build(sizes: Sizes, seed: int) -> dict[str, Any]:
     return record
 
 
+def migrations_pending() -> list[str]:
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+
+
 def ensure_built(url: str, sizes: Sizes, seed: int) -> tuple[dict[str, Any], bool]:
-    call_command("migrate", verbosity=0)
+    """Reuse a complete build at this scale whose schema is current; otherwise build afresh. A build made before
+    new migrations is rebuilt rather than migrated: their data migrations (back-fills) are not what is measured."""
     record = meta_get("build")
-    if record and record.get("complete") and record.get("scale") == sizes.scale:
+    pending = migrations_pending()
+    if record and record.get("complete") and record.get("scale") == sizes.scale and not pending:
         return record, True
-    if record is not None or Candidate.objects.exists():
-        log(f"the database holds {'an unfinished build' if record else 'other data'}: dropping and rebuilding it")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [table(Candidate)])
+        has_cases = cursor.fetchone()[0] is not None and Candidate.objects.exists()
+    if record is not None or has_cases:
+        why = "an unfinished build" if not record or not record.get("complete") else f"scale {record.get('scale')}"
+        if record and record.get("complete") and record.get("scale") == sizes.scale:
+            why = f"a build older than migrations {', '.join(pending)}"
+        log(f"the database holds {why}: dropping and rebuilding it")
         connections.close_all()
         database_ensure(url, drop=True)
-        call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0)
     return build(sizes, seed), False
 
 
@@ -1659,15 +1685,65 @@ def measured_users() -> Measured:
     )
 
 
+TOTP_SALT = b"bench-totp-2026"
+
+
+def totp_key(username: str) -> str:
+    """The authenticator secret of a bench login (20 bytes, hex), derived from its name: bench/load.py computes the
+    same codes with the standard library."""
+    return hmac.new(TOTP_SALT, username.encode(), hashlib.sha1).hexdigest()
+
+
+def second_factors() -> int:
+    """A confirmed authenticator (django-otp TOTP) for every bench login whose role needs the second factor
+    (settings.TWO_FACTOR_ROLES), as if each had set one up; returns how many were added."""
+    from django.conf import settings
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    kinds = tuple(getattr(settings, "TWO_FACTOR_ROLES", ()))
+    if not kinds:
+        return 0
+    users = (
+        User.objects.filter(username__startswith="bench.", roles__kind__in=kinds)
+        .exclude(pk__in=TOTPDevice.objects.values("user_id"))
+        .distinct()
+    )
+    devices = [TOTPDevice(user=u, name="bench", confirmed=True, key=totp_key(u.username)) for u in users]
+    TOTPDevice.objects.bulk_create(devices, batch_size=5000)
+    return len(devices)
+
+
+def session_login(client: Client, user: Any) -> None:
+    """A signed-in session for the test client, verified by the user's authenticator when they have one (what a
+    sign-in and its second factor leave behind), written directly: the sign-in itself is not what is measured."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+
+
 def weekday_before(day: date) -> date:
     while day.weekday() >= 5:
         day -= timedelta(days=1)
     return day
 
 
-def step_cases(commune: PartyOrg, count: int, *, voted: bool) -> tuple[list[Candidate], Any]:
-    """`count` cases, each in its own new grassroots cell of `commune` (seven official members), walked through the
-    real services and flows to the cell's vote (or, `voted`, past it to the commune's decision), as the demo does."""
+def step_cases(commune: PartyOrg, count: int, *, voted: bool) -> list[tuple[Candidate, Any]]:
+    """`count` cases, each in its own new grassroots cell of `commune` (seven official members, a secretary with
+    that one role), walked through the real services and flows to the cell's vote (or, `voted`, past it to the
+    commune's decision), as the demo does. Returns (case, the cell's secretary)."""
     from admission.party.services.orgs import org_create
     from admission.party.services.people import person_get_or_create
     from demo.dossier import fill_dossier
@@ -1676,9 +1752,6 @@ def step_cases(commune: PartyOrg, count: int, *, voted: bool) -> tuple[list[Cand
 
     run_no = int(meta_get("step_runs") or 0) + 1
     meta_set("step_runs", run_no)
-    secretary = User.objects.filter(username="bench.step.bithu").first() or User.objects.create(
-        username="bench.step.bithu", password=password_hash(), date_joined=timezone.now()
-    )
     today = timezone.localdate()
     resolution = weekday_before(today - timedelta(days=3))
     start = resolution - timedelta(days=100)
@@ -1690,6 +1763,8 @@ def step_cases(commune: PartyOrg, count: int, *, voted: bool) -> tuple[list[Cand
         services.run_step(
             candidate=case, node_name=node, user=secretary, action=lambda: STEPS[node].action(case, secretary, data)
         )
+
+    secretary: Any = None
 
     def person(name: str, born: date) -> Person:
         nonlocal serial
@@ -1710,7 +1785,7 @@ def step_cases(commune: PartyOrg, count: int, *, voted: bool) -> tuple[list[Cand
             parent=commune,
             valid_from=D0,
         )
-        login(secretary.username, cell, RoleKind.CELL_SECRETARY)
+        secretary = login(f"bench.step.{run_no}.{'v' if voted else 'd'}{k:03d}", cell, RoleKind.CELL_SECRETARY)
         for m in range(7):
             member = person(f"Đảng Viên Đo {m + 1}", date(1975 + m, 3, 1))
             Membership.objects.create(
@@ -1745,9 +1820,9 @@ def step_cases(commune: PartyOrg, count: int, *, voted: bool) -> tuple[list[Cand
                 present = list(Membership.objects.filter(cell=cell).active_on(resolution))
                 vote = {"held_on": resolution, "present": present, "votes_for": len(present), "votes_against": 0}
                 run(case, "cell_vote", vote)
-        cases.append(Candidate.objects.get(pk=case.pk))
+        cases.append((Candidate.objects.get(pk=case.pk), secretary))
     meta_set("step_serial", serial)
-    return cases, secretary
+    return cases
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -1761,7 +1836,9 @@ def pct(values: list[float], q: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, round(q * len(ordered) + 0.5) - 1))]
 
 
-def summary(times: list[float]) -> dict[str, float]:
+def summary(times: list[float]) -> dict[str, Any]:
+    if not times:
+        return {"n": 0, "p50_ms": None, "p95_ms": None, "max_ms": None}
     ms = [t * 1000 for t in times]
     return {
         "n": len(ms),
@@ -1774,6 +1851,20 @@ def summary(times: list[float]) -> dict[str, float]:
 def slowest(captured: list[dict[str, str]], n: int = 3) -> list[dict[str, Any]]:
     ranked = sorted(captured, key=lambda q: float(q.get("time") or 0), reverse=True)[:n]
     return [{"ms": round(float(q.get("time") or 0) * 1000, 1), "sql": q["sql"]} for q in ranked]
+
+
+def breakdown(captured: list[dict[str, str]]) -> dict[str, int]:
+    """How many statements of each kind on each table (the first table named), most frequent first."""
+    import re
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    for query in captured:
+        sql = query["sql"].lstrip()
+        verb = sql.split(None, 1)[0].upper() if sql else "?"
+        found = re.search(r'(?:FROM|INTO|UPDATE)\s+"?([A-Za-z0-9_]+)"?', sql, re.IGNORECASE)
+        counts[f"{verb} {found.group(1) if found else ''}".strip()] += 1
+    return dict(counts.most_common())
 
 
 def shorten(result: dict[str, Any]) -> dict[str, Any]:
@@ -1795,11 +1886,12 @@ def explain(sql: str) -> list[str]:
 def measure_get(user: Any, url: str, repeat: int, budget: float = 180.0) -> dict[str, Any]:
     """GET `url` as `user`: two warm-up requests, `repeat` timed ones (within `budget` seconds), one counted."""
     client = Client(HTTP_ACCEPT_LANGUAGE="vi")
-    client.force_login(user)
+    session_login(client, user)
     for _ in range(2):
         response = client.get(url)
         if response.status_code != 200:
-            raise SystemExit(f"GET {url} as {user.username}: {response.status_code}")
+            log(f"GET {url} as {user.username}: {response.status_code}")
+            return {"url": url, **summary([]), "status": response.status_code, "error": response.content[:300]}
     times = []
     deadline = time.perf_counter() + budget
     for _ in range(repeat):
@@ -1849,6 +1941,9 @@ def work_pages(m: Measured, repeat: int) -> dict[str, Any]:
         result = measure_get(user, "/app/admission/home/", repeat)
         result.update(user=user.username, org=org.name, org_id=org.pk, rows=rows, waiting_above=above)
         shorten(result)
+        out[label] = result
+        if not result["n"]:
+            continue
         log(
             f"work page, {label}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, {result['queries']} queries, "
             f"{rows} rows + {above} waiting above"
@@ -1857,26 +1952,49 @@ def work_pages(m: Measured, repeat: int) -> dict[str, Any]:
     return out
 
 
+ALL_FLOWS = "all flows"
+
+
 def stock_queue(m: Measured, repeat: int) -> dict[str, Any]:
+    """viewflow's queue for the commune committee: what its queue page (FlowQueueListView) evaluates, the tasks of
+    `Task.objects.user_queue(user)` still NEW, newest first, counted and the first page of 25 read with their
+    process; for all flows together and per flow. The queue pages themselves when this user may open them."""
     out: dict[str, Any] = {}
+
+    def queue_of(flow: Any) -> Callable[[], int]:
+        def evaluate() -> int:
+            user = User.objects.get(pk=m.committee.pk)  # a fresh user, as in a request: the grants are read again
+            queue = Task.objects.user_queue(user, flow_class=flow).filter(status=STATUS.NEW).order_by("-created")
+            total = queue.count()
+            list(queue.select_related("process")[:PAGE])
+            return total
+
+        return evaluate
+
+    for label, flow in (
+        (ALL_FLOWS, None),
+        *((f.__name__, f) for f in (AdmissionCaseFlow, SourcingFlow, ProbationFlow)),
+    ):
+        result = measure_call(queue_of(flow), repeat)
+        shorten(result)
+        log(
+            f"user_queue(user{', ' + label if flow else ''}).filter(status=NEW): count + first {PAGE}: "
+            f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, {result['queries']} queries, "
+            f"{result['result']} tasks"
+        )
+        out[label] = result
+    client = Client(HTTP_ACCEPT_LANGUAGE="vi")
+    session_login(client, m.committee)
     for flow in (AdmissionCaseFlow, SourcingFlow, ProbationFlow):
         url = flow.instance.reverse("queue")
-        result = measure_get(m.committee, url, repeat)
-        shorten(result)
-        log(f"stock queue page {url}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, {result['queries']} q")
+        status = client.get(url).status_code
+        if status == 200:
+            result = shorten(measure_get(m.committee, url, repeat))
+            log(f"queue page {url}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, {result['queries']} q")
+        else:
+            result = {"url": url, "status": status}
+            log(f"queue page {url}: {status} for this user (the engine's pages are not for committees)")
         out[url] = result
-
-    def queryset() -> int:
-        user = User.objects.get(pk=m.committee.pk)  # a fresh user, as in a request: the grants are read again
-        queue = Task.objects.user_queue(user).filter(status=STATUS.NEW).order_by("-created")
-        total = queue.count()
-        list(queue[:PAGE])
-        return total
-
-    result = measure_call(queryset, repeat)
-    shorten(result)
-    log(f"user_queue(user).filter(NEW), count + {PAGE}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms")
-    out["Task.objects.user_queue(user).filter(status=NEW)[:25] + count()"] = result
     return out
 
 
@@ -1886,18 +2004,22 @@ def steps_api(m: Measured, repeat: int) -> dict[str, Any]:
     from notifications.tasks import scan
 
     began = time.perf_counter()
-    vote_cases, secretary = step_cases(m.commune, repeat + 1, voted=False)
-    chain_cases, _secretary = step_cases(m.commune, repeat + 1, voted=True)
+    vote_cases = step_cases(m.commune, repeat + 1, voted=False)
+    chain_cases = [(case, m.committee) for case, _secretary in step_cases(m.commune, repeat + 1, voted=True)]
     prepared = len(vote_cases) + len(chain_cases)
     log(f"prepared {prepared} cases through the real flows ({time.perf_counter() - began:.0f} s)")
     today = timezone.localdate()
     resolution = weekday_before(today - timedelta(days=3))
     out: dict[str, Any] = {}
-    for step, user, cases in (("cell_vote", secretary, vote_cases), ("chain_step", m.committee, chain_cases)):
-        client = Client(HTTP_ACCEPT_LANGUAGE="vi")
-        client.force_login(user)
+    for step, cases in (("cell_vote", vote_cases), ("chain_step", chain_cases)):
         times, counts, failures = [], [], 0
-        for n, case in enumerate(cases):
+        last: list[dict[str, str]] = []
+        first_failure = ""
+        client, current = Client(HTTP_ACCEPT_LANGUAGE="vi"), None
+        for n, (case, user) in enumerate(cases):
+            if user != current:
+                session_login(client, user)
+                current = user
             if step == "cell_vote":
                 members = list(
                     Membership.objects.filter(cell=case.cell).active_on(resolution).values_list("pk", flat=True)
@@ -1925,7 +2047,9 @@ def steps_api(m: Measured, repeat: int) -> dict[str, Any]:
                 elapsed = time.perf_counter() - started
             if response.status_code != 200:
                 failures += 1
-                log(f"  {step} on case {case.pk}: {response.status_code} {response.content[:300]!r}")
+                first_failure = first_failure or f"{response.status_code} {response.content[:300]!r}"
+                if failures <= 3:
+                    log(f"  {step} on case {case.pk}: {response.status_code} {response.content[:300]!r}")
                 continue
             if n == 0:
                 continue  # the first completion warms the code paths
@@ -1934,19 +2058,25 @@ def steps_api(m: Measured, repeat: int) -> dict[str, Any]:
             last = queries.captured_queries
         result = {
             **summary(times),
-            "queries_median": int(statistics.median(counts)),
-            "queries_max": max(counts),
+            "queries_median": int(statistics.median(counts)) if counts else None,
+            "queries_max": max(counts) if counts else None,
             "failures": failures,
+            "first_failure": first_failure,
             "slowest_queries": [{**q, "sql": q["sql"][:500]} for q in slowest(last)],
+            "statements": breakdown(last),
         }
         scans, scan_queries = [], []
-        for case in cases[1:]:
+        for case, _user in cases[1:]:
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 scan.call(case.pk)
                 scans.append(time.perf_counter() - started)
             scan_queries.append(len(queries.captured_queries))
         result["background_scan"] = {**summary(scans), "queries_median": int(statistics.median(scan_queries))}
+        if not times:
+            log(f"API {step}: no completion succeeded ({failures} failures): {first_failure}")
+            out[step] = result
+            continue
         log(
             f"API {step}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, {result['queries_median']} queries "
             f"(max {result['queries_max']}), {failures} failures; its background scan p95 "
@@ -1956,8 +2086,34 @@ def steps_api(m: Measured, repeat: int) -> dict[str, Any]:
     return out
 
 
+def worst(values: Iterable[Any]) -> Any:
+    known = [v for v in values if v is not None]
+    return max(known) if known else None
+
+
+def product_state() -> dict[str, Any]:
+    """Which code was measured: the commit and how many files differ from it (read-only git commands)."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=20).stdout
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    return {
+        "head": git("rev-parse", "--short", "HEAD").strip(),
+        "changed_files": len(git("status", "--porcelain").splitlines()),
+    }
+
+
 def main() -> None:
     assert ARGS is not None
+    import logging
+
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # the 403 of a queue page is a result, not noise
     sizes = Sizes.at(ARGS.scale)
     log(f"database {connection.settings_dict['NAME']}, scale {sizes.scale}: {sizes}")
     record, reused = ensure_built(ARGS.database_url, sizes, ARGS.seed)
@@ -1966,10 +2122,11 @@ def main() -> None:
     import config.urls  # noqa: F401  (nodes reverse their URLs once the URLconf is loaded)
 
     measured = measured_users()
+    log(f"authenticators added for bench logins that need a second factor: {second_factors()}")
     pages = work_pages(measured, ARGS.repeat)
     queue = stock_queue(measured, ARGS.repeat)
     steps = steps_api(measured, ARGS.repeat)
-    admission_queue = queue[AdmissionCaseFlow.instance.reverse("queue")]
+    stock = queue[ALL_FLOWS]
     result = {
         "scale": sizes.scale,
         "database": connection.settings_dict["NAME"],
@@ -1980,13 +2137,17 @@ def main() -> None:
         "open_tasks": record["open_tasks"],
         "processes": record["processes"],
         "orgs": record["orgs"],
-        "work_page_p95_ms": max(p["p95_ms"] for p in pages.values()),
-        "work_page_queries": max(p["queries"] for p in pages.values()),
-        "stock_queue_p95_ms": admission_queue["p95_ms"],
-        "stock_queue_queries": admission_queue["queries"],
-        "step_api_p95_ms": max(s["p95_ms"] for s in steps.values()),
-        "step_api_queries": max(s["queries_max"] for s in steps.values()),
+        "work_page_p95_ms": worst(p.get("p95_ms") for p in pages.values()),
+        "work_page_queries": worst(p.get("queries") for p in pages.values()),
+        "stock_queue_p95_ms": stock["p95_ms"],
+        "stock_queue_queries": stock["queries"],
+        "stock_queue_measured": "Task.objects.user_queue(user).filter(status=NEW).order_by('-created'): count() and "
+        "the first 25 with their process (what viewflow's queue page evaluates), all three flows",
+        "step_api_p95_ms": worst(s.get("p95_ms") for s in steps.values()),
+        "step_api_queries": worst(s.get("queries_max") for s in steps.values()),
         "load_average": os.getloadavg(),
+        "product": product_state(),
+        "measured_at": timezone.now().isoformat(timespec="seconds"),
         "work_pages": pages,
         "stock_queue": queue,
         "steps": steps,

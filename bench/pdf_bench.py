@@ -138,6 +138,53 @@ def main() -> None:
             f"(ratio {whole_cpu / whole_bare_cpu:.2f})"
         )
         print(f"peak traced Python memory of one dossier run: {peak / 1024 / 1024:.1f} MiB; max RSS {rss:.0f} MiB")
+        signing(case, forms, runs)
+
+
+def signing(case, forms: list[str], runs: int) -> None:  # type: ignore[no-untyped-def]
+    """Signing's own cost, apart from the rendering above: a test CA and one signer per issuing body, then one
+    signature (PAdES with the validation data embedded), one verification, issuing every signed form of the case
+    (render + sign + store), and the complete dossier with those signed originals attached."""
+    import datetime
+
+    from django.conf import settings
+
+    from admission.documents import dossier, render
+    from admission.documents.models import BodySigner
+    from admission.documents.services import document_request
+    from admission.documents.signing import SIGNED_FORMS
+    from admission.documents.signing.issue import sign_rendered
+    from admission.documents.signing.verify import verify_pdf
+    from demo import signing as pki
+
+    settings.SIGNING_DIR = Path(tempfile.mkdtemp())
+    ca = pki.make_ca("CA thử nghiệm", not_before=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC))
+    trust = settings.SIGNING_DIR / "trust"
+    trust.mkdir()
+    (trust / "ca.pem").write_bytes(pki.pem(ca.cert))
+    (trust / "ca.crl").write_bytes(pki.crl_of(ca))
+    bodies = {step.org for step in case.chain_steps.all()} | {step.org for step in case.probation.steps.all()}
+    for org in bodies:
+        pki.write_pkcs12(settings.SIGNING_DIR / f"{org.pk}.p12", pki.issue(ca, org.name), ca)
+        BodySigner.objects.create(org=org, pkcs12_file=f"{org.pk}.p12")
+    rendered = render.render_form(case, "9-KNĐ")
+    sign_rendered(case, rendered, required=True)  # warm: keys read, stamp template compiled
+    one = median_seconds(lambda: sign_rendered(case, rendered, required=True), runs)
+    signed = sign_rendered(case, rendered, required=True)
+    assert signed is not None
+    check = median_seconds(lambda: verify_pdf(signed.pdf), runs)
+    codes = [code for code in forms if code in SIGNED_FORMS]
+    start = time.perf_counter()
+    for code in codes:
+        document_request(candidate=case, form_code=code, by=None)  # the immediate backend renders and signs now
+    issued = time.perf_counter() - start
+    attached = len([p for p in dossier.plan(case) if p.signed_original])
+    whole = median_seconds(lambda: dossier.render_dossier(case), runs)
+    print(
+        f"signing 9-KNĐ ({signed.level}, ECDSA P-256): {one:.3f} s median of {runs}; verifying it {check:.3f} s; "
+        f"issuing {len(codes)} signed forms (render, sign, store) {issued:.2f} s in all"
+    )
+    print(f"complete dossier with {attached} signed originals attached: {whole:.3f} s median of {runs} warm runs")
 
 
 def build_case(recognised: bool = True):

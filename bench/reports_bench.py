@@ -66,6 +66,7 @@ from admission.party.services.orgs import org_create, org_dissolve
 from admission.reports.statistics import Period, build_dashboard, build_report
 from admission.rules.models.rulesets import RuleSet
 from admission.sourcing.models.candidates import Candidate, CandidateState
+from admission.sourcing.models.training import AwarenessCertificate
 
 PREFIX = "BENCH"
 OCCUPATIONS = [
@@ -183,6 +184,17 @@ def generate(cells: list[PartyOrg], n: int, seed: int = 7) -> None:
             )
         )
     Candidate.objects.bulk_create(candidates, batch_size=5000)
+    # The awareness-course certificate of each case (the reports date "trained" by it), 3–10 weeks after the list.
+    certificates = [
+        AwarenessCertificate(
+            person=case.person,
+            number=f"{case.code}/CN",
+            issued_on=case.sympathiser_meeting_on + timedelta(days=rng.randint(20, 70)),
+            issuer="Trung tâm Chính trị thử nghiệm",
+        )
+        for case in candidates
+    ]
+    AwarenessCertificate.objects.bulk_create(certificates, batch_size=5000)
     memberships, steps = [], []
     for case, (cell, decided) in zip(candidates, cases, strict=True):
         resolution = decided - timedelta(days=rng.randint(15, 80))
@@ -225,9 +237,23 @@ def generate(cells: list[PartyOrg], n: int, seed: int = 7) -> None:
         links[org_id].append((parent_id, valid_from, valid_to))
     kinds = dict(PartyOrg.objects.values_list("pk", "kind"))
     decisions = steps[1::2]
+    resolutions = steps[0::2]
     snapshots = [
-        snapshot_build(candidate=case, decided_on=decided, decision=decision, links=links.__getitem__, kinds=kinds)
-        for case, decision, (_cell, decided) in zip(candidates, decisions, cases, strict=True)
+        snapshot_build(
+            candidate=case,
+            decided_on=decided,
+            decision=decision,
+            links=links.__getitem__,
+            kinds=kinds,
+            steps=[
+                (1, StepKind.CELL_RESOLUTION, resolution.org_id, StepStatus.DONE, resolution.done_on),
+                (2, StepKind.DECISION, decision.org_id, StepStatus.DONE, decision.done_on),
+            ],
+            certificates=[certificate.issued_on],
+        )
+        for case, resolution, decision, certificate, (_cell, decided) in zip(
+            candidates, resolutions, decisions, certificates, cases, strict=True
+        )
     ]
     AdmissionSnapshot.objects.bulk_create(snapshots, batch_size=5000)
     Membership.objects.bulk_create(memberships, batch_size=5000)
@@ -238,6 +264,195 @@ def generate(cells: list[PartyOrg], n: int, seed: int = 7) -> None:
         ],
         batch_size=5000,
     )
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# The rest of the country: the measured province's cases copied into another subtree (PostgreSQL, INSERT … SELECT)
+# ------------------------------------------------------------------------------------------------------------------
+
+NATIONAL = "BENCHN"
+
+
+def _columns(model: type) -> list[str]:
+    return [f.column for f in model._meta.concrete_fields]  # type: ignore[attr-defined]
+
+
+def _copy(model: type, k: int, overrides: dict[str, str], source: str, joins: str = "") -> int:
+    """INSERT INTO the model's table a copy of the `source` rows (alias t), columns replaced by `overrides` (SQL
+    expressions over t and the joined maps), for copy number k."""
+    table = model._meta.db_table  # type: ignore[attr-defined]
+    columns = _columns(model)
+    select = ", ".join(overrides.get(c, f't."{c}"').replace("{k}", str(k)) for c in columns)
+    names = ", ".join(f'"{c}"' for c in columns)  # "order" is a column of the chain steps
+    sql = f"INSERT INTO {table} ({names}) SELECT {select} FROM {table} t {joins} WHERE {source}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.rowcount
+
+
+def _offset(model: type) -> int:
+    """Added to the copied rows' ids: past every id the table holds (the measured rows' ids start at 1 or more)."""
+    table = model._meta.db_table  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
+        return int(cursor.fetchone()[0])
+
+
+def build_country(province: PartyOrg, copies: int) -> int:
+    """`copies` copies of the measured province's cases (people, cases, certificates, chain steps, snapshots,
+    memberships, ceremonies) in a second subtree of the same shape, so that the province is one part in
+    `copies + 1` of a national database. Rows get new ids (offsets per copy), codes and citizen ids; a case's
+    cell, its steps' bodies and its snapshot's orgs and path are mapped onto the copy's tree."""
+    other = PartyOrg.objects.filter(code=NATIONAL).first()
+    if other is None:
+        other = org_create(
+            code=NATIONAL,
+            name="Đảng bộ tỉnh Khác",
+            kind=OrgKind.PROVINCE_COMMITTEE,
+            parent=None,
+            valid_from=date(2000, 1, 1),
+        )
+    mapping: dict[int, tuple[int, str]] = {province.pk: (other.pk, other.path)}
+    for commune in PartyOrg.objects.filter(parent=province).order_by("code"):
+        twin = PartyOrg.objects.filter(code=commune.code.replace(PREFIX, NATIONAL, 1)).first() or org_create(
+            code=commune.code.replace(PREFIX, NATIONAL, 1),
+            name=commune.name.replace("Thử", "Khác"),
+            kind=commune.kind,
+            parent=other,
+            valid_from=date(2000, 1, 1),
+        )
+        mapping[commune.pk] = (twin.pk, twin.path)
+        for cell in PartyOrg.objects.filter(path__startswith=commune.path, kind=OrgKind.GRASSROOTS_CELL):
+            cell_twin = PartyOrg.objects.filter(code=cell.code.replace(PREFIX, NATIONAL, 1)).first() or org_create(
+                code=cell.code.replace(PREFIX, NATIONAL, 1),
+                name=cell.name.replace("thôn", "thôn khác"),
+                kind=cell.kind,
+                parent=twin,
+                valid_from=date(2000, 1, 1),
+            )
+            mapping[cell.pk] = (cell_twin.pk, cell_twin.path)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_orgmap")
+        cursor.execute("CREATE TEMP TABLE bench_orgmap (old_id bigint PRIMARY KEY, new_id bigint, new_path text)")
+        cursor.executemany(
+            "INSERT INTO bench_orgmap VALUES (%s, %s, %s)", [(old, new, path) for old, (new, path) in mapping.items()]
+        )
+    bench_people = "t.full_name LIKE 'Người Thử %%'"
+    bench_cases = "t.code LIKE 'KN-B-%%'"
+    rows = 0
+    for k in range(1, copies + 1):
+        models = (Person, Candidate, ChainStepRecord, Membership, AwarenessCertificate, AdmissionSnapshot, Ceremony)
+        off = {m: _offset(m) for m in models}
+        person = f"t.person_id + {off[Person]}"
+        candidate = f"t.candidate_id + {off[Candidate]}"
+        with transaction.atomic():
+            rows += _copy(
+                Person,
+                k,
+                {
+                    "id": f"t.id + {off[Person]}",
+                    "citizen_id": "to_char(100 + {k}, 'FM000') || substr(t.citizen_id, 4)",
+                    "full_name": "'Người Nước {k} ' || t.id",
+                    "user_id": "NULL",
+                },
+                bench_people,
+            )
+            rows += _copy(
+                Candidate,
+                k,
+                {
+                    "id": f"t.id + {off[Candidate]}",
+                    "person_id": person,
+                    "cell_id": "m.new_id",
+                    "code": "'KN-N-{k}-' || substr(t.code, 6)",
+                },
+                bench_cases,
+                "JOIN bench_orgmap m ON m.old_id = t.cell_id",
+            )
+            rows += _copy(
+                AwarenessCertificate,
+                k,
+                {"id": f"t.id + {off[AwarenessCertificate]}", "person_id": person, "number": "t.number || '-{k}'"},
+                "p.full_name LIKE 'Người Thử %%'",
+                "JOIN admission_person p ON p.id = t.person_id",
+            )
+            rows += _copy(
+                ChainStepRecord,
+                k,
+                {
+                    "id": f"t.id + {off[ChainStepRecord]}",
+                    "candidate_id": candidate,
+                    "org_id": "m.new_id",
+                    "document_number": "t.document_number || '-{k}'",
+                },
+                "c.code LIKE 'KN-B-%%'",
+                "JOIN admission_candidate c ON c.id = t.candidate_id JOIN bench_orgmap m ON m.old_id = t.org_id",
+            )
+            rows += _copy(
+                AdmissionSnapshot,
+                k,
+                {
+                    "id": f"t.id + {off[AdmissionSnapshot]}",
+                    "candidate_id": candidate,
+                    "decision_id": f"t.decision_id + {off[ChainStepRecord]}",
+                    "cell_id": "m.new_id",
+                    "path": "m.new_path",
+                    "grassroots_id": "coalesce(g.new_id, t.grassroots_id)",
+                    "commune_id": "coalesce(cm.new_id, t.commune_id)",
+                },
+                "c.code LIKE 'KN-B-%%'",
+                "JOIN admission_candidate c ON c.id = t.candidate_id JOIN bench_orgmap m ON m.old_id = t.cell_id "
+                "LEFT JOIN bench_orgmap g ON g.old_id = t.grassroots_id "
+                "LEFT JOIN bench_orgmap cm ON cm.old_id = t.commune_id",
+            )
+            rows += _copy(
+                Membership,
+                k,
+                {"id": f"t.id + {off[Membership]}", "person_id": person, "cell_id": "m.new_id"},
+                "p.full_name LIKE 'Người Thử %%'",
+                "JOIN admission_person p ON p.id = t.person_id JOIN bench_orgmap m ON m.old_id = t.cell_id",
+            )
+            rows += _copy(
+                Ceremony,
+                k,
+                {
+                    "id": f"t.id + {off[Ceremony]}",
+                    "candidate_id": candidate,
+                    "membership_id": f"t.membership_id + {off[Membership]}",
+                },
+                "c.code LIKE 'KN-B-%%'",
+                "JOIN admission_candidate c ON c.id = t.candidate_id",
+            )
+        print(f"  copy {k}/{copies}: {rows} rows so far", flush=True)
+    with connection.cursor() as cursor:
+        for model in (
+            Person,
+            Candidate,
+            ChainStepRecord,
+            AdmissionSnapshot,
+            Membership,
+            Ceremony,
+            AwarenessCertificate,
+        ):
+            table = model._meta.db_table  # type: ignore[attr-defined]
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+    return rows
+
+
+def clear_country() -> None:
+    cases = Candidate.objects.filter(code__startswith="KN-N-")
+    people = Person.objects.filter(full_name__startswith="Người Nước ")
+    with transaction.atomic():
+        for qs in (
+            AdmissionSnapshot.objects.filter(candidate__in=cases),
+            Ceremony.objects.filter(candidate__in=cases),
+            ChainStepRecord.objects.filter(candidate__in=cases),
+            Membership.objects.filter(person__in=people),
+            AwarenessCertificate.objects.filter(person__in=people),
+            cases,
+            people,
+        ):
+            qs._raw_delete(qs.db)  # type: ignore[attr-defined]
 
 
 def clear() -> None:
@@ -251,6 +466,7 @@ def clear() -> None:
             Ceremony.objects.filter(candidate__in=cases),
             ChainStepRecord.objects.filter(candidate__in=cases),
             Membership.objects.filter(person__in=people),
+            AwarenessCertificate.objects.filter(person__in=people),
             cases,
             people,
         ):
@@ -270,6 +486,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--national",
+        type=int,
+        default=0,
+        help="Cases of the rest of the country around the measured province (copies of it; PostgreSQL only).",
+    )
     args = parser.parse_args()
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     call_command("migrate", verbosity=0)
@@ -288,6 +510,17 @@ def main() -> None:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("ANALYZE")
+    copies = -(-args.national // args.cases) if args.national else 0
+    if Candidate.objects.filter(code__startswith="KN-N-").count() != copies * args.cases:
+        clear_country()
+        if copies:
+            began = time.perf_counter()
+            rows = build_country(province, copies)
+            print(f"rest of the country: {copies} copies, {rows} rows in {time.perf_counter() - began:.1f} s")
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+    national = Candidate.objects.count()
+    print(f"cases in the database: {national}, of which the measured province: {args.cases}")
     commune = PartyOrg.objects.get(code=f"{PREFIX}.00")
     nine_months = Period(date(2025, 1, 1), date(2025, 9, 30))
     year = Period.year(2025)

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from admission.core.api.problems import problem_response
 from config.env import env_int
 
 
 def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
     hours = env_int("AXES_COOLOFF_HOURS", 1)
     message = _(
-        "Too many wrong passwords: this account is locked for %(hours)d hour(s) on this device. "
-        "Ask your organisation board if you forgot the password."
+        # Per account (from any address) or per address (admission.accounts.lockout): the message names both.
+        "Too many wrong passwords or codes: this account, or this network address, is locked for %(hours)d "
+        "hour(s). Ask your organisation board if you forgot the password."
     ) % {"hours": hours}
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=429)
+        return problem_response(429, message, headers={"Retry-After": str(hours * 3600)})
     return render(request, "registration/locked_out.html", {"message": message}, status=429)

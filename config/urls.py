@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, AppMenuMixin, Site, Viewset
 
+from admission.audit import views as audit_views
 from admission.cases import views as candidates
+from admission.core.api import problems
 from admission.documents import views as documents
 from admission.dossier import views as dossier
 from admission.imports import views as imports
@@ -20,10 +23,11 @@ from admission.probation import views as probation_views
 from admission.reports import views as reports
 from admission.sourcing.views import plans, training
 from notifications.viewsets import notifications_application
+from portal.accessibility import accessibility_statement
+from workflows import step_page, work_views
 from workflows import views as flow_views
-from workflows import work_views
 from workflows.flows import AdmissionCaseFlow, ProbationFlow, SourcingFlow
-from workflows.viewsets import ScopedFlowAppViewset, SourcingAppViewset
+from workflows.viewsets import ScopedFlowAppViewset
 
 
 class OrgViewset(AppMenuMixin, Viewset):
@@ -38,6 +42,7 @@ class MemberViewset(AppMenuMixin, Viewset):
     icon = "groups"
     index_path = path("", people.member_list, name="index")
     detail_path = path("person/<int:pk>/", people.person_detail, name="person")
+    reads_path = path("person/<int:pk>/reads/", audit_views.person_reads, name="person_reads")
 
 
 class CandidateViewset(AppMenuMixin, Viewset):
@@ -45,6 +50,10 @@ class CandidateViewset(AppMenuMixin, Viewset):
     icon = "person_search"
     index_path = path("", candidates.candidate_list, name="index")
     detail_path = path("<int:pk>/", candidates.candidate_detail, name="detail")
+    nominate_path = path("nominate/", login_required(flow_views.NominateView.as_view()), name="nominate")
+    # The waiting step of a case, for everyone acting for its body (no claims): workflows/step_page.py
+    step_path = path("<int:pk>/step/<str:node>/", step_page.case_step, name="step")
+    step_mark_path = path("<int:pk>/step/<str:node>/mark/", step_page.case_step_mark, name="step_mark")
     review_note_path = path("<int:pk>/review-notes/", candidates.candidate_review_note, name="review_note")
     close_path = path("<int:pk>/close/", candidates.candidate_close, name="close")
     documents_path = path("<int:pk>/documents/", documents.documents_page, name="documents")
@@ -166,7 +175,7 @@ site = Site(
     primary_color="#b71c1c",
     secondary_color="#f9a825",
     viewsets=[
-        SourcingAppViewset(SourcingFlow, icon="school"),
+        ScopedFlowAppViewset(SourcingFlow, icon="school"),
         ScopedFlowAppViewset(AdmissionCaseFlow, icon="how_to_vote"),
         ScopedFlowAppViewset(ProbationFlow, icon="hourglass_bottom"),
         Application(
@@ -190,6 +199,7 @@ site = Site(
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/app/admission/home/", permanent=False), name="home"),
+    path("accounts/security/", include("admission.accounts.urls")),  # second factor, remembered browsers, tokens
     path("accounts/", AuthViewset(with_profile_view=False).urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -198,10 +208,14 @@ urlpatterns = [
     path("api/v1/", include("notifications.api_urls")),
     path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    re_path(r"^api/", problems.not_found),  # any other path under /api/: a JSON 404, never a page
     path("app/", site.urls),
     path("", include("portal.urls")),  # /ho-so-cua-toi/ (the candidate), /tra-cuu/ (public), /ma-tra-cuu/
+    path("kha-nang-tiep-can/", accessibility_statement, name="accessibility"),  # public, linked from every page
 ]
+
+handler500 = "admission.core.api.problems.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

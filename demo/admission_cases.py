@@ -173,7 +173,9 @@ def _chain_step(case: Candidate, on: date, number: int) -> None:
     _run(case, "chain_step", _actor(step.org), data)
 
 
-def _create(spec: AdmissionDemo, resolution: date) -> Candidate:
+def _create(spec: AdmissionDemo, resolution: date, ceremony_on: date | None = None) -> Candidate:
+    """Walk one case from its nomination to its stage, its cell resolution on `resolution` (the ceremony, for the
+    CEREMONY stage, on `ceremony_on` or two weeks after the decision)."""
     cell = PartyOrg.objects.get(code=spec.cell)
     secretary = _actor(cell, RoleKind.CELL_SECRETARY)
     person, _created = person_get_or_create(
@@ -256,7 +258,7 @@ def _create(spec: AdmissionDemo, resolution: date) -> Candidate:
     if spec.stage == CEREMONY:
         helpers = list(Membership.objects.filter(cell=cell).official_on(later)[:2])
         ceremony = {
-            "held_on": _weekday(later + timedelta(days=14)),
+            "held_on": ceremony_on or _weekday(later + timedelta(days=14)),
             "decision_read_by": "Đồng chí Bí thư Đảng ủy",
             "mentors": helpers,
             "place": f"Nhà văn hóa {cell.name.removeprefix('Chi bộ ')}",

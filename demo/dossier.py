@@ -20,8 +20,34 @@ from admission.party.models.people import Membership
 from admission.sourcing.models.candidates import Candidate
 
 RELATIVES = (
-    {"relation": "father", "full_name": "Hoàng Văn Pấng", "birth_year": 1968, "residence": "Thôn Nà Sa"},
-    {"relation": "mother", "full_name": "Lường Thị Xuân", "birth_year": 1971, "residence": "Thôn Nà Sa"},
+    {
+        "relation": "father",
+        "full_name": "Hoàng Văn Pấng",
+        "birth_year": 1968,
+        "hometown": "Xã Hoành Mô, tỉnh Quảng Ninh",
+        "residence": "Thôn Nà Sa, xã Hoành Mô",
+        "occupation": "Làm ruộng",
+        "political_history": "Chấp hành tốt chủ trương, chính sách; không vi phạm pháp luật",
+    },
+    {
+        "relation": "mother",
+        "full_name": "Lường Thị Xuân",
+        "birth_year": 1971,
+        "hometown": "Xã Lục Hồn, tỉnh Quảng Ninh",
+        "residence": "Thôn Nà Sa, xã Hoành Mô",
+        "occupation": "Làm ruộng",
+    },
+    {
+        "relation": "sibling",
+        "full_name": "Hoàng Thị Mai",
+        "birth_year": 2001,
+        "residence": "Phường Hồng Gai, tỉnh Quảng Ninh",
+        "occupation": "Công nhân",
+    },
+)
+WORK_HISTORY = (
+    {"from": "09/2010", "to": "05/2013", "what": "Học sinh Trường PTDTBT THCS Hoành Mô"},
+    {"from": "09/2013", "to": "05/2016", "what": "Học sinh Trường THPT Hoành Mô"},
 )
 
 
@@ -47,9 +73,19 @@ def fill_dossier(candidate: Candidate, *, by: Any, start: date) -> Candidate:
         candidate=candidate,
         declared_on=start + timedelta(days=3),
         name_in_use=person.full_name,
+        place_of_birth="Trạm Y tế xã Hoành Mô, tỉnh Quảng Ninh",
         hometown="Xã Hoành Mô, tỉnh Quảng Ninh",
         permanent_residence=person.residence or "Thôn Nà Sa, xã Hoành Mô, tỉnh Quảng Ninh",
-        work_history=[{"from": "09/2016", "to": "nay", "what": person.workplace or "Lao động tại địa phương"}],
+        youth_union_joined_on=person.date_of_birth + timedelta(days=16 * 365 + 30)
+        if person.youth_union_member
+        else None,
+        youth_union_joined_at="Chi đoàn Trường THPT Hoành Mô" if person.youth_union_member else "",
+        work_history=[
+            *WORK_HISTORY,
+            {"from": "09/2016", "to": "nay", "what": person.workplace or "Lao động tại địa phương"},
+        ],
+        self_assessment="Chấp hành tốt chủ trương, đường lối của Đảng, chính sách, pháp luật của Nhà nước; "
+        "tích cực tham gia các phong trào ở địa phương; cần mạnh dạn hơn trong phát biểu ý kiến.",
         relatives=list(RELATIVES),
         by=by,
     )

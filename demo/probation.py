@@ -1,10 +1,14 @@
 """Demo probationers in the Nà Sa cell at several points of their year, relative to today.
 
-Runs after `demo.province.seed_demo` (same users and cells); `demo.sourcing_cases.seed_demo_cases` calls it. The
-admission half of each case (nomination to decision) is written directly as its end state, an admitted case with
-its decision; from the ceremony on, everything goes through the services, so the probation, its helpers, dossier,
-votes, chain and dates are exactly what a secretary's actions would produce. Idempotent: a person who already has
-a probation is skipped.
+Runs after `demo.province.seed_demo` (same users and cells); the `seed_demo_cases` command calls it. Each member is
+first walked through the whole admission by the real domain services (nomination, sympathiser list, helpers,
+course certificate, the complete dossier 1–5-KNĐ of `demo.dossier`, the cell's meeting, vote and resolution 6-KNĐ,
+the chain to the decision 9-KNĐ, its receipt and the ceremony), dated so that the probation ends where the member's
+stage needs it. (Not through the flows: a flow's step checks the dossier's validity on the day it runs, and these
+admissions happened a year ago.) From the ceremony on, everything goes through the probation services, so the
+probation, its helpers, the recognition dossier (10–12-KNĐ), votes, chain (13–16-KNĐ) and dates are exactly what a
+secretary's actions would produce. Every demo member's complete dossier thus holds the papers a real one would.
+Idempotent: a person who already has a probation is skipped.
 """
 
 from __future__ import annotations
@@ -16,13 +20,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from admission.decisions.models.decisions import ChainStepRecord, StepStatus
 from admission.decisions.models.meetings import MeetingPurpose
+from admission.decisions.services.decisions import case_propose, chain_step_complete, decision_received
+from admission.decisions.services.decisions import next_step as next_admission_step
 from admission.decisions.services.meetings import cell_meeting_record, committee_meeting_record, vote_record
-from admission.decisions.services.snapshots import snapshot_take
 from admission.party import hierarchy
 from admission.party.models.orgs import PartyOrg
-from admission.party.models.people import Membership
+from admission.party.models.people import MemberExemption, Membership
 from admission.party.models.roles import Role, RoleKind
 from admission.party.permissions import today
 from admission.party.services.people import person_get_or_create
@@ -39,10 +43,22 @@ from admission.probation.services import (
     self_review_record,
 )
 from admission.rules import compute as rules
-from admission.rules.models.rulesets import RuleSet, VoteBody
-from admission.sourcing.models.candidates import Candidate, CandidateState
-from admission.sourcing.services.candidates import _next_code
+from admission.rules.models.rulesets import VoteBody
+from admission.sourcing.models.candidates import Candidate
+from admission.sourcing.services.candidates import (
+    candidate_list_as_sympathiser,
+    candidate_nominate,
+    candidate_open_dossier,
+    mentor_assign,
+)
+from admission.sourcing.services.training import certificate_record_external
 from demo import province as demo
+from demo.admission_cases import _weekday
+from demo.dossier import fill_dossier
+
+# Days from the first dossier record to the cell's resolution: the demo cells were founded on 01/07/2025 (the
+# reform), and the earliest demo probationer's resolution falls two months later.
+LEAD_DAYS = 45
 
 
 @dataclass(frozen=True)
@@ -62,7 +78,7 @@ PROBATIONERS = (
     DemoProbationer("Nông Thị Yến", date(2000, 6, 19), "female", 998303, "02", 12, "dossier"),
     DemoProbationer("Vi Văn Hải", date(1995, 1, 25), "male", 998304, "02", -7, "open"),  # ended last week
     DemoProbationer("Triệu Văn Long", date(1993, 8, 8), "male", 998305, "09", -70, "overdue"),
-    DemoProbationer("La Thị Nga", date(1999, 12, 30), "female", 998306, "27", -100, "recognised"),
+    DemoProbationer("La Thị Nga", date(1999, 12, 30), "female", 998306, "27", -60, "recognised"),
 )
 
 
@@ -77,44 +93,81 @@ def _actor(org: PartyOrg, on: date) -> Any:
     return role.user
 
 
-def _admitted_case(spec: DemoProbationer, cell: PartyOrg, decided_on: date, decider: PartyOrg) -> Candidate:
-    sex_digit = (spec.dob.year // 100 - 19) * 2 + (spec.sex == "female")
+def _admitted(spec: DemoProbationer, cell: PartyOrg, secretary: Any, ceremony_on: date) -> Candidate:
+    """Nomination to ceremony through the domain services: the cell's resolution three weeks before the ceremony,
+    the dossier in the LEAD_DAYS before it, the decision ten days after the resolution."""
+    resolution = _weekday(ceremony_on - timedelta(days=22))
+    start = resolution - timedelta(days=LEAD_DAYS)
+    nominated_on = max(start - timedelta(days=25), cell.valid_from or start)
     person, _created = person_get_or_create(
-        citizen_id=f"{demo.BIRTH_PROVINCE}{sex_digit:d}{spec.dob.year % 100:02d}{spec.suffix:06d}",
+        citizen_id=f"{demo.BIRTH_PROVINCE}{(spec.dob.year // 100 - 19) * 2 + (spec.sex == 'female'):d}"
+        f"{spec.dob.year % 100:02d}{spec.suffix:06d}",
         full_name=spec.full_name,
         date_of_birth=spec.dob,
         sex=spec.sex,
         ethnicity=spec.ethnicity,
         employer_sector="village",
         occupation="agriculture",
+        youth_union_member=True,
         residence="Thôn Nà Sa, xã Hoành Mô, tỉnh Quảng Ninh",
     )
-    opened = decided_on - timedelta(days=240)
-    case = Candidate.objects.create(
-        code=_next_code(opened.year),
+    case = candidate_nominate(
         person=person,
         cell=cell,
-        rule_set=RuleSet.in_force_on(opened),
-        state=CandidateState.ADMITTED,
-        opened_on=opened,
         nominated_by="youth_union",
-        nominating_body="Đoàn xã Hoành Mô",
-        nominated_on=opened,
+        nominating_body="Ban Chấp hành Đoàn xã Hoành Mô",
+        nominated_on=nominated_on,
+        by=secretary,
     )
-    ChainStepRecord.objects.create(
+    listed_on = nominated_on + timedelta(days=5)
+    case = candidate_list_as_sympathiser(candidate=case, meeting_on=listed_on, by=secretary)
+    for member in Membership.objects.filter(cell=cell).official_on(listed_on)[:1]:
+        mentor_assign(candidate=case, member=member, assigned_on=listed_on, by=secretary)
+    certificate_record_external(
         candidate=case,
-        order=2,
-        kind=hierarchy.StepKind.DECISION,
-        org=decider,
-        form="9-KNĐ",
-        status=StepStatus.DONE,
-        document_number=f"{spec.suffix % 1000}-QĐ/ĐU",
-        document_date=decided_on,
-        received_on=decided_on,
-        done_on=decided_on,
+        number=f"{person.pk}/GCN-TTCT",
+        issued_on=listed_on + timedelta(days=10),
+        issuer="Trung tâm Chính trị",
+        by=secretary,
     )
-    snapshot_take(candidate=case, decided_on=decided_on)  # what the reports count, as it stood that day
-    return case
+    case = candidate_open_dossier(candidate=case, by=secretary)
+    case = fill_dossier(case, by=secretary, start=start)
+    present = {m.pk for m in Membership.objects.filter(cell=cell).active_on(resolution)}
+    away = {e.membership_id for e in MemberExemption.objects.filter(membership__cell=cell) if e.covers(resolution)}
+    meeting = cell_meeting_record(
+        cell=cell,
+        held_on=resolution,
+        purpose=MeetingPurpose.ADMISSION,
+        present=present - away,
+        absence_reasons={},
+        place="Nhà văn hóa thôn Nà Sa",
+        by=secretary,
+    )
+    official = meeting.attendance.filter(present=True, official=True).count()
+    vote = vote_record(
+        meeting=meeting, candidate=case, votes_for=min(official, meeting.denominator), by=secretary, votes_against=0
+    )
+    case = case_propose(candidate=case, vote=vote, by=secretary)
+    decided_on = _weekday(resolution + timedelta(days=10))
+    while (step := next_admission_step(case)) is not None:
+        actor = _actor(step.org, decided_on)
+        chain_step_complete(
+            step=step,
+            by=actor,
+            on=decided_on,
+            document_number=f"{spec.suffix % 1000}-QĐ/ĐU" if step.kind == hierarchy.StepKind.DECISION else "",
+        )
+    case = Candidate.objects.get(pk=case.pk)
+    decision_received(candidate=case, on=decided_on + timedelta(days=2), by=secretary)
+    ceremony_hold(
+        candidate=case,
+        held_on=ceremony_on,
+        decision_read_by="Bí thư chi bộ",
+        mentors=list(Membership.objects.filter(cell=cell).official_on(ceremony_on)[:1]),
+        place="Nhà văn hóa thôn Nà Sa",
+        by=secretary,
+    )
+    return Candidate.objects.get(pk=case.pk)
 
 
 def _dossier(probation: Probation, by: Any, on: date) -> None:
@@ -213,19 +266,8 @@ def seed_probationers(*, cell_code: str = demo.NA_SA) -> int:
             continue
         ends_on = now + timedelta(days=spec.ends_in_days)
         ceremony_on = rules.add_months(ends_on, -12)
-        decided_on = ceremony_on - timedelta(days=12)
-        decider = hierarchy.approval_chain(cell, decided_on)[-1].org
-        case = _admitted_case(spec, cell, decided_on, decider)
-        mentors = list(Membership.objects.filter(cell=cell).official_on(ceremony_on)[:1])
-        ceremony = ceremony_hold(
-            candidate=case,
-            held_on=ceremony_on,
-            decision_read_by="Bí thư chi bộ",
-            mentors=mentors,
-            place="Nhà văn hóa thôn Nà Sa",
-            by=secretary,
-        )
-        probation = Probation.objects.get(pk=ceremony.probation.pk)
+        case = _admitted(spec, cell, secretary, ceremony_on)
+        probation = Probation.objects.get(candidate=case)
         if spec.stage in ("dossier", "open", "recognised"):
             _dossier(probation, secretary, min(ends_on - timedelta(days=10), now))
         if spec.stage in ("open", "overdue", "recognised"):

@@ -8,21 +8,26 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
-from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
+from django_filters.utils import translate_validation
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from admission.core.api.fields import DateField, IdField
+from admission.core.api.filters import FILTER_BACKENDS, BooleanFilter
+from admission.core.api.parsers import JSON_ONLY
+from admission.core.api.problems import service_errors
 from admission.party import permissions
-from admission.sourcing.api import service_errors
-from admission.sourcing.models.candidates import CandidateState
+from admission.party.api import OrgFilter
+from admission.sourcing.models.candidates import Candidate, CandidateState
 from notifications import selectors, services
 from notifications.forms import delegable_orgs, substitute_choices
-from notifications.models import Delivery, Language, NotificationKind
+from notifications.models import Delivery, Language, Notification, NotificationKind
 
 # ------------------------------------------------------------------------------------------------------------------
 # Notifications
@@ -42,30 +47,38 @@ class NotificationOutput(serializers.Serializer):
     read_at = serializers.DateTimeField(allow_null=True)
 
 
-class NotificationListApi(APIView):
+class NotificationFilter(django_filters.FilterSet):
+    unread = BooleanFilter(method="only_unread", help_text="true: only the unread ones")
+
+    class Meta:
+        model = Notification
+        fields = ["unread"]
+
+    def only_unread(self, queryset: Any, name: str, value: bool | None) -> Any:
+        return queryset.filter(read_at__isnull=True) if value else queryset
+
+
+class NotificationListApi(generics.ListAPIView):
     """The caller's notifications, unread first, newest first."""
 
-    @extend_schema(
-        operation_id="notifications_list",
-        parameters=[OpenApiParameter("unread", bool, description="Only the unread ones")],
-        responses=NotificationOutput(many=True),
-        tags=["notifications"],
-    )
-    def get(self, request: Request) -> Response:
-        rows = selectors.notification_list_for_user(
-            user=request.user, unread_only=request.query_params.get("unread") in ("1", "true")
-        )
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response(NotificationOutput(page, many=True).data)
+    serializer_class = NotificationOutput
+    filter_backends = FILTER_BACKENDS
+    filterset_class = NotificationFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator's anonymous request
+            return Notification.objects.none()
+        return selectors.notification_list_for_user(user=self.request.user)
+
+    @extend_schema(operation_id="notifications_list")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
 
 class NotificationReadApi(APIView):
-    @extend_schema(
-        operation_id="notifications_read", request=None, responses=NotificationOutput, tags=["notifications"]
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        notification = services.notification_mark_read(user=request.user, pk=pk)
+    @extend_schema(operation_id="notifications_read", request=None, responses=NotificationOutput)
+    def post(self, request: Request, notification_id: int) -> Response:
+        notification = services.notification_mark_read(user=request.user, pk=notification_id)
         return Response(NotificationOutput(notification).data)
 
 
@@ -74,9 +87,7 @@ class NotificationReadAllApi(APIView):
     class OutputSerializer(serializers.Serializer):
         marked = serializers.IntegerField()
 
-    @extend_schema(
-        operation_id="notifications_read_all", request=None, responses=OutputSerializer, tags=["notifications"]
-    )
+    @extend_schema(operation_id="notifications_read_all", request=None, responses=OutputSerializer)
     def post(self, request: Request) -> Response:
         return Response({"marked": services.notification_mark_all_read(user=request.user)})
 
@@ -92,9 +103,11 @@ class PreferenceSerializer(serializers.Serializer):
 class NotificationPreferenceApi(APIView):
     """Each kind with the caller's choice (default: in the centre and in the daily digest), and their language."""
 
+    parser_classes = JSON_ONLY
+
     @extend_schema_serializer(component_name="NotificationPreferencesInput")
     class InputSerializer(serializers.Serializer):
-        preferences = PreferenceSerializer(many=True, required=False)
+        preferences = PreferenceSerializer(many=True, required=False, max_length=len(NotificationKind.choices))  # type: ignore[call-arg]
         language = serializers.ChoiceField(choices=Language.choices, required=False)
 
     @extend_schema_serializer(component_name="NotificationPreferences")
@@ -106,7 +119,7 @@ class NotificationPreferenceApi(APIView):
         prefs = services.preferences_for(user)
         return {"preferences": [vars(c) for c in prefs.values()], "language": services.language_of(user)}
 
-    @extend_schema(operation_id="notifications_preferences", responses=OutputSerializer, tags=["notifications"])
+    @extend_schema(operation_id="notifications_preferences", responses=OutputSerializer)
     def get(self, request: Request) -> Response:
         return Response(self.OutputSerializer(self._output(request.user)).data)
 
@@ -114,7 +127,6 @@ class NotificationPreferenceApi(APIView):
         operation_id="notifications_preferences_update",
         request=InputSerializer,
         responses=OutputSerializer,
-        tags=["notifications"],
     )
     def put(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
@@ -134,8 +146,37 @@ class NotificationPreferenceApi(APIView):
 # ------------------------------------------------------------------------------------------------------------------
 
 
-class DeadlineBoardApi(APIView):
+class BoardFilter(django_filters.FilterSet):
+    """The board's filters, checked (an org outside the caller's units, a state that does not exist: 400)."""
+
+    org = OrgFilter(method="keep", help_text="Narrow to this org's subtree (in the caller's units)")
+    state = django_filters.ChoiceFilter(choices=CandidateState.choices, method="keep", help_text="Only this state")
+    overdue = BooleanFilter(method="keep", help_text="true: only overdue cases")
+    escalated = BooleanFilter(method="keep", help_text="true: only escalated cases")
+
+    class Meta:
+        model = Candidate
+        fields = ["org", "state", "overdue", "escalated"]
+
+    def keep(self, queryset: Any, name: str, value: Any) -> Any:
+        return queryset  # the board reads the checked values itself (selectors.deadline_board)
+
+    def board_filters(self) -> selectors.BoardFilters:
+        data = self.form.cleaned_data
+        org = permissions.get_org_or_404(self.request.user, data["org"]) if data.get("org") else None
+        return selectors.BoardFilters(
+            org=org,
+            state=data.get("state") or "",
+            overdue_only=bool(data.get("overdue")),
+            escalated_only=bool(data.get("escalated")),
+        )
+
+
+class DeadlineBoardApi(generics.ListAPIView):
     """Every open case of the caller's units with its next deadline and the body that must act, overdue first."""
+
+    filter_backends = FILTER_BACKENDS
+    filterset_class = BoardFilter
 
     @extend_schema_serializer(component_name="DeadlineBoardRow")
     class OutputSerializer(serializers.Serializer):
@@ -155,28 +196,19 @@ class DeadlineBoardApi(APIView):
         escalated = serializers.BooleanField()
         escalated_to_id = serializers.IntegerField(source="escalation.to_org_id", allow_null=True, default=None)
 
-    @extend_schema(
-        operation_id="deadline_board",
-        parameters=[
-            OpenApiParameter("org", int, description="Narrow to this org's subtree (must be in the caller's units)"),
-            OpenApiParameter("state", str, enum=CandidateState.values, description="Only cases in this state"),
-            OpenApiParameter("overdue", bool, description="Only overdue cases"),
-            OpenApiParameter("escalated", bool, description="Only escalated cases"),
-        ],
-        responses=OutputSerializer(many=True),
-        tags=["notifications"],
-    )
-    def get(self, request: Request) -> Response:
-        params = request.query_params
-        org = permissions.get_org_or_404(request.user, params["org"]) if params.get("org") else None
-        filters = selectors.BoardFilters(
-            org=org,
-            state=params.get("state", ""),
-            overdue_only=params.get("overdue") in ("1", "true"),
-            escalated_only=params.get("escalated") in ("1", "true"),
-        )
-        rows = selectors.deadline_board(user=request.user, filters=filters)
-        return Response(self.OutputSerializer(rows, many=True).data)
+    serializer_class = OutputSerializer
+
+    def get_queryset(self):
+        return Candidate.objects.filter(permissions.scope_q(self.request.user, field="cell__path"))
+
+    @extend_schema(operation_id="deadline_board")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        checked = BoardFilter(request.query_params, queryset=self.get_queryset(), request=request)
+        if not checked.is_valid():
+            raise translate_validation(checked.errors)
+        rows = selectors.deadline_board(user=request.user, filters=checked.board_filters())
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -197,28 +229,30 @@ class DelegationOutput(serializers.Serializer):
     revoked_at = serializers.DateTimeField(allow_null=True)
 
 
-class DelegationListApi(APIView):
-    """Delegations the caller gave or received; POST names a substitute for one of the caller's own orgs."""
+class DelegationListApi(generics.ListAPIView):
+    """Delegations the caller gave or received, newest first; POST names a substitute for one of the caller's own
+    orgs."""
+
+    serializer_class = DelegationOutput
 
     @extend_schema_serializer(component_name="DelegationInput")
     class InputSerializer(serializers.Serializer):
-        org = serializers.IntegerField(help_text="An org where the caller holds an acting role")
-        to_user = serializers.CharField(help_text="Username of the substitute (a colleague within the caller's units)")
-        starts_on = serializers.DateField()
-        ends_on = serializers.DateField(help_text="Exclusive")
-        reason = serializers.CharField()
+        org = IdField(help_text="An org where the caller holds an acting role")
+        to_user = serializers.CharField(
+            max_length=150, help_text="Username of the substitute (a colleague within the caller's units)"
+        )
+        starts_on = DateField()
+        ends_on = DateField(help_text="Exclusive")
+        reason = serializers.CharField(max_length=4000)
 
-    @extend_schema(operation_id="delegations_list", responses=DelegationOutput(many=True), tags=["notifications"])
-    def get(self, request: Request) -> Response:
-        rows = selectors.delegation_list_for_user(user=request.user)
-        return Response(DelegationOutput(rows, many=True).data)
+    def get_queryset(self):
+        return selectors.delegation_list_for_user(user=self.request.user).order_by("-starts_on", "-pk")
 
-    @extend_schema(
-        operation_id="delegations_create",
-        request=InputSerializer,
-        responses={201: DelegationOutput},
-        tags=["notifications"],
-    )
+    @extend_schema(operation_id="delegations_list")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(operation_id="delegations_create", request=InputSerializer, responses={201: DelegationOutput})
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -247,9 +281,9 @@ class DelegationListApi(APIView):
 
 
 class DelegationRevokeApi(APIView):
-    @extend_schema(operation_id="delegations_revoke", request=None, responses=DelegationOutput, tags=["notifications"])
-    def post(self, request: Request, pk: int) -> Response:
-        delegation = selectors.delegation_get_for_user(user=request.user, pk=pk)
+    @extend_schema(operation_id="delegations_revoke", request=None, responses=DelegationOutput)
+    def post(self, request: Request, delegation_id: int) -> Response:
+        delegation = selectors.delegation_get_for_user(user=request.user, pk=delegation_id)
         with service_errors():
             delegation = services.delegation_revoke(delegation=delegation, by=request.user)
         return Response(DelegationOutput(delegation).data)

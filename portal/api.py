@@ -8,13 +8,14 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics, serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from admission.core.api.fields import DateField
 from portal import lookup, selectors
 from portal.selectors import CaseProgress, Position
 from portal.services import PIN_DIGITS
@@ -88,7 +89,7 @@ class PortalDocumentSerializer(serializers.Serializer):
     download_url = serializers.CharField()
 
 
-class MyCasesApi(APIView):
+class MyCasesApi(generics.ListAPIView):
     """The cases of the person linked to the caller's login, with their stages, history, papers and downloads.
     Anyone else's case never appears here, whatever the caller's roles."""
 
@@ -144,19 +145,16 @@ class MyCasesApi(APIView):
             ],
         }
 
-    @extend_schema(
-        operation_id="me_cases_list",
-        summary="My admission cases (the candidate's own)",
-        responses={200: OutputSerializer(many=True)},
-        tags=["portal"],
-    )
-    def get(self, request: Request) -> Response:
-        cases = selectors.case_list_for_candidate(user=request.user)
-        data = [self.case_data(selectors.case_progress(case)) for case in cases]
-        return Response(self.OutputSerializer(data, many=True).data)
+    serializer_class = OutputSerializer
 
+    def get_queryset(self) -> Any:
+        return selectors.case_list_for_candidate(user=self.request.user)
 
-DETAIL = inline_serializer("LookupRefusal", {"detail": serializers.CharField()})
+    @extend_schema(operation_id="me_cases_list", summary="My admission cases (the candidate's own)")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        data = [self.case_data(selectors.case_progress(case)) for case in page or []]
+        return self.get_paginated_response(self.OutputSerializer(data, many=True).data)
 
 
 class LookupApi(APIView):
@@ -176,7 +174,7 @@ class LookupApi(APIView):
         pin = serializers.RegexField(
             rf"^\d{{{PIN_DIGITS}}}$", required=False, allow_blank=True, help_text="The 6-digit PIN of the receipt"
         )
-        date_of_birth = serializers.DateField(required=False, allow_null=True, help_text="Instead of the PIN")
+        date_of_birth = DateField(required=False, allow_null=True, help_text="Instead of the PIN")
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if not attrs.get("pin") and not attrs.get("date_of_birth"):
@@ -197,11 +195,10 @@ class LookupApi(APIView):
         responses={
             200: OutputSerializer,
             400: OpenApiResponse(description="Malformed input (no second factor, a PIN that is not 6 digits)"),
-            404: OpenApiResponse(DETAIL, description="No case matches (unknown code and wrong answer alike)"),
-            429: OpenApiResponse(DETAIL, description="Too many wrong answers: try again after Retry-After seconds"),
+            404: OpenApiResponse(description="No case matches (unknown code and wrong answer alike)"),
+            429: OpenApiResponse(description="Too many wrong answers: try again after Retry-After seconds"),
         },
         auth=[],
-        tags=["portal"],
     )
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
@@ -220,11 +217,10 @@ class LookupApi(APIView):
             message = _("Too many wrong answers from this connection: try again in %(minutes)d minute(s).") % {
                 "minutes": (seconds + 59) // 60
             }
-            return Response(
-                {"detail": message}, status=status.HTTP_429_TOO_MANY_REQUESTS, headers={"Retry-After": str(seconds)}
-            )
+            throttled = exceptions.Throttled(detail=message)
+            throttled.wait = seconds  # type: ignore[attr-defined]  # Retry-After, without DRF's own sentence
+            raise throttled
         if result.candidate is None:
-            detail = _("No case matches this code with this PIN or date of birth.")
-            return Response({"detail": detail}, status=status.HTTP_404_NOT_FOUND)
+            raise exceptions.NotFound(_("No case matches this code with this PIN or date of birth."))
         position = selectors.case_position(result.candidate)
         return Response(self.OutputSerializer({"code": result.candidate.code, "position": _position(position)}).data)

@@ -9,22 +9,28 @@ Three promises, each tested:
 - **Rate limit.** At most `LIMIT_PER_CODE` wrong answers for one code from one client address, and
   `LIMIT_PER_CLIENT` for all codes from one address, in any `WINDOW`; past that the lookup is refused without
   checking anything until the oldest counted failure leaves the window. The counters live in the database (shared
-  by every web process and host) and count failures whether or not the code exists.
+  by every web process and host) and count failures whether or not the code exists. Counting is atomic: an
+  attempt is recorded *before* its answer is checked, under a lock per client address, so that simultaneous
+  guesses cannot all pass the check before any of them is counted (40 parallel guesses get exactly 5 checks); a
+  right answer then takes its attempt back.
 - **Nothing personal kept.** A failure is stored under a keyed hash (Django's `salted_hmac` with SECRET_KEY) of
   the client address and the code, never the address itself, and rows older than the window are deleted.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from admission.core.network import client_address as _client_address
 from admission.sourcing.models.candidates import Candidate
 from portal.models import LookupAttempt
 
@@ -69,15 +75,51 @@ def blocked_until(*, client: str, code: str, now: datetime | None = None) -> dat
     return until
 
 
+def _lock_client(client: str) -> None:
+    """Hold a lock on this client address until the transaction ends, so that its attempts are counted one after
+    the other. PostgreSQL: a transaction-level advisory lock on a number derived from the keyed client hash.
+    SQLite (development) lets one writer at a time into the database, which serialises the insert already."""
+    if connection.vendor != "postgresql":
+        return
+    number = int.from_bytes(hashlib.sha256(_key("lock", client).encode()).digest()[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number])
+
+
+def reserve_attempt(*, client: str, code: str, now: datetime | None = None) -> tuple[datetime | None, list[int]]:
+    """Count this attempt as a failure before its answer is checked, unless the client is blocked already.
+
+    Returns (blocked until, []) or (None, the ids of the rows recorded), atomically per client address.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        _lock_client(client)
+        until = blocked_until(client=client, code=code, now=now)
+        if until is not None:
+            return until, []
+        rows = LookupAttempt.objects.bulk_create(
+            [LookupAttempt(key=key, at=now) for key, _limit in _keys(client, code)]
+        )
+    return None, [row.pk for row in rows]
+
+
 def record_failure(*, client: str, code: str, now: datetime | None = None) -> None:
+    """Count a failure outright (the reserved attempt of `lookup` already is one) and prune old rows."""
     now = now or timezone.now()
     LookupAttempt.objects.bulk_create([LookupAttempt(key=key, at=now) for key, _limit in _keys(client, code)])
+    prune(now=now)
+
+
+def prune(*, now: datetime) -> None:
     LookupAttempt.objects.filter(at__lte=now - WINDOW).delete()
 
 
-def record_success(*, client: str, code: str) -> None:
-    """A right answer clears that code's count for the client (not the client's count over all codes)."""
+def record_success(*, client: str, code: str, reserved: list[int] | None = None) -> None:
+    """A right answer clears that code's count for the client and takes back the attempt reserved for it (the
+    client's count over all codes keeps its earlier failures)."""
     LookupAttempt.objects.filter(key=_key("code", client, code)).delete()
+    if reserved:
+        LookupAttempt.objects.filter(pk__in=reserved).delete()
 
 
 @dataclass(frozen=True)
@@ -103,22 +145,21 @@ def verify(*, code: str, pin: str = "", date_of_birth: date | None = None) -> Ca
 
 
 def lookup(*, client: str, code: str, pin: str = "", date_of_birth: date | None = None) -> LookupResult:
-    """Check the rate limit, then the answer; record a failure (unknown code or wrong answer alike)."""
+    """Check the rate limit and count the attempt, then check the answer; a right answer takes its attempt back
+    (an unknown code and a wrong answer stay counted alike)."""
     code = normalise_code(code)
     now = timezone.now()
-    until = blocked_until(client=client, code=code, now=now)
+    until, reserved = reserve_attempt(client=client, code=code, now=now)
     if until is not None:
         return LookupResult(None, until)
     candidate = verify(code=code, pin=pin, date_of_birth=date_of_birth)
     if candidate is None:
-        record_failure(client=client, code=code, now=now)
+        prune(now=now)
         return LookupResult(None)
-    record_success(client=client, code=code)
+    record_success(client=client, code=code, reserved=reserved)
     return LookupResult(candidate)
 
 
 def client_address(request: Any) -> str:
-    """The client's address as the login lockout (django-axes) resolves it, so one proxy setting serves both."""
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or "unknown"
+    """The client's address as the login lockout resolves it (`settings.TRUSTED_PROXIES`): one setting for both."""
+    return _client_address(request)

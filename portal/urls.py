@@ -1,10 +1,11 @@
-"""The portal's pages: mounted at the site root by config/urls.py (/tra-cuu/ is public in config/middleware.py)."""
+"""The portal's pages: mounted at the site root by config/urls.py (/tra-cuu/ and the verification page under it
+are public in config/middleware.py)."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from portal import views
+from portal import verify, views
 
 app_name = "portal"
 
@@ -14,5 +15,6 @@ urlpatterns = [
     path("ho-so-cua-toi/<int:pk>/tai-lieu/<int:doc_pk>/", views.my_document, name="my_document"),
     path("ho-so-cua-toi/<int:pk>/tai-lieu/chuan-bi/", views.my_document_prepare, name="my_document_prepare"),
     path("tra-cuu/", views.lookup_page, name="lookup"),
+    path("tra-cuu/xac-minh/", verify.verify_page, name="verify"),
     path("ma-tra-cuu/<int:pk>/", views.pin_page, name="pin"),
 ]

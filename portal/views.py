@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from admission.audit import selectors as audit_selectors
 from admission.documents import services as documents
 from admission.documents.dossier import lookup_url
 from admission.documents.models import DocumentStatus
@@ -37,6 +38,8 @@ def _case_page(request: HttpRequest, candidate: Candidate | None, cases: list[Ca
     context = {
         "progress": selectors.case_progress(candidate) if candidate else None,
         "others": [c for c in cases if candidate is None or c.pk != candidate.pk],
+        # The personal data protection law: the person may know who read their data.
+        "reads": list(audit_selectors.reads_of_own_data(user=request.user)[:100]) if cases else None,
     }
     return TemplateResponse(request, "portal/my_case.html", context)
 

@@ -7,7 +7,7 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 "$PY" manage.py db_worker --interval 2 &
 pids+=($!)
-( while true; do "$PY" manage.py workflow_timers >/dev/null 2>&1 || true; sleep 60; done ) &
+( while true; do "$PY" manage.py timers_sweep >/dev/null 2>&1 || true; sleep 60; done ) &
 pids+=($!)
 # Notifications every 5 minutes; the daily digest once, in the 17:00 hour (emails print on the console here).
 ( while true; do "$PY" manage.py notify_scan >/dev/null 2>&1 || true; sleep 300; done ) &

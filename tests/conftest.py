@@ -94,3 +94,38 @@ def world(db: None) -> World:
 @pytest.fixture
 def day() -> datetime.date:
     return datetime.date(2026, 3, 2)
+
+
+@pytest.fixture(autouse=True)
+def force_login_is_a_complete_sign_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`client.force_login(user)` stands for a finished sign-in: the password and, for those who need it (approvers,
+    administrators: admission.accounts.policy), the second factor. Tests of the second factor itself sign in
+    through the login page, or with `password_only_login`."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self: Any, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "password_only_login", original, raising=False)
+
+
+def verify_second_factor(client: Any, user: Any) -> None:
+    """Mark the client's session verified by a confirmed authenticator of the user (made if missing), when the user
+    needs a second factor."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from admission.accounts.policy import needs_second_factor
+
+    if not needs_second_factor(user):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

@@ -12,6 +12,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from admission.core.bounds import MAX_COUNT
 from admission.decisions.models.decisions import ChainStepRecord, StepStatus
 from admission.decisions.services.decisions import next_step
 from admission.party import hierarchy
@@ -43,8 +44,10 @@ class DossierReadyForm(StepForm):
 
 
 class VoteCountMixin(forms.Form):
-    votes_for = forms.IntegerField(label=_("Votes in favour"), min_value=0)
-    votes_against = forms.IntegerField(label=_("Votes against"), min_value=0, initial=0, required=False)
+    votes_for = forms.IntegerField(label=_("Votes in favour"), min_value=0, max_value=MAX_COUNT)
+    votes_against = forms.IntegerField(
+        label=_("Votes against"), min_value=0, max_value=MAX_COUNT, initial=0, required=False
+    )
     confirm_failed = forms.BooleanField(
         label=_("I confirm the vote did not reach the threshold: record it and close the case as not admitted"),
         required=False,
@@ -114,13 +117,14 @@ class ChainStepForm(VoteCountMixin, StepForm):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[(APPROVE, _("Agree")), (REFUSE, _("Refuse admission")), (SEND_BACK, _("Send the dossier back"))],
-        widget=forms.RadioSelect,
-        initial=APPROVE,
+        widget=forms.RadioSelect,  # nothing chosen in advance: the body decides (no outcome pre-selected)
     )
     on = date_field(_("Date of the document"), initial=timezone.localdate)
     document_number = forms.CharField(label=_("Number of the document"), required=False, max_length=60)
-    members_total = forms.IntegerField(label=_("Members of the committee"), min_value=1, required=False)
-    present = forms.IntegerField(label=_("Members present"), min_value=0, required=False)
+    members_total = forms.IntegerField(
+        label=_("Members of the committee"), min_value=1, max_value=MAX_COUNT, required=False
+    )
+    present = forms.IntegerField(label=_("Members present"), min_value=0, max_value=MAX_COUNT, required=False)
     note = forms.CharField(
         label=_("Reason or note (required to refuse or send back: name the items to fix)"),
         required=False,

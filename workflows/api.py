@@ -1,7 +1,9 @@
 """REST endpoints for the flow's actions: nominate, the open tasks of a case, and each step.
 
-Each step accepts the same fields as its screen (the step's Django form validates them) and goes through
-`workflows.services.run_step`, so the API cannot move the case without moving its flow.
+Each step has its own path (`/api/v1/candidates/{candidate_id}/steps/<step>/`) whose body is the step's form, read
+off the form itself (`form_serializer`), so the schema documents exactly what the screen accepts. The step's Django
+form validates the body and the step goes through `workflows.services.run_step`, so the API cannot move the case
+without moving its flow.
 """
 
 from __future__ import annotations
@@ -9,50 +11,84 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
-from rest_framework import serializers, status
+from django.urls import path
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from viewflow.workflow.models import Process
 
+from admission.core.api import fields as bounded
+from admission.core.api.parsers import PARSERS
+from admission.core.api.problems import ServiceRefused, service_errors
 from admission.party.permissions import today
 from admission.sourcing import selectors
 from admission.sourcing.models.candidates import Candidate, NominationSource
 from workflows import services
 from workflows.forms import NominationForm
+from workflows.step import Step
 from workflows.steps import STEPS, task_title
 from workflows.views import acting_cells, nominate_case
 
 
-def form_schema(form_class: type[forms.Form], name: str) -> Any:
-    """An OpenAPI request body read off a Django form, so the API documents exactly what the screen accepts."""
+def form_serializer(form_class: type[forms.Form], name: str) -> Any:
+    """An OpenAPI request body read off a Django form, with the form's own bounds: the API documents exactly what
+    the screen accepts."""
     fields: dict[str, serializers.Field] = {}
     for field_name, field in form_class.base_fields.items():
+        if isinstance(field.widget, forms.HiddenInput) and not isinstance(field, forms.ModelChoiceField):
+            continue
         kwargs: dict[str, Any] = {"required": field.required, "help_text": str(field.label or "")}
-        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-            fields[field_name] = serializers.ChoiceField(choices=list(field.choices), **kwargs)  # type: ignore[arg-type]
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            fields[field_name] = bounded.ListField(child=bounded.IdField(), **kwargs)
+        elif isinstance(field, forms.ModelChoiceField):
+            fields[field_name] = bounded.IdField(**kwargs)
+        elif isinstance(field, forms.ChoiceField):
+            # A form may set its choices per instance from a class attribute (CommitteeDecisionForm.choices).
+            options = list(field.choices) or list(getattr(form_class, "choices", ()))  # type: ignore[arg-type]
+            choices = [value for value, _label in options if value != ""]
+            fields[field_name] = serializers.ChoiceField(choices=choices, **kwargs)
         elif isinstance(field, forms.DateField):
-            fields[field_name] = serializers.DateField(**kwargs)
+            fields[field_name] = bounded.DateField(**kwargs)
         elif isinstance(field, forms.BooleanField):
             fields[field_name] = serializers.BooleanField(**kwargs)
-        elif isinstance(field, forms.ModelChoiceField):
-            fields[field_name] = serializers.IntegerField(**kwargs)
+        elif isinstance(field, forms.IntegerField):
+            low, high = field.min_value, field.max_value
+            fields[field_name] = serializers.IntegerField(
+                min_value=low if isinstance(low, int) else None,
+                max_value=high if isinstance(high, int) else None,
+                **kwargs,
+            )
+        elif isinstance(field, forms.FileField):
+            fields[field_name] = serializers.FileField(**kwargs)
         else:
-            fields[field_name] = serializers.CharField(**kwargs)
+            max_length = getattr(field, "max_length", None)
+            fields[field_name] = serializers.CharField(max_length=max_length, allow_blank=not field.required, **kwargs)
     return inline_serializer(name, fields)
 
 
-def _errors(form: Any) -> dict[str, Any]:
-    return {"detail": " ".join(str(e) for e in form.non_field_errors()) or None, "fields": form.errors.get_json_data()}
+def form_invalid(form: forms.Form) -> exceptions.ValidationError:
+    """The form's errors as the API's 400: each field by its name, the form's own errors for the request."""
+    detail = {
+        ("non_field_errors" if name == "__all__" else name): [
+            exceptions.ErrorDetail(message, code=error.code or "invalid")
+            for error in errors
+            for message in error.messages
+        ]
+        for name, errors in form.errors.as_data().items()
+    }
+    return exceptions.ValidationError(detail)
 
 
-def _refusal(exc: ValidationError | PermissionDenied) -> Response:
-    messages = getattr(exc, "messages", None) or [str(exc)]
-    code = status.HTTP_403_FORBIDDEN if isinstance(exc, PermissionDenied) else status.HTTP_400_BAD_REQUEST
-    return Response({"detail": " ".join(str(m) for m in messages)}, status=code)
+@extend_schema_serializer(component_name="CaseTask")
+class CaseTaskOutput(serializers.Serializer):
+    step = serializers.CharField(help_text="The step's name: POST its fields to …/steps/<step>/")
+    title = serializers.CharField()
+    due_on = serializers.DateField(allow_null=True)
+    owner = serializers.CharField(allow_null=True, help_text="Who opened it, if anyone")
+    chain_step = serializers.IntegerField(allow_null=True, help_text="The approval step it is for, if any")
+    acting_org = serializers.IntegerField(allow_null=True, help_text="Id of the body that must act")
 
 
 @extend_schema_serializer(component_name="CaseState")
@@ -61,7 +97,18 @@ class CaseStateOutput(serializers.Serializer):
     code = serializers.CharField()
     state = serializers.CharField()
     state_label = serializers.CharField()
-    open_tasks = serializers.ListField(child=serializers.DictField())
+    open_tasks = CaseTaskOutput(many=True)
+
+
+def _open_tasks(candidate: Candidate) -> list[Any]:
+    try:
+        return services.open_tasks(candidate)
+    except Process.DoesNotExist:  # a case imported or opened without a flow has no tasks
+        return []
+
+
+def _org_id(task: Any) -> int | None:
+    return int(task.owner_permission_obj_pk) if task.owner_permission_obj_pk else None
 
 
 def case_state(candidate: Candidate) -> dict[str, Any]:
@@ -78,9 +125,9 @@ def case_state(candidate: Candidate) -> dict[str, Any]:
                 "due_on": (task.data or {}).get("due_on"),
                 "owner": task.owner.username if task.owner else None,
                 "chain_step": (task.data or {}).get("chain_step"),
-                "acting_org": task.owner_permission_obj_pk,
+                "acting_org": _org_id(task),
             }
-            for task in services.open_tasks(candidate)
+            for task in _open_tasks(candidate)
         ],
     }
 
@@ -88,37 +135,40 @@ def case_state(candidate: Candidate) -> dict[str, Any]:
 class NominateApi(APIView):
     """Open a case for a nominated person (creating the person if the citizen ID is new) and start its flow."""
 
+    parser_classes = PARSERS
+    schema_tags = ["sourcing"]
+
     @extend_schema(
-        request=form_schema(NominationForm, "NominationInput"),
+        request=form_serializer(NominationForm, "NominationInput"),
         responses={201: CaseStateOutput},
         description="Dates as YYYY-MM-DD or dd/mm/yyyy; cell is the id of a cell where you hold a role.",
     )
     def post(self, request: Request) -> Response:
-        form = NominationForm(data=request.data, cells=acting_cells(request.user))
+        form = NominationForm(data=bounded.form_data(request.data), cells=acting_cells(request.user))
         if not form.is_valid():
-            return Response(_errors(form), status=status.HTTP_400_BAD_REQUEST)
-        try:
+            raise form_invalid(form)
+        with service_errors():
             candidate = nominate_case(user=request.user, data=form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            return _refusal(exc)
         return Response(case_state(candidate), status=status.HTTP_201_CREATED)
 
 
 class CaseReopenApi(APIView):
     """Open a new attempt for the person of a closed case, in the same cell (documents are redone)."""
 
+    schema_tags = ["sourcing"]
+
     @extend_schema_serializer(component_name="ReopenInput")
     class InputSerializer(serializers.Serializer):
         nominated_by = serializers.ChoiceField(choices=NominationSource.choices)
-        nominated_on = serializers.DateField(required=False, help_text="Default: today")
-        note = serializers.CharField(required=False, allow_blank=True)
+        nominated_on = bounded.DateField(required=False, help_text="Default: today")
+        note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
     @extend_schema(request=InputSerializer, responses={201: CaseStateOutput})
-    def post(self, request: Request, pk: int) -> Response:
-        previous = selectors.candidate_get_for_user(user=request.user, pk=pk)
+    def post(self, request: Request, candidate_id: int) -> Response:
+        previous = selectors.candidate_get_for_user(user=request.user, pk=candidate_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
+        with service_errors():
             candidate = services.case_reopen(
                 previous=previous,
                 nominated_by=data.validated_data["nominated_by"],
@@ -126,91 +176,154 @@ class CaseReopenApi(APIView):
                 note=data.validated_data.get("note", ""),
                 by=request.user,
             )
-        except (ValidationError, PermissionDenied) as exc:
-            return _refusal(exc)
         return Response(case_state(candidate), status=status.HTTP_201_CREATED)
 
 
 class CaseTasksApi(APIView):
     """The case's state and its open tasks (step, title, due date, who took it)."""
 
+    schema_tags = ["cases"]
+
     @extend_schema(responses=CaseStateOutput)
-    def get(self, request: Request, pk: int) -> Response:
-        candidate = selectors.candidate_get_for_unit(user=request.user, pk=pk)
+    def get(self, request: Request, candidate_id: int) -> Response:
+        candidate = selectors.candidate_get_for_unit(user=request.user, pk=candidate_id)
         return Response(case_state(candidate))
 
 
 class CaseStepApi(APIView):
-    """Complete a step of the case's flow. The body carries the step's fields, as on its screen."""
+    """Complete the waiting step `step_name` of the case's flow; the body carries the step's fields, as on its
+    screen. A step that is not waiting for this case is a 400 before its form is read."""
 
-    @extend_schema(
-        parameters=[OpenApiParameter("step", str, OpenApiParameter.PATH, enum=sorted(STEPS))],
-        request={"application/json": OpenApiTypes.OBJECT, "multipart/form-data": OpenApiTypes.OBJECT},
-        responses={200: CaseStateOutput},
-        description="Steps and fields. Sourcing: list_sympathiser (meeting_on, note); assign_mentors (members: "
-        "[membership id], assigned_on); propose_training (course | certificate_number, certificate_issued_on, "
-        "certificate_issuer, certificate_scan); approve_attendance (approve: 1|0, decided_on, reason); record_result "
-        "(passed: 1|0, result_on, certificate_number, note); open_dossier (confirm: true). Admission: "
-        "prepare_dossier (confirm: true); cell_vote (held_on, place, present: [membership id], reason_<membership "
-        "id>: why absent, votes_for, votes_against, confirm_failed: true to record a vote below the threshold and "
-        "close the case); chain_step (step: the chain_step id of the open task, outcome: approve|refuse|send_back, "
-        "on, document_number (required for a decision), members_total, present, votes_for, votes_against (for a "
-        "committee's vote), note (the reason when refusing or sending back), confirm_failed); receive_decision "
-        "(received_on); ceremony (held_on, place, decision_read_by, attendees, mentors: [membership id], "
-        "late_consent_ref). Dates as YYYY-MM-DD or dd/mm/yyyy.",
-    )
-    def post(self, request: Request, pk: int, step: str) -> Response:
-        candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
-        if step not in STEPS:
-            raise Http404
-        spec = STEPS[step]
-        form = spec.form(candidate, request.user, data=request.data, files=request.FILES)
+    parser_classes = PARSERS
+    schema_tags = ["cases"]
+    step_name = ""
+
+    def post(self, request: Request, candidate_id: int) -> Response:
+        candidate = selectors.candidate_get_for_user(user=request.user, pk=candidate_id)
+        name, spec = self.step_name, STEPS[self.step_name]
+        if not any(task.flow_task.name == name for task in _open_tasks(candidate)):
+            raise ServiceRefused(_not_waiting())
+        form = spec.form(candidate, request.user, data=bounded.form_data(request.data), files=request.FILES)
         if not form.is_valid():
-            return Response(_errors(form), status=status.HTTP_400_BAD_REQUEST)
-        try:
+            raise form_invalid(form)
+        with service_errors():
             services.run_step(
                 candidate=candidate,
-                node_name=step,
+                node_name=name,
                 user=request.user,
                 action=lambda: spec.action(candidate, request.user, form.cleaned_data),
             )
-        except (ValidationError, PermissionDenied) as exc:
-            return _refusal(exc)
         return Response(case_state(candidate))
+
+
+def _not_waiting() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("This step is not waiting to be done for this case.")
+
+
+STEP_NOTES = {
+    "cell_vote": "Also `reason_<membership id>`: why each member not present was absent. `confirm_failed`: true to "
+    "record a vote below the threshold and close the case.",
+    "chain_step": "`step` is the chain_step of the open task (…/tasks/). `outcome` approve, refuse or send_back; "
+    "`document_number` is required for a decision; a committee gives `members_total`, `present`, `votes_for`, "
+    "`votes_against`; `note` is the reason when refusing or sending back.",
+    "recognition_vote": "Also `reason_<membership id>`: why each member not present was absent.",
+    "recognition_step": "`step` is the recognition step of the open task (…/tasks/).",
+}
+
+
+def _step_api(step: Step) -> type[CaseStepApi]:
+    camel = "".join(part.title() for part in step.name.split("_"))
+    body = form_serializer(step.form_class, f"Step{camel}Input")
+
+    @extend_schema(
+        operation_id=f"candidates_steps_{step.name}",
+        summary=str(step.title),
+        description=f"{step.description} {STEP_NOTES.get(step.name, '')} Dates as YYYY-MM-DD or dd/mm/yyyy.",
+        request={"application/json": body, "multipart/form-data": body},
+        responses={200: CaseStateOutput},
+    )
+    def post(self: CaseStepApi, request: Request, candidate_id: int) -> Response:
+        return CaseStepApi.post(self, request, candidate_id)
+
+    attrs = {"step_name": step.name, "post": post, "__doc__": CaseStepApi.__doc__, "__module__": __name__}
+    return type(f"Step{camel}Api", (CaseStepApi,), attrs)
+
+
+def step_urls() -> list[Any]:
+    return [
+        path(
+            f"candidates/<id:candidate_id>/steps/{name}/",
+            _step_api(step).as_view(),
+            name=f"api-candidate-step-{name}",
+        )
+        for name, step in sorted(STEPS.items())
+    ]
 
 
 class DecisionExtendApi(APIView):
     """The deciding body extends its decision deadline once (up to 30 working days) with a reason."""
 
+    schema_tags = ["admission"]
+
     @extend_schema_serializer(component_name="DecisionExtensionInput")
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField()
+        reason = serializers.CharField(max_length=4000)
 
     @extend_schema(request=InputSerializer, responses={200: CaseStateOutput})
-    def post(self, request: Request, pk: int) -> Response:
-        candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
+    def post(self, request: Request, candidate_id: int) -> Response:
+        candidate = selectors.candidate_get_for_user(user=request.user, pk=candidate_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
+        with service_errors():
             services.case_decision_extend(candidate=candidate, reason=data.validated_data["reason"], by=request.user)
-        except (ValidationError, PermissionDenied) as exc:
-            return _refusal(exc)
         return Response(case_state(candidate))
 
 
-@extend_schema_serializer(component_name="CaseHistory")
-class CaseHistoryOutput(serializers.Serializer):
-    transitions = serializers.ListField(child=serializers.DictField())
-    tasks = serializers.ListField(child=serializers.DictField())
+@extend_schema_serializer(component_name="CaseTaskRecord")
+class TaskRecordOutput(serializers.Serializer):
+    flow = serializers.CharField()
+    step = serializers.CharField()
+    title = serializers.CharField()
+    acting_org = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField()
+    owner = serializers.CharField(allow_null=True)
+    created = serializers.DateTimeField()
+    finished = serializers.DateTimeField(allow_null=True)
+    due_on = serializers.DateField(allow_null=True)
+
+
+HISTORY = inline_serializer(
+    "CaseHistory",
+    {
+        "transitions": inline_serializer(
+            "CaseTransition",
+            {
+                "at": serializers.DateTimeField(),
+                "by": serializers.CharField(),
+                "transition": serializers.CharField(),
+                "from": serializers.CharField(allow_null=True, help_text="The state before"),
+                "to": serializers.CharField(help_text="The state after"),
+                "label": serializers.CharField(),
+                "description": serializers.CharField(),
+            },
+            many=True,
+        ),
+        "tasks": TaskRecordOutput(many=True),
+    },
+)
 
 
 class CaseHistoryApi(APIView):
     """The case's full history: every state change (who, when, from, to, why) and every task of its flows (which
     body, who took it, when it was created and finished, its due date)."""
 
-    @extend_schema(responses=CaseHistoryOutput)
-    def get(self, request: Request, pk: int) -> Response:
-        candidate = selectors.candidate_get_for_unit(user=request.user, pk=pk)
+    schema_tags = ["cases"]
+
+    @extend_schema(responses=HISTORY)
+    def get(self, request: Request, candidate_id: int) -> Response:
+        candidate = selectors.candidate_get_for_unit(user=request.user, pk=candidate_id)
         transitions = [
             {
                 "at": entry.at.isoformat(),
@@ -223,4 +336,8 @@ class CaseHistoryApi(APIView):
             }
             for entry in selectors.candidate_timeline(candidate=candidate)
         ]
-        return Response({"transitions": transitions, "tasks": services.task_history(candidate)})
+        tasks = [
+            {**task, "acting_org": int(task["acting_org"]) if task["acting_org"] else None}
+            for task in services.task_history(candidate)
+        ]
+        return Response({"transitions": transitions, "tasks": TaskRecordOutput(tasks, many=True).data})

@@ -20,7 +20,9 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.activation import Activation
 
 from admission.decisions.services import decisions
+from admission.party import permissions
 from admission.party.models.orgs import PartyOrg
+from admission.party.models.roles import RoleKind
 from admission.party.permissions import today
 from admission.probation import services as probation_services
 from admission.probation.models import Probation, ProbationStatus
@@ -63,7 +65,7 @@ class OutOfScope404:
     flow_class: Any
 
     def _in_scope(self, user: Any, task: Any) -> bool:
-        if not self.flow_class.instance.has_view_permission(user, task.process):
+        if not self.flow_class.instance.process_in_scope(user, task.process):
             raise Http404
         return True
 
@@ -142,11 +144,19 @@ class CaseFlow(flow.Flow):
         return activation.process
 
     def has_view_permission(self, user: Any, obj: Any = None) -> bool:
-        """Entering the flow's pages needs a login; each process is visible only within the user's units."""
+        """The engine's own pages (its dashboards, queues, task pages, charts and process lists) are for
+        administrators only, and each process only within their units. Secretaries, approvers and candidates work in
+        the product's pages: the work page, the case page and the step page (`workflows.step_page`)."""
         if not user.is_authenticated:
             return False
-        if obj is None:
-            return True
+        if not (user.is_superuser or permissions.active_roles(user).filter(kind=RoleKind.ADMINISTRATOR).exists()):
+            return False
+        return obj is None or self.process_in_scope(user, obj)
+
+    def process_in_scope(self, user: Any, obj: Any) -> bool:
+        """A process is seen only within the user's units (its tasks too, whoever acts on them)."""
+        if not user.is_authenticated:
+            return False
         from admission.sourcing.selectors import candidate_list_for_user
 
         return candidate_list_for_user(user=user).filter(pk=obj.artifact_object_id).exists()

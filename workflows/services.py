@@ -20,6 +20,8 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from admission.decisions.services import decisions
+from admission.party import permissions
+from admission.party.models.orgs import PartyOrg
 from admission.sourcing.models.candidates import Candidate
 from admission.sourcing.services import candidates as candidate_services
 from workflows.flows import ProbationFlow, SourcingFlow, probation_route, probation_task_data_set, task_data_write
@@ -88,16 +90,20 @@ def run_step(*, candidate: Candidate, node_name: str, user: Any, action: Callabl
                     }
                 )
             raise ValidationError(_("This step is not waiting to be done for this case."))
+        if task.owner_id is not None and task.owner_id != user.pk:
+            # Team work, not claims: a step is the body's, not one person's. A colleague who opened it in the
+            # engine's own pages (or walked away) does not block it; whoever acts for the body may do it.
+            org = PartyOrg.objects.filter(pk=task.owner_permission_obj_pk).first()
+            if org is None or not permissions.can_act_for_org(user, org):
+                raise PermissionDenied(_("This step belongs to another organisation."))
+            task.owner = None
+            task.status = STATUS.NEW
+            task.save(update_fields=["owner", "status"])
         activation = task.flow_task.activation_class(task)
         if task.owner_id is None:
             if not task.flow_task.can_assign(user, task):
                 raise PermissionDenied(_("This step belongs to another organisation."))
             activation.assign(user)
-        elif task.owner_id != user.pk:
-            raise ValidationError(
-                _("%(who)s has taken this step; ask them to release it first.")
-                % {"who": task.owner.get_full_name() or task.owner.username}
-            )
         if task.status != STATUS.STARTED:
             activation.start(None)
         result = action()

@@ -9,7 +9,7 @@ away. Outside the user's units the case is a 404; inside them, a step of another
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from admission.decisions.selectors import admission_overview
 from admission.party import permissions
 from admission.party.models.orgs import PartyOrg
+from admission.rules.calendar import working_calendar
 from admission.sourcing import selectors as sourcing_selectors
 from admission.sourcing.models.candidates import Candidate
 from workflows import services
@@ -90,13 +92,19 @@ def case_step(request: HttpRequest, pk: int, node: str) -> HttpResponse:
                 else:
                     messages.success(request, _("Done: %(step)s.") % {"step": spec.title})
                 return redirect("admission:candidates:detail", candidate.pk)
+    due = (task.data or {}).get("due_on")
+    due_on = date.fromisoformat(due) if due else None
+    left = working_calendar().working_days_between(permissions.today(), due_on) if due_on else None
     context = {
         "candidate": candidate,
         "step": spec,
         "step_title": task_title(task),
         "acting_org": org,
-        "due_on": (task.data or {}).get("due_on"),
+        "due_on": due_on,
+        "working_days_left": left,
+        "days_overdue": -left if left is not None and left < 0 else 0,
         "mark": active_mark(task),
+        "mark_url": reverse("admission:candidates:step_mark", args=[candidate.pk, node]),
         "admission": admission_overview(candidate=candidate),
         "form": form,
     }

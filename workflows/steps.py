@@ -156,5 +156,18 @@ def task_title(task: Any) -> str:
             step = model.objects.select_related("org").filter(pk=data[key]).first()
             if step is not None:
                 return f"{StepKind(step.kind).label} ({step.form}): {step.org.name}"
+    if not node_is_current(task.flow_task):
+        return str(STEP_CHANGED)
     spec = STEPS.get(task.flow_task.name)
     return str(spec.title) if spec else str(task.flow_task.task_title)
+
+
+# What a task of a node that no longer exists in its flow shows (a flow changed while the case was waiting there):
+# a plain row, never an error; `manage.py flows_check` names such tasks before a deployment.
+STEP_CHANGED = gettext_lazy("Step changed: ask the administrator")
+
+
+def node_is_current(node: Any) -> bool:
+    """False for a task whose node was renamed or removed (viewflow then hands back an "obsolete" stand-in)."""
+    flow_class = getattr(node, "flow_class", None)
+    return flow_class is not None and flow_class.instance.node(node.name, no_obsolete=True) is node

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.urls import path
@@ -25,7 +24,6 @@ from admission.party.permissions import today
 from admission.sourcing.models.candidates import Candidate
 from admission.sourcing.selectors import candidate_list_for_user
 from workflows.steps import task_title
-from workflows.views import NominateView
 
 
 def _scoped_ids(user: Any) -> Any:
@@ -115,11 +113,3 @@ class ScopedFlowAppViewset(FlowAppViewset):
     @property
     def index_path(self) -> Any:
         return path("", RedirectView.as_view(pattern_name=None, url="inbox/"), name="index")
-
-
-class SourcingAppViewset(ScopedFlowAppViewset):
-    """The sourcing flow also has the page that starts it: the cell nominates a person."""
-
-    @property
-    def nominate_path(self) -> Any:
-        return path("nominate/", login_required(NominateView.as_view()), name="nominate")

@@ -23,7 +23,9 @@ from workflows.steps import STEPS
 
 
 class WorkFilterForm(forms.Form):
-    cell = forms.ModelChoiceField(label=_("Cell"), queryset=PartyOrg.objects.none(), required=False)
+    cell = forms.ModelChoiceField(
+        label=_("Cell"), queryset=PartyOrg.objects.none(), required=False, empty_label=_("All cells")
+    )
     step = forms.ChoiceField(label=_("Step"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
@@ -59,5 +61,6 @@ def work_page(request: HttpRequest) -> HttpResponse:
         "by_org": worklist.counts_by_org(rows),
         "waiting_above": worklist.waiting_above_for_user(user=request.user),
         "roles": roles,
+        "many_cells": form.fields["cell"].queryset.count() > 1,  # type: ignore[attr-defined]
     }
     return TemplateResponse(request, "workflows/work.html", context)

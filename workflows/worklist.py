@@ -14,6 +14,8 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -25,7 +27,7 @@ from admission.party.models.roles import Role, RoleKind
 from admission.probation.models import RecognitionStep
 from admission.rules.calendar import working_calendar
 from workflows.models import WorkItem
-from workflows.steps import STEPS
+from workflows.steps import STEP_CHANGED, STEPS, node_is_current
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -74,6 +76,7 @@ class WorkRow:
     url: str
     due_on: date | None
     working_days_left: int | None  # negative when overdue
+    marked_by: Any = None  # a colleague who said "I am working on this", while it lasts
 
     @property
     def overdue(self) -> bool:
@@ -98,27 +101,36 @@ def _rows(items: list[WorkItem], *, user: Any, on: date) -> list[WorkRow]:
         if ids:
             steps.update({(key, s.pk): s for s in model.objects.filter(pk__in=ids).select_related("org")})
     calendar = working_calendar()
+    now = timezone.now()
     rows = []
     for item in items:
         data = item.task.data or {}
         record = steps.get(("chain_step", data.get("chain_step"))) or steps.get(
             ("recognition_step", data.get("recognition_step"))
         )
-        if record is not None:
+        current = node_is_current(item.task.flow_task)
+        if not current:  # the flow changed while the case waited here: a plain row, the case page explains
+            title = str(STEP_CHANGED)
+        elif record is not None:
             title = f"{StepKind(record.kind).label} ({record.form}): {record.org.name}"
         else:
             spec = STEPS.get(item.node)
             title = str(spec.title) if spec else str(item.task.flow_task.task_title)
-        node = item.task.flow_task
-        holds = item.task.owner_id == user.pk
-        url = node.reverse("execute" if holds else "index", args=[item.task.process_id, item.task_id])
+        url = (
+            reverse("admission:candidates:step", args=[item.candidate_id, item.node])
+            if current
+            else reverse("admission:candidates:detail", args=[item.candidate_id])
+        )
+        marked = item.marked_by if item.marked_until and item.marked_until > now else None
         left = None if item.due_on is None else calendar.working_days_between(on, item.due_on)
-        rows.append(WorkRow(item=item, title=title, url=url, due_on=item.due_on, working_days_left=left))
+        rows.append(
+            WorkRow(item=item, title=title, url=url, due_on=item.due_on, working_days_left=left, marked_by=marked)
+        )
     return rows
 
 
 def _ordered(queryset: QuerySet[WorkItem]) -> QuerySet[WorkItem]:
-    return queryset.select_related("task", "candidate__person", "candidate__cell", "org").order_by(
+    return queryset.select_related("task", "candidate__person", "candidate__cell", "org", "marked_by").order_by(
         "due_on", "created", "task_id"
     )
 

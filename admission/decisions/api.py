@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from admission.core.api.fields import DateField
 from admission.decisions import selectors as decision_selectors
 from admission.decisions.models.decisions import ChainStepRecord
 from admission.decisions.models.meetings import Vote
@@ -117,8 +118,9 @@ class AdmissionOverviewApi(APIView):
     higher consents required, missing and recorded, and the ceremony."""
 
     @extend_schema(responses=OverviewOutput)
-    def get(self, request: Request, pk: int) -> Response:
-        candidate = sourcing_selectors.candidate_get_for_unit(user=request.user, pk=pk)  # names approvers and votes
+    def get(self, request: Request, candidate_id: int) -> Response:
+        # Units only: the overview names approvers and votes.
+        candidate = sourcing_selectors.candidate_get_for_unit(user=request.user, pk=candidate_id)
         overview = decision_selectors.admission_overview(candidate=candidate, on=permissions.today())
         return Response(OverviewOutput(overview).data)
 
@@ -131,12 +133,12 @@ class ConsentRecordApi(APIView):
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=ConsentKind.choices)
         reference = serializers.CharField(max_length=100)
-        granted_on = serializers.DateField()
+        granted_on = DateField()
         granted_by = serializers.CharField(max_length=255)
 
     @extend_schema(request=InputSerializer, responses={201: ConsentOutput})
-    def post(self, request: Request, pk: int) -> Response:
-        candidate = sourcing_selectors.candidate_get_for_user(user=request.user, pk=pk)
+    def post(self, request: Request, candidate_id: int) -> Response:
+        candidate = sourcing_selectors.candidate_get_for_user(user=request.user, pk=candidate_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():

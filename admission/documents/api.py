@@ -4,20 +4,24 @@ units the case is a 404; a form that does not apply is a 400 with the reason."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from typing import Any
+
 from django.http import FileResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from admission.core.api import converters  # noqa: F401  (registers <id:…>)
+from admission.core.api.problems import service_errors
 from admission.documents import services
 from admission.documents.models import GeneratedDocument
 
 
+@extend_schema_serializer(component_name="GeneratedDocument")
 class DocumentOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = GeneratedDocument
@@ -36,7 +40,10 @@ class DocumentOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class DocumentListApi(APIView):
+class DocumentListApi(generics.ListAPIView):
+    """The forms that apply to the case, each with its latest copy (POST asks for a new one)."""
+
+    @extend_schema_serializer(component_name="DocumentForm")
     class FormOutputSerializer(serializers.Serializer):
         code = serializers.CharField()
         printed_code = serializers.CharField()
@@ -45,43 +52,49 @@ class DocumentListApi(APIView):
         up_to_date = serializers.BooleanField()
         latest = DocumentOutputSerializer(allow_null=True)
 
+    @extend_schema_serializer(component_name="DocumentRequestInput")
     class InputSerializer(serializers.Serializer):
-        form = serializers.CharField(help_text='A form code such as "6-KNĐ", or "HS" for the complete dossier')
+        form = serializers.CharField(
+            max_length=20, help_text='A form code such as "6-KNĐ", or "HS" for the complete dossier'
+        )
 
-    @extend_schema(responses=FormOutputSerializer(many=True), summary="Forms that apply to the case, latest copies")
-    def get(self, request: Request, pk: int) -> Response:
-        candidate = services.case_get_for_documents(user=request.user, pk=pk)
-        rows = services.form_rows(candidate)
-        return Response(self.FormOutputSerializer(rows, many=True).data)
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        return self.FormOutputSerializer
+
+    def get_queryset(self) -> list[Any]:  # type: ignore[override]  # rows built from the case, not a queryset
+        candidate = services.case_get_for_documents(user=self.request.user, pk=self.kwargs["candidate_id"])
+        return list(services.form_rows(candidate))
+
+    @extend_schema(summary="Forms that apply to the case, latest copies")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=InputSerializer, responses={202: DocumentOutputSerializer}, summary="Generate a form")
-    def post(self, request: Request, pk: int) -> Response:
-        candidate = services.case_get_for_documents(user=request.user, pk=pk)
+    def post(self, request: Request, candidate_id: int) -> Response:
+        candidate = services.case_get_for_documents(user=request.user, pk=candidate_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
+        with service_errors():
             document = services.document_request(
                 candidate=candidate, form_code=data.validated_data["form"], by=request.user
             )
-        except ValidationError as exc:
-            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
         document.refresh_from_db()
         return Response(DocumentOutputSerializer(document).data, status=status.HTTP_202_ACCEPTED)
 
 
 class DocumentDetailApi(APIView):
     @extend_schema(responses=DocumentOutputSerializer, summary="Status of a generated document (poll this)")
-    def get(self, request: Request, pk: int, doc_pk: int) -> Response:
-        candidate = services.case_get_for_documents(user=request.user, pk=pk)
-        document = services.document_get_for_user(user=request.user, candidate=candidate, pk=doc_pk)
+    def get(self, request: Request, candidate_id: int, document_id: int) -> Response:
+        candidate = services.case_get_for_documents(user=request.user, pk=candidate_id)
+        document = services.document_get_for_user(user=request.user, candidate=candidate, pk=document_id)
         return Response(DocumentOutputSerializer(document).data)
 
 
 class DocumentFileApi(APIView):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY}, summary="Download (logged)")
-    def get(self, request: Request, pk: int, doc_pk: int) -> FileResponse:
-        candidate = services.case_get_for_documents(user=request.user, pk=pk)
-        document = services.document_get_for_user(user=request.user, candidate=candidate, pk=doc_pk)
+    def get(self, request: Request, candidate_id: int, document_id: int) -> FileResponse:
+        candidate = services.case_get_for_documents(user=request.user, pk=candidate_id)
+        document = services.document_get_for_user(user=request.user, candidate=candidate, pk=document_id)
         services.document_download(document=document, by=request.user, via="api")
         return FileResponse(
             document.file.open("rb"),
@@ -91,8 +104,10 @@ class DocumentFileApi(APIView):
         )
 
 
+CASE = "candidates/<id:candidate_id>/documents/"
+
 urlpatterns = [
-    path("candidates/<int:pk>/documents/", DocumentListApi.as_view(), name="api-document-list"),
-    path("candidates/<int:pk>/documents/<int:doc_pk>/", DocumentDetailApi.as_view(), name="api-document-detail"),
-    path("candidates/<int:pk>/documents/<int:doc_pk>/file/", DocumentFileApi.as_view(), name="api-document-file"),
+    path(CASE, DocumentListApi.as_view(), name="api-document-list"),
+    path(CASE + "<id:document_id>/", DocumentDetailApi.as_view(), name="api-document-detail"),
+    path(CASE + "<id:document_id>/file/", DocumentFileApi.as_view(), name="api-document-file"),
 ]

@@ -4,7 +4,9 @@ per document, and on every page a footer with the case code, the page number and
 status lookup.
 
 A document the person or another body signs (1–5-KNĐ, CN-NTVĐ) enters as its signed scan when one is stored,
-otherwise as the generated copy; 6–16-KNĐ enter as generated.
+otherwise as the generated copy; 6–16-KNĐ enter as generated. A resolution or decision that its body signed
+digitally (6-, 8-, 9-, 13-, 15-, 16-KNĐ, `signing`) is also attached to the dossier as its signed original, byte
+for byte, so that its signature stays valid inside the dossier (the pages show the same text).
 
 How it is made, for speed (issue 6: under 2 s warm): the cover, the contents and every generated form are ONE
 WeasyPrint document (each form a section on the named page "form", with its own margins and its own page numbers;
@@ -29,12 +31,16 @@ from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from pypdf import PdfReader, PdfWriter, Transformation
+from weasyprint import Attachment
 
+from admission.audit.chain import chain_head
 from admission.documents import builders, registry
 from admission.documents.formatting import dmy
+from admission.documents.models import DocumentStatus, GeneratedDocument
 from admission.documents.registry import Scan
 from admission.documents.render import (
     FormNotApplicable,
@@ -47,13 +53,15 @@ from admission.documents.render import (
     prepare_form,
     write_pdf,
 )
+from admission.documents.signing import SIGNED_FORMS
 from admission.party.permissions import today
 from admission.sourcing.models.candidates import Candidate
 
-DOSSIER_VERSION = "2025.2"
+DOSSIER_VERSION = "2025.3"
 STATUS_SCAN = "Bản chụp bản gốc đã ký"
 STATUS_GENERATED = "Bản in từ hệ thống"
 STATUS_DRAFT = "Bản in sẵn, chưa có bản ký"
+STATUS_SIGNED = "Bản gốc ký số, đính kèm"
 
 Progress = Callable[[int], None]
 
@@ -76,6 +84,8 @@ class Part:
     html: SafeString = field(default=SafeString(""), repr=False)
     pdf_scan: bytes = field(default=b"", repr=False)  # a PDF scan, laid onto its blank pages after rendering
     slots: list[str] = field(default_factory=list)
+    signed_original: GeneratedDocument | None = field(default=None, repr=False)  # attached as it was signed
+    compact: bool = False  # laid out as its generated copy was (tighter spacing)
 
 
 def lookup_url(code: str) -> str:
@@ -99,11 +109,15 @@ def plan(candidate: Candidate) -> list[Part]:
 
 def _plan(candidate: Candidate) -> list[Part]:
     parts: list[Part] = []
+    prepared_forms: dict[str, PreparedForm | None] = {}
     for spec in registry.FORMS:
         try:
-            prepared = prepare_form(candidate, spec.code)
+            prepared_forms[spec.code] = prepare_form(candidate, spec.code)
         except FormNotApplicable:
-            prepared = None
+            prepared_forms[spec.code] = None
+    copies = generated_copies(candidate, {p.input_hash for p in prepared_forms.values() if p is not None})
+    for spec in registry.FORMS:
+        prepared = prepared_forms[spec.code]
         scans = spec.scans(candidate)
         if prepared is None and not scans:
             continue
@@ -112,15 +126,19 @@ def _plan(candidate: Candidate) -> list[Part]:
         original_scans = [s for s in scans if not s.title.startswith("Kết quả thẩm tra")]
         if prepared is not None and not original_scans:
             status = STATUS_DRAFT if spec.draft else STATUS_GENERATED
+            copy = copies.get((spec.code, prepared.input_hash))
+            signed = copy if copy is not None and copy.signed_at and spec.code in SIGNED_FORMS else None
             parts.append(
                 Part(
                     spec.code,
                     title,
                     prepared.data.get("date", ""),
-                    status,
-                    prepared.input_hash,
+                    STATUS_SIGNED if signed else status,
+                    f"{prepared.input_hash}:{signed.checksum}" if signed else prepared.input_hash,
                     form_code=spec.code,
                     prepared=prepared,
+                    signed_original=signed,
+                    compact=bool(copy and copy.compact),
                 )
             )
         for scan in scans:
@@ -129,6 +147,38 @@ def _plan(candidate: Candidate) -> list[Part]:
     for index, part in enumerate(parts, start=1):
         part.anchor = f"part-{index}"
     return parts
+
+
+def generated_copies(candidate: Candidate, hashes: set[str]) -> dict[tuple[str, str], GeneratedDocument]:
+    """The case's latest finished copy of each form made from its current data (one query), a signed copy first:
+    the dossier attaches a signed one as its original, and lays each form out as its copy was (`compact`)."""
+    found: dict[tuple[str, str], GeneratedDocument] = {}
+    rows = GeneratedDocument.objects.filter(candidate=candidate, status=DocumentStatus.DONE, input_hash__in=hashes)
+    for document in rows.order_by(F("signed_at").desc(nulls_last=True), "-created_at", "-pk"):
+        key = (document.form_code, document.input_hash)
+        if key in found or not document.file.name or not document.file.storage.exists(document.file.name):
+            continue
+        found[key] = document
+    return found
+
+
+def attachments_of(candidate: Candidate, parts: list[Part]) -> list[Attachment]:
+    """The signed originals, attached unaltered (PDF "Source" relationship), named after the form and the case."""
+    attached = []
+    for part in parts:
+        if part.signed_original is None:
+            continue
+        with part.signed_original.file.open("rb") as handle:
+            data = handle.read()
+        attached.append(
+            Attachment(
+                string=data,
+                name=f"{candidate.code}-{part.code.replace('Đ', 'D')}-ky-so.pdf",
+                description=f"{part.title}: bản gốc có chữ ký số",
+                relationship="Source",
+            )
+        )
+    return attached
 
 
 def plan_hash(candidate: Candidate, parts: list[Part]) -> str:
@@ -212,11 +262,19 @@ def dossier_html(candidate: Candidate, parts: list[Part]) -> str:
     """The whole dossier as one HTML document (cover, contents, every form and scan)."""
     for part in parts:
         if part.scan is not None:
-            _scan_html(part)
+            if not part.html:
+                _scan_html(part)
         else:
             prepared = part.prepared or prepare_form(candidate, part.form_code)
             part.html = mark_safe(
-                form_html(candidate, prepared, embedded=True, part_id=part.anchor, part_title=part.title)
+                form_html(
+                    candidate,
+                    prepared,
+                    embedded=True,
+                    part_id=part.anchor,
+                    part_title=part.title,
+                    compact=part.compact,
+                )
             )
     person = candidate.person
     recognition = any(p.code in RECOGNITION_CODES for p in parts)
@@ -233,6 +291,8 @@ def dossier_html(candidate: Candidate, parts: list[Part]) -> str:
         "heading": (
             "KẾT NẠP ĐẢNG VIÊN VÀ CÔNG NHẬN ĐẢNG VIÊN CHÍNH THỨC" if recognition else "ĐỀ NGHỊ KẾT NẠP ĐẢNG VIÊN"
         ),
+        # Issue 13: the history chain's head on the contents page, so a printed copy proves what the history said.
+        "history_head": chain_head(),
     }
     return render_to_string("admission/pdf/dossier.html", context)
 
@@ -281,9 +341,12 @@ def render_dossier(candidate: Candidate, *, progress: Progress | None = None) ->
         html = dossier_html(candidate, parts)
     if progress:
         progress(30)
+    # One layout only: a form is laid out tighter where its generated copy was (the form alone tries both and keeps
+    # the tighter one when it saves a page); elsewhere its closing block carries over whole, never the signature
+    # alone. A second layout of the whole dossier would double its time (issue 6: under 2 s).
     document = html_to_document(html)
     if progress:
         progress(80)
-    pdf = write_pdf(document, finisher=_use_outlines)
+    pdf = write_pdf(document, finisher=_use_outlines, attachments=attachments_of(candidate, parts))
     pdf = _lay_scans(pdf, document, parts)
     return pdf, len(document.pages), key

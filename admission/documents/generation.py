@@ -24,6 +24,7 @@ from django.utils import timezone
 from admission.documents import dossier
 from admission.documents.models import DOSSIER_CODE, DocumentStatus, GeneratedDocument
 from admission.documents.render import render_form
+from admission.documents.signing.issue import issuing_org_id, sign_rendered
 from admission.sourcing.models.candidates import Candidate
 
 logger = logging.getLogger(__name__)
@@ -97,12 +98,24 @@ def document_generate(*, document_id: int) -> GeneratedDocument | None:
     if document is None:
         return None
     candidate = Candidate.objects.select_related("cell", "person", "rule_set").get(pk=document.candidate_id)
+    signature: dict[str, Any] = {}
     try:
         if document.form_code == DOSSIER_CODE:
             pdf, pages, key = dossier.render_dossier(candidate, progress=_progress(document.pk))
         else:
             rendered = render_form(candidate, document.form_code)
             pdf, pages, key = rendered.pdf, rendered.pages, rendered.prepared.input_hash
+            signature["compact"] = rendered.compact
+            # A body's resolution or decision is signed for the body that issues it, when it has a signer.
+            signed = sign_rendered(candidate, rendered)
+            if signed is not None:
+                pdf = signed.pdf
+                signature = {
+                    "signed_at": signed.signed_at,
+                    "signed_by": signed.signed_by[:255],
+                    "signed_for_id": issuing_org_id(rendered),
+                    "signature_level": signed.level,
+                }
         GeneratedDocument.objects.filter(pk=document.pk).update(progress=95)
         checksum = hashlib.sha256(pdf).hexdigest()
         name = store_atomically(
@@ -121,6 +134,7 @@ def document_generate(*, document_id: int) -> GeneratedDocument | None:
         input_hash=key,  # the data as it was when the job ran
         progress=100,
         finished_at=timezone.now(),
+        **signature,
     )
     document.refresh_from_db()
     return document

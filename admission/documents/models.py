@@ -47,6 +47,17 @@ class GeneratedDocument(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # A digitally signed copy (6-, 8-, 9-, 13-, 15-, 16-KNĐ issued by a body with a signer): who signed, for which
+    # body, when, and the PAdES level reached (B-B; B-T with a timestamp; B-LT with the validation data embedded).
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    signed_by = models.CharField(_("signed by (certificate)"), max_length=255, blank=True)
+    signed_for = models.ForeignKey(
+        PartyOrg, verbose_name=_("signed for"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signature_level = models.CharField(_("signature level"), max_length=10, blank=True)
+    # Laid out with tighter spacing, which kept its closing block on the page before (render.render_form): the
+    # complete dossier lays the same form out the same way.
+    compact = models.BooleanField(_("compact layout"), default=False)
 
     class Meta:
         ordering = ["candidate", "form_code", "-created_at", "-pk"]
@@ -118,3 +129,39 @@ class DocumentNumber(models.Model):
 
     def __str__(self) -> str:
         return f"{self.form_code} {self.number}"
+
+
+class SignerKind(models.TextChoices):
+    PKCS12 = "pkcs12", _("Key and certificate file (PKCS#12)")
+    PKCS11 = "pkcs11", _("Hardware token (PKCS#11)")
+
+
+class BodySigner(models.Model):
+    """The credentials with which an issuing body signs its resolutions and decisions: a PKCS#12 file under
+    SIGNING_DIR, or a key on a token reached through a PKCS#11 module. The passphrase or PIN is never stored here:
+    the row names the environment variable or the file (outside git) that holds it."""
+
+    org = models.OneToOneField(
+        PartyOrg, verbose_name=_("issuing body"), on_delete=models.PROTECT, related_name="signer"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=SignerKind.choices, default=SignerKind.PKCS12)
+    pkcs12_file = models.CharField(
+        _("PKCS#12 file"), max_length=500, blank=True, help_text=_("Absolute, or relative to SIGNING_DIR.")
+    )
+    pkcs11_module = models.CharField(_("PKCS#11 module (.so)"), max_length=500, blank=True)
+    pkcs11_token = models.CharField(_("token label"), max_length=100, blank=True)
+    pkcs11_key = models.CharField(_("key label"), max_length=100, blank=True)
+    pkcs11_cert = models.CharField(
+        _("certificate label"), max_length=100, blank=True, help_text=_("Empty: the same as the key label.")
+    )
+    secret_env = models.CharField(_("environment variable holding the passphrase or PIN"), max_length=100, blank=True)
+    secret_file = models.CharField(_("file holding the passphrase or PIN"), max_length=500, blank=True)
+    active = models.BooleanField(_("signs issued documents"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("body's signer")
+        verbose_name_plural = _("bodies' signers")
+
+    def __str__(self) -> str:
+        return f"{self.org} ({self.get_kind_display()})"

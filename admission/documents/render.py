@@ -23,6 +23,10 @@ from admission.documents.registry import FormSpec, TemplateVersion
 from admission.party.permissions import today
 from admission.sourcing.models.candidates import Candidate
 
+# The layout shared by every template version (closing kept with the signature, writing lines for unknown fields):
+# part of every input hash, so that copies made before a layout change are made again.
+LAYOUT_REVISION = 2
+
 
 class FormNotApplicable(Exception):
     """The form has no data for this case yet (no vote, no decision step…) or does not apply to its state."""
@@ -43,6 +47,10 @@ class RenderedForm:
     html: str
     pdf: bytes
     pages: int
+    # Where the signer signs (page index, and the signer's space in CSS pixels: x1, y1, x2, y2; page width and
+    # height), for the visible digital signature of a body's resolution or decision; None on other forms.
+    signer_space: tuple[int, tuple[float, float, float, float], tuple[float, float]] | None = None
+    compact: bool = False  # laid out with tighter spacing (see `closing_carried_over`)
 
 
 def data_hash(payload: Any) -> str:
@@ -87,7 +95,13 @@ def prepare_form(candidate: Candidate, code: str, *, check_state: bool = True) -
     )
     if data is None:
         raise FormNotApplicable(f"{spec.code}: the data this form needs is not recorded yet.")
-    payload = {"form": spec.code, "version": version.version, "rule_set": candidate.rule_set.code, "data": data}
+    payload = {
+        "form": spec.code,
+        "version": version.version,
+        "rule_set": candidate.rule_set.code,
+        "layout": LAYOUT_REVISION,
+        "data": data,
+    }
     return PreparedForm(spec, version, data, data_hash(payload), registry.printed_code(spec, data))
 
 
@@ -99,8 +113,10 @@ def form_html(
     embedded: bool = False,
     part_id: str = "",
     part_title: str = "",
+    compact: bool = False,
 ) -> str:
-    """The form's HTML: a whole document, or (`embedded`) one section of the complete dossier's document."""
+    """The form's HTML: a whole document, or (`embedded`) one section of the complete dossier's document.
+    `compact` lays it out with tighter spacing (see `closing_carried_over`)."""
     number = ""
     if prepared.spec.numbered and "numbering" in prepared.data:
         number = numbering.number_line(
@@ -120,8 +136,39 @@ def form_html(
         "embedded": embedded,
         "part_id": part_id,
         "part_title": part_title,
+        "compact": compact,
+        "closing_id": closing_id(part_id),
     }
     return render_to_string(prepared.version.template, context)
+
+
+def closing_id(part_id: str = "") -> str:
+    """The id of a form's closing block (last paragraph and signature), unique within the dossier's document."""
+    return f"{part_id}-closing" if part_id else "closing"
+
+
+def closing_carried_over(document: Any, part_id: str = "") -> bool:
+    """Whether a form's closing block begins at the top of a page: it did not fit under the text before it and was
+    carried over whole (the signature never stands alone, `.closing` in _styles.css). Laid out compact, the form may
+    then keep it on the page before. A form's own first page always starts with its code and header, so a closing
+    at the top of a page is one that was carried over."""
+    prefix = closing_id(part_id)
+    limit = _top_margin_px() + 12  # a few points of tolerance for the paragraph's own top
+    for page in document.pages:
+        for anchor, (_x, y, *_rest) in page.anchors.items():
+            if (anchor == prefix or anchor.startswith(prefix + "-")) and y <= limit:
+                return True
+    return False
+
+
+def _top_margin_px() -> float:
+    """The forms' top page margin in CSS pixels (96 per inch), read from DOCUMENTS_PAGE_MARGINS ("20mm …")."""
+    first = page_margins().split()[0]
+    try:
+        millimetres = float(first.removesuffix("mm")) if first.endswith("mm") else 25.0
+    except ValueError:
+        millimetres = 25.0
+    return millimetres * 96 / 25.4
 
 
 def page_margins() -> str:
@@ -190,13 +237,30 @@ def number_cited_resolution(candidate: Candidate, code: str) -> None:
 
 
 def render_form(candidate: Candidate, code: str, *, check_state: bool = True) -> RenderedForm:
-    """One form of one case, as a PDF."""
+    """One form of one case, as a PDF. When its closing block had to be carried over to a page of its own, the form
+    is laid out once more with tighter spacing, and that layout is kept if it saves the page."""
     with builders.memo():
         number_cited_resolution(candidate, code)
         prepared = prepare_form(candidate, code, check_state=check_state)
         html = form_html(candidate, prepared)
-    pdf, pages = html_to_pdf_and_pages(html)
-    return RenderedForm(prepared, html, pdf, pages)
+    document = html_to_document(html)
+    compact = False
+    if closing_carried_over(document):
+        with builders.memo():
+            compact_html = form_html(candidate, prepared, compact=True)
+        tighter = html_to_document(compact_html)
+        if len(tighter.pages) < len(document.pages):
+            html, document, compact = compact_html, tighter, True
+    pdf = write_pdf(document)
+    return RenderedForm(prepared, html, pdf, len(document.pages), signer_space(document), compact)
+
+
+def signer_space(document: Any, anchor: str = "sig-space") -> tuple[int, Any, tuple[float, float]] | None:
+    """The page and rectangle of the signer's space (`id="sig-space"` in the templates of 6, 8, 9, 13, 15, 16)."""
+    for index, page in enumerate(document.pages):
+        if anchor in page.anchors:
+            return index, tuple(page.anchors[anchor]), (page.width, page.height)
+    return None
 
 
 def applicable_forms(candidate: Candidate) -> list[PreparedForm]:

@@ -8,6 +8,7 @@ queued or running for longer than DOCUMENTS_STALE_AFTER_SECONDS is taken for int
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,15 +18,21 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from admission.decisions.models.decisions import ChainStepRecord, StepStatus
 from admission.documents import builders, dossier, registry
 from admission.documents.generation import is_stale, mark_failed, slug
 from admission.documents.models import DOSSIER_CODE, DocumentDownload, DocumentStatus, GeneratedDocument
 from admission.documents.render import FormNotApplicable, PreparedForm, applicable_forms, prepare_form
+from admission.documents.signing import SIGNED_FORMS
+from admission.documents.signing.credentials import signer_for
+from admission.documents.signing.issue import wants_signature
 from admission.documents.tasks import generate_document
 from admission.party import permissions
+from admission.probation.models import RecognitionStep
 from admission.sourcing.models.candidates import Candidate
 
 ACTIVE = (DocumentStatus.QUEUED, DocumentStatus.RUNNING)
+logger = logging.getLogger(__name__)
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -111,13 +118,13 @@ def _row(candidate: Candidate, prepared: PreparedForm) -> FormRow:
 # ------------------------------------------------------------------------------------------------------------------
 
 
-def _what(candidate: Candidate, form_code: str) -> tuple[str, str, str]:
-    """(code, template version, input hash) of what a request would generate now."""
+def _what(candidate: Candidate, form_code: str) -> tuple[str, str, str, bool]:
+    """(code, template version, input hash, whether it is to be signed) of what a request would generate now."""
     if form_code == DOSSIER_CODE:
         parts = dossier.plan(candidate)
         if not parts:
             raise ValidationError(_("The case has no document to put in a dossier yet."))
-        return DOSSIER_CODE, dossier.DOSSIER_VERSION, dossier.plan_hash(candidate, parts)
+        return DOSSIER_CODE, dossier.DOSSIER_VERSION, dossier.plan_hash(candidate, parts), False
     try:
         prepared = prepare_form(candidate, form_code)
     except KeyError as exc:
@@ -127,7 +134,8 @@ def _what(candidate: Candidate, form_code: str) -> tuple[str, str, str]:
             _("Form %(code)s does not apply to this case at its current step, or its data is not recorded yet.")
             % {"code": form_code}
         ) from exc
-    return prepared.spec.code, prepared.version.version, prepared.input_hash
+    signed = wants_signature(prepared.spec.code, prepared.data)
+    return prepared.spec.code, prepared.version.version, prepared.input_hash, signed
 
 
 def _file_exists(document: GeneratedDocument) -> bool:
@@ -139,7 +147,7 @@ def document_request(*, candidate: Candidate, form_code: str, by: Any) -> Genera
     """Ask for a form (or the complete dossier, code "HS") of a case: the up-to-date copy if there is one, the copy
     being made if it is still alive, else a new copy queued for the worker."""
     candidate = Candidate.objects.select_for_update().select_related("cell", "person", "rule_set").get(pk=candidate.pk)
-    code, version, key = _what(candidate, form_code)
+    code, version, key, signed = _what(candidate, form_code)
     same = (
         GeneratedDocument.objects.select_for_update()
         .filter(candidate=candidate, form_code=code, input_hash=key)
@@ -147,7 +155,8 @@ def document_request(*, candidate: Candidate, form_code: str, by: Any) -> Genera
         .order_by("-created_at", "-pk")
     )
     for existing in same:
-        if existing.status == DocumentStatus.DONE and _file_exists(existing):
+        # An unsigned copy made before the body had a signer is made again, signed.
+        if existing.status == DocumentStatus.DONE and _file_exists(existing) and (existing.signed_at or not signed):
             return existing
         if existing.status in ACTIVE and not is_stale(existing):
             return existing
@@ -213,3 +222,30 @@ def spec_title(code: str) -> str:
         return registry.get(code).title
     except KeyError:
         return code
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Issuing: a body's resolution or decision, signed when its step is done
+# ------------------------------------------------------------------------------------------------------------------
+
+
+def document_issue(*, candidate_id: int, form_code: str) -> GeneratedDocument | None:
+    """Generate (and sign, `signing.issue`) a body's document that was just issued; None when it does not apply."""
+    candidate = Candidate.objects.select_related("cell", "person", "rule_set").get(pk=candidate_id)
+    try:
+        return document_request(candidate=candidate, form_code=form_code, by=None)
+    except ValidationError as exc:  # the form has no data (yet): nothing to sign
+        logger.info("Not issuing %s of %s: %s", form_code, candidate.code, exc)
+        return None
+
+
+def step_done(sender: Any, instance: ChainStepRecord | RecognitionStep, **kwargs: Any) -> None:
+    """post_save of a chain or recognition step (connected in apps.py): once a step whose document a body signs is
+    done, and that body has a signer, the document is issued after the transaction commits."""
+    if instance.status != StepStatus.DONE or instance.form not in SIGNED_FORMS:
+        return
+    if signer_for(instance.org_id) is None:
+        return
+    candidate_id = instance.candidate_id if isinstance(instance, ChainStepRecord) else instance.probation.candidate_id
+    form_code = instance.form
+    transaction.on_commit(lambda: document_issue(candidate_id=candidate_id, form_code=form_code))

@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.forms.formsets import BaseFormSet
 from django.utils.translation import gettext_lazy as _
 
+from admission.core.bounds import MAX_COUNT
 from admission.core.uploads import validate_scan
 from admission.dossier.models import (
     SCAN_EXTENSIONS,
@@ -82,6 +83,7 @@ class CurriculumForm(ScanForm):
     name_in_use = forms.CharField(label=_("Name in use"), max_length=120)
     birth_name = forms.CharField(label=_("Birth name (if different)"), max_length=120, required=False)
     alias = forms.CharField(label=_("Other names"), max_length=120, required=False)
+    place_of_birth = forms.CharField(label=_("Place of birth"), max_length=255, required=False)
     hometown = forms.CharField(label=_("Hometown (as on the ID card)"), max_length=255)
     permanent_residence = forms.CharField(label=_("Permanent residence"), max_length=255)
     temporary_residence = forms.CharField(label=_("Temporary residence"), max_length=255, required=False)
@@ -95,6 +97,7 @@ class CurriculumForm(ScanForm):
         "name_in_use",
         "birth_name",
         "alias",
+        "place_of_birth",
         "hometown",
         "permanent_residence",
         "temporary_residence",
@@ -171,7 +174,11 @@ class OrganisationOpinionForm(forms.Form):
     name = forms.CharField(label=_("Organisation consulted"), max_length=255)
     met_on = date_field(_("Meeting date"), required=False)
     participants = forms.IntegerField(
-        label=_("Participants"), min_value=0, required=False, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+        label=_("Participants"),
+        min_value=0,
+        max_value=MAX_COUNT,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     strengths = forms.CharField(label=_("Strengths"), required=False, widget=_text_area(2))
     weaknesses = forms.CharField(label=_("Weaknesses"), required=False, widget=_text_area(2))

@@ -69,6 +69,8 @@ class Curriculum(models.Model):
     name_in_use = models.CharField(_("name in use"), max_length=120)
     birth_name = models.CharField(_("birth name"), max_length=120, blank=True)
     alias = models.CharField(_("other names"), max_length=120, blank=True)
+    # 2-KNĐ item 06 / (5): where the birth was registered; 1-KNĐ prints it too.
+    place_of_birth = models.CharField(_("place of birth"), max_length=255, blank=True)
     hometown = models.CharField(_("hometown (as on the ID card)"), max_length=255)
     permanent_residence = models.CharField(_("permanent residence"), max_length=255)
     temporary_residence = models.CharField(_("temporary residence"), max_length=255, blank=True)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
 from openpyxl import load_workbook
 
+from admission.core.spreadsheets import csv_value_read
 from admission.decisions.models.decisions import Ceremony, ChainStepRecord, StepStatus
 from admission.decisions.services.snapshots import snapshot_take
 from admission.imports.columns import CANDIDATES, COLUMNS, MEMBERS, ORGS, CellError, Column
@@ -97,8 +98,27 @@ def blame(column: str) -> Iterator[None]:
 # ------------------------------------------------------------------------------------------------------------------
 
 
+DELIMITERS = (",", ";", "\t")
+
+
+def csv_delimiter(text: str) -> str:
+    """The separator of a CSV, read from its header line (outside quotes): the most frequent of comma, semicolon
+    and tab, comma when there is none. Never fails: a data line with stray separators is reported row by row
+    (`row_shape_errors`), where the sniffer of the csv module would give up on the whole file."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for char in first:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
 def read_rows(data: bytes, filename: str) -> list[list[Any]]:
-    """All non-empty rows of the first sheet (XLSX) or of the CSV (UTF-8, comma or semicolon), header first."""
+    """All non-empty rows of the first sheet (XLSX) or of the CSV (UTF-8, comma, semicolon or tab), header first."""
     name = filename.lower()
     if name.endswith(".xlsx"):
         try:
@@ -113,8 +133,15 @@ def read_rows(data: bytes, filename: str) -> list[list[Any]]:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ValidationError(_("Save the CSV file as UTF-8.")) from exc
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-        rows = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+        reader = csv.reader(io.StringIO(text), delimiter=csv_delimiter(text))
+        try:
+            # An exported CSV writes "'=…" for a text that would start a formula (admission.core.spreadsheets).
+            rows = [[csv_value_read(cell) for cell in row] for row in reader]
+        except csv.Error as exc:  # a NUL byte, a quote left open over a very long field
+            raise ValidationError(
+                _("The CSV file cannot be read past line %(line)d: %(reason)s.")
+                % {"line": reader.line_num, "reason": exc}
+            ) from exc
     else:
         raise ValidationError(_("Upload an .xlsx or .csv file."))
     return [row for row in rows if any(cell not in (None, "") for cell in row)]
@@ -130,6 +157,8 @@ def _header_map(header: list[Any], columns: tuple[Column, ...]) -> tuple[dict[in
         column = by_name.get(str(raw).strip().casefold())
         if column is None:
             errors.append(RowError(1, str(raw), _("Unknown column: remove it or use the template.")))
+        elif column in mapping.values():
+            errors.append(RowError(1, str(raw), _("This column appears twice: keep one.")))
         else:
             mapping[index] = column
     present = {c.key for c in mapping.values()}
@@ -137,6 +166,27 @@ def _header_map(header: list[Any], columns: tuple[Column, ...]) -> tuple[dict[in
         if column.required and column.key not in present:
             errors.append(RowError(1, column.header(), _("This column is missing.")))
     return mapping, errors
+
+
+def row_shape_errors(number: int, raw: list[Any], width: int, *, misread: bool = False) -> list[RowError]:
+    """A row with more cells than the header: in a CSV, a value holding the separator without quotes ("Thôn Nà Sa,
+    xã Hoành Mô") has split into two cells and shifted the ones after it. Said when a value lies beyond the last
+    column, or (`misread`) when the row's cells could not be read and it has extra, empty cells at its end."""
+    extra = [cell for cell in raw[width:] if cell not in (None, "")]
+    if not extra and not (misread and len(raw) > width):
+        return []
+    return [
+        RowError(
+            number,
+            "",
+            _(
+                "This row has %(cells)d values but the header has %(columns)d columns: a value probably contains the "
+                "separator (a comma or a semicolon). Put that value in double quotes, or save the file from Excel as "
+                "“CSV UTF-8”."
+            )
+            % {"cells": width + len(raw[width:]), "columns": width},
+        )
+    ]
 
 
 def _parse_row(raw: list[Any], mapping: dict[int, Column], columns: tuple[Column, ...]) -> dict[str, Any]:
@@ -393,21 +443,29 @@ def import_file(*, kind: str, target: PartyOrg, data: bytes, filename: str, by: 
     if len(rows) - 1 > MAX_ROWS:
         result.errors.append(RowError(1, "", _("At most %(n)d rows per file.") % {"n": MAX_ROWS}))
         return result
+    # Every problem in one pass: the header's, then each row's shape, cells and meaning. A header naming no known
+    # column stops here (nothing to read the rows by); missing required columns only skip the rows' meaning.
     mapping, header_errors = _header_map(rows[0], columns)
-    if header_errors:
-        result.errors = header_errors
+    result.errors = list(header_errors)
+    if not mapping:
         return result
+    width = max(len(rows[0]), 1 + max(mapping))
+    complete = {c.key for c in columns if c.required} <= {c.key for c in mapping.values()}
     ctx = Context(target=target, by=by)
     handler = HANDLERS[kind]
     with transaction.atomic():
         for number, raw in enumerate(rows[1:], start=2):
             result.rows += 1
+            shape = row_shape_errors(number, raw, width)
             try:
                 with transaction.atomic():
-                    values = _parse_row(raw, mapping, columns)
+                    values = _parse_row(raw[:width], mapping, columns)
+                    if shape or not complete:
+                        raise RowProblem([])  # cells read; what they mean waits for a well-formed row
                     action, summary = handler(ctx, values)
             except RowProblem as problem:
-                result.errors += [RowError(number, labels.get(col, col), msg) for col, msg in problem.errors]
+                shape = shape or row_shape_errors(number, raw, width, misread=bool(problem.errors))
+                result.errors += shape + [RowError(number, labels.get(col, col), msg) for col, msg in problem.errors]
             except PermissionDenied as exc:
                 result.errors.append(RowError(number, "", str(exc)))
             else:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from admission.core.spreadsheets import csv_row, workbook_bytes
 from admission.imports.columns import CANDIDATES, COLUMNS, MEMBERS, Column
 from admission.party.models.people import Membership
 from admission.sourcing.models.candidates import Candidate
@@ -60,17 +61,15 @@ def _book(columns: Sequence[Column], rows: Iterable[Sequence[Any]], *, instructi
             guide.append([column.header(), _("yes") if column.required else "", what])
         guide.column_dimensions["A"].width = 36
         guide.column_dimensions["C"].width = 120
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def _csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([c.header() for c in columns])
+    writer.writerow(csv_row(c.header() for c in columns))
     for row in rows:
-        writer.writerow([v.strftime("%d/%m/%Y") if hasattr(v, "strftime") else _cell(v) for v in row])
+        writer.writerow(csv_row(v.strftime("%d/%m/%Y") if hasattr(v, "strftime") else _cell(v) for v in row))
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
 
 

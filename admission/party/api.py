@@ -4,51 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import authenticate
-from django.utils.translation import gettext as _
+import django_filters
+from django import forms
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
-from rest_framework import generics, serializers, status
-from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
+from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from admission.core.api.filters import FILTER_BACKENDS
+from admission.core.bounds import MAX_ID
 from admission.party import hierarchy, permissions, selectors
 from admission.party.models.orgs import PartyOrg
 from admission.party.models.people import Membership, Person
 from admission.party.models.roles import Role
-
-
-class TokenObtainApi(APIView):
-    """POST a username and password, get the token to send as `Authorization: Token <key>`."""
-
-    permission_classes = [AllowAny]
-    authentication_classes: list[Any] = []
-
-    @extend_schema_serializer(component_name="TokenInput")
-    class InputSerializer(serializers.Serializer):
-        username = serializers.CharField()
-        password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
-
-    @extend_schema_serializer(component_name="TokenOutput")
-    class OutputSerializer(serializers.Serializer):
-        token = serializers.CharField()
-
-    @extend_schema(request=InputSerializer, responses={200: OutputSerializer})
-    def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request, username=data.validated_data["username"], password=data.validated_data["password"]
-        )
-        if user is None or not user.is_active:
-            return Response(
-                {"detail": _("Wrong username or password, or the account is locked.")},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
 
 
 class OrgOutput(serializers.ModelSerializer):
@@ -61,10 +30,12 @@ class OrgOutput(serializers.ModelSerializer):
 
 
 class OrgListApi(generics.ListAPIView):
+    """The organisations in the caller's units (their subtrees), in tree order."""
+
     serializer_class = OrgOutput
 
     def get_queryset(self):
-        return selectors.org_list_for_user(user=self.request.user)
+        return selectors.org_list_for_user(user=self.request.user).order_by("path", "pk")
 
 
 class ChainStepOutput(serializers.Serializer):
@@ -96,8 +67,8 @@ class OrgDetailApi(APIView):
                 return None
 
     @extend_schema(responses=OutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
-        org = selectors.org_get_for_user(user=request.user, pk=pk)
+    def get(self, request: Request, org_id: int) -> Response:
+        org = selectors.org_get_for_user(user=request.user, pk=org_id)
         return Response(self.OutputSerializer(org).data)
 
 
@@ -120,17 +91,19 @@ class PersonOutput(serializers.ModelSerializer):
 
 
 class PersonListApi(generics.ListAPIView):
+    """People of the caller's units (members past and present) and the caller's own record, by name."""
+
     serializer_class = PersonOutput
 
     def get_queryset(self):
-        return selectors.person_list_for_user(user=self.request.user)
+        return selectors.person_list_for_user(user=self.request.user).order_by("full_name", "pk")
 
 
 class PersonDetailApi(generics.RetrieveAPIView):
     serializer_class = PersonOutput
 
     def get_object(self) -> Person:
-        return selectors.person_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.person_get_for_user(user=self.request.user, pk=self.kwargs["person_id"])
 
 
 class MemberOutput(serializers.ModelSerializer):
@@ -142,15 +115,45 @@ class MemberOutput(serializers.ModelSerializer):
         fields = ["id", "person", "cell_id", "admitted_on", "official_on", "joined_cell_on", "left_cell_on"]
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class OrgFilter(django_filters.Filter):
+    """The id of an org in the caller's units: rows of that org (`field_name`), or of its subtree with
+    `subtree=True`. Not a number: 400; an org outside the caller's units: 404, as everywhere."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, subtree: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        self.subtree = subtree
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        if value in (None, ""):
+            return qs
+        org = permissions.get_org_or_404(self.parent.request.user, value)
+        if self.subtree:
+            return qs.filter(**{f"{self.field_name}__path__startswith": org.path})
+        return qs.filter(**{self.field_name: org})
+
+
+class MemberFilter(django_filters.FilterSet):
+    cell = OrgFilter(help_text="Id of a cell in the caller's units: its members only")
+
+    class Meta:
+        model = Membership
+        fields = ["cell"]
+
+
 class MemberListApi(generics.ListAPIView):
+    """Today's members of the caller's cells, by cell and name."""
+
     serializer_class = MemberOutput
+    filter_backends = FILTER_BACKENDS
+    filterset_class = MemberFilter
 
     def get_queryset(self):
-        members = selectors.member_list_for_user(user=self.request.user)
-        cell = self.request.query_params.get("cell")
-        if cell:
-            members = members.filter(cell_id=selectors.org_get_for_user(user=self.request.user, pk=cell).pk)
-        return members.order_by("cell__path", "person__full_name")
+        return selectors.member_list_for_user(user=self.request.user).order_by("cell__path", "person__full_name", "pk")
 
 
 class MyRolesApi(generics.ListAPIView):
@@ -164,7 +167,6 @@ class MyRolesApi(generics.ListAPIView):
             fields = ["id", "kind", "kind_label", "org", "starts_on", "ends_on"]
 
     serializer_class = OutputSerializer
-    pagination_class = None
 
     def get_queryset(self):
-        return selectors.role_list_for_user(user=self.request.user)
+        return selectors.role_list_for_user(user=self.request.user).select_related("org").order_by("starts_on", "pk")

@@ -7,15 +7,15 @@ year | form number), the columns "Tiêu chí | Thực hiện (Kỳ này, Cùng k
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from admission.core.spreadsheets import workbook_bytes
 from admission.reports.statistics import AdmissionReport, Line, ShareLine, report_header
 
 THIN = Side(style="thin")
@@ -23,6 +23,24 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 BOLD = Font(bold=True)
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP = Alignment(vertical="center", wrap_text=True)
+PERCENT = "0.00%"
+
+
+def _percent(cell: Cell, value: float | None) -> Cell:
+    """A percentage as a number cell a spreadsheet can compute with: the fraction (33.33 % is 0.3333…), shown with a
+    percent format; nothing when there is no ratio (the forms leave column 4 empty when column 3 is 0)."""
+    cell.value = None if value is None else value / 100
+    cell.number_format = PERCENT
+    return cell
+
+
+def _append(ws: Worksheet, values: list[object], percent_columns: tuple[int, ...]) -> None:
+    """A row of a plain table, its percentage columns (1-based) as percent cells."""
+    ws.append([None if i + 1 in percent_columns else v for i, v in enumerate(values)])
+    for column in percent_columns:
+        value = values[column - 1]
+        _percent(ws.cell(ws.max_row, column), value if isinstance(value, int | float) else None)
+
 
 FORM_TITLES = {
     "2": ("Biểu số 2-BTCTW", "THỐNG KÊ ĐẢNG VIÊN MỚI KẾT NẠP"),
@@ -77,9 +95,10 @@ def _compare_table(ws: Worksheet, start: int, lines: list[Line]) -> int:
         label = ws.cell(row, 1, line.label)
         label.alignment = Alignment(indent=line.level * 2, wrap_text=True, vertical="center")
         label.font = Font(bold=line.bold)
-        for col, value in ((2, line.current), (3, line.previous), (4, line.percent)):
+        for col, value in ((2, line.current), (3, line.previous)):
             cell = ws.cell(row, col, value)
-            cell.number_format = "0.00" if col == 4 or line.kind == "mean_age" else "#,##0"
+            cell.number_format = "0.00" if line.kind == "mean_age" else "#,##0"
+        _percent(ws.cell(row, 4), line.percent)
         for col in range(1, 5):
             ws.cell(row, col).border = BOX
         row += 1
@@ -100,13 +119,13 @@ def _share_table(ws: Worksheet, start: int, sections: list[list[ShareLine]]) -> 
     row = start + 3
     for section in sections:
         for line in section:
-            values = (line.number, line.label, line.total, line.female, line.percent)
+            values = (line.number, line.label, line.total, line.female)
             for col, value in enumerate(values, start=1):
                 cell = ws.cell(row, col, value)
                 cell.border = BOX
                 cell.font = Font(bold=line.bold)
-                if col == 5:
-                    cell.number_format = "0.00"
+            share = _percent(ws.cell(row, 5), line.percent)
+            share.border, share.font = BOX, Font(bold=line.bold)
             row += 1
     return row
 
@@ -154,7 +173,7 @@ def report_xlsx(report: AdmissionReport) -> bytes:
         ]
     )
     for target in report.targets:
-        ws.append([target.label, target.current, target.previous, target.target, target.attainment])
+        _append(ws, [target.label, target.current, target.previous, target.target, target.attainment], (5,))
     ws.append([])
     ws.append([_("Unit"), _("This period"), _("Same period last year")])
     for unit in report.units:
@@ -164,18 +183,16 @@ def report_xlsx(report: AdmissionReport) -> bytes:
     ws = book.create_sheet("Quy trình")
     ws.append([_("Stage"), _("Cohort nominated in the period"), _("Conversion (%)"), _("Events in the period")])
     for stage in report.funnel:
-        ws.append([stage.label, stage.cohort, stage.conversion, stage.events])
+        _append(ws, [stage.label, stage.cohort, stage.conversion, stage.events], (3,))
     ws.append([])
     ws.append([_("Step"), _("Body"), _("Steps"), _("Median working days"), _("Late"), _("Late (%)")])
     for step in report.processing:
-        ws.append([step.label, step.body, step.count, step.median_days, step.overdue, step.overdue_rate])
+        _append(ws, [step.label, step.body, step.count, step.median_days, step.overdue, step.overdue_rate], (6,))
     _widths(ws, [40, 40, 14, 18, 10, 10])
     for sheet in book.worksheets:
         sheet.page_setup.orientation = "portrait"
         sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def report_pdf(report: AdmissionReport) -> bytes:

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from admission.party import permissions
@@ -32,6 +33,22 @@ class ReportFilterForm(forms.Form):
     end = forms.DateField(label=_("To"), required=False)
     basis = forms.ChoiceField(label=_("Organisations"), choices=BASES, required=False)
 
+    @classmethod
+    def for_request(cls, query: QueryDict, *, user: Any) -> ReportFilterForm:
+        """The filter as the page shows it, always bound: the year, the period and the basis the figures are for,
+        filled in when the query leaves them out (the first load: the current quarter of this year), so that the
+        selectors never show one period while the figures are another's."""
+        data = query.copy()
+        if not (data.get("start") and data.get("end")):
+            today = permissions.today()
+            if not data.get("year"):
+                data["year"] = str(today.year)
+            if not data.get("period"):
+                data["period"] = f"q{(today.month - 1) // 3 + 1}"
+        if not data.get("basis"):
+            data["basis"] = TODAY
+        return cls(data, user=user)
+
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
@@ -47,10 +64,14 @@ class ReportFilterForm(forms.Form):
         return data
 
     def default_org(self) -> PartyOrg | None:
+        """The user's first unit; the whole tree's root only for those who see everything. A login with no role (a
+        candidate) has no report at all: the views answer 404 (it once fell back to the province's figures)."""
         paths = permissions.user_unit_paths(self.user)
         if paths:
             return PartyOrg.objects.filter(path=paths[0]).first()
-        return PartyOrg.objects.filter(parent__isnull=True, valid_to__isnull=True).order_by("path").first()
+        if permissions.sees_everything(self.user):
+            return PartyOrg.objects.filter(parent__isnull=True, valid_to__isnull=True).order_by("path").first()
+        return None
 
     def period_value(self) -> Period:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from admission.party import permissions
@@ -21,7 +22,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filters(request: HttpRequest) -> tuple[ReportFilterForm, PartyOrg, Period, str]:
-    form = ReportFilterForm(request.GET or None, user=request.user)
+    form = ReportFilterForm.for_request(request.GET, user=request.user)
     raw_org = request.GET.get("org")
     if raw_org:
         org = permissions.get_org_or_404(request.user, raw_org)
@@ -31,6 +32,13 @@ def _filters(request: HttpRequest) -> tuple[ReportFilterForm, PartyOrg, Period, 
             raise Http404
         org = default
     return form, org, form.period_value(), form.basis_value()
+
+
+def _query(form: ReportFilterForm, org: PartyOrg) -> str:
+    """The filter as a query string for the page's links (forms, XLSX, PDF): the period shown, whatever was typed."""
+    data = {key: str(form.data.get(key) or "") for key in form.data}
+    data["org"] = str(org.pk)
+    return urlencode(data)
 
 
 def _filename(org: PartyOrg, period: Period, ext: str) -> str:
@@ -49,7 +57,7 @@ def report_dashboard(request: HttpRequest) -> TemplateResponse:
         "funnel_labels": [s.label for s in dashboard.funnel],
         "funnel": [s.cohort for s in dashboard.funnel],
     }
-    context = {"form": form, "org": org, "dashboard": dashboard, "chart": chart, "query": request.GET.urlencode()}
+    context = {"form": form, "org": org, "dashboard": dashboard, "chart": chart, "query": _query(form, org)}
     return TemplateResponse(request, "admission/reports/dashboard.html", context)
 
 
@@ -58,7 +66,7 @@ def report_dashboard(request: HttpRequest) -> TemplateResponse:
 def report_forms(request: HttpRequest) -> TemplateResponse:
     form, org, period, basis = _filters(request)
     report = build_report(org=org, period=period, basis=basis)
-    context = {"form": form, "org": org, "report": report, "query": request.GET.urlencode()}
+    context = {"form": form, "org": org, "report": report, "query": _query(form, org)}
     return TemplateResponse(request, "admission/reports/forms.html", context)
 
 

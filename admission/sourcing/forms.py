@@ -8,9 +8,11 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from admission.core.bounds import EARLIEST_DATE, LATEST_DATE
 from admission.party import permissions, selectors
 from admission.party.models.orgs import OrgKind, PartyOrg
 from admission.party.models.roles import RoleKind
@@ -18,7 +20,7 @@ from admission.sourcing.models.candidates import CandidateState
 from admission.sourcing.models.consents import ConsentKind
 from admission.sourcing.models.plans import PlanCategory, SourcingPlan
 from admission.sourcing.models.training import AwarenessCourse
-from admission.sourcing.services.plans import MAX_YEAR, MIN_YEAR
+from admission.sourcing.services.plans import MAX_TARGET, MAX_YEAR, MIN_YEAR
 
 DATE_FORMAT = "%d/%m/%Y"
 
@@ -37,6 +39,8 @@ class DateInput(forms.DateInput):
 
 
 def date_field(label: Any, **kwargs: Any) -> forms.DateField:
+    """A date as the screens and the API take it (dd/mm/yyyy or yyyy-mm-dd), within the years a record can hold."""
+    kwargs.setdefault("validators", [MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)])
     return forms.DateField(label=label, widget=DateInput(), input_formats=[DATE_FORMAT, "%Y-%m-%d"], **kwargs)
 
 
@@ -188,7 +192,7 @@ class PlanForm(forms.Form):
         org.queryset = orgs_user_plans_for(user).order_by("path")
         for category in PlanCategory:
             self.fields[f"target_{category.value}"] = forms.IntegerField(
-                label=category.label, required=False, min_value=0, max_value=1_000_000
+                label=category.label, required=False, min_value=0, max_value=MAX_TARGET
             )
         if plan is not None:  # the org and the year identify the plan: they are not edited
             self.fields["org"].disabled = True

@@ -9,3 +9,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 AXES_ENABLED = True
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+SIGNING_DIR = BASE_DIR / ".test-signing"  # noqa: F405

@@ -7,7 +7,9 @@ green run without a browser would hide the whole layer.
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,10 +85,12 @@ def journey_world(transactional_db: None, django_db_serialized_rollback: None, s
 
 @dataclass
 class Network:
-    """What a page asked for beyond the live server, which of its assets (CSS, fonts, icons, JS) failed, and 500s."""
+    """What a page asked for beyond the live server, which of its assets (CSS, fonts, icons, JS) failed, and 500s;
+    what the Content-Security-Policy blocked is a broken asset too (and listed apart in `csp_violations`)."""
 
     external: list[str] = field(default_factory=list)
     broken_assets: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
 
 
 @pytest.fixture
@@ -112,10 +116,50 @@ def network(page: Any, live_server: Any) -> Network:
             return
         seen.broken_assets.append(f"failed ({request.failure}) {request.url}")
 
+    def on_console(message: Any) -> None:
+        # Chromium reports each blocked inline script, handler or foreign source as a console error.
+        if message.type == "error" and "Content Security Policy" in message.text:
+            seen.csp_violations.append(f"{page.url}: {message.text}")
+            seen.broken_assets.append(f"csp: {message.text}")
+
     page.on("request", on_request)
     page.on("response", on_response)
     page.on("requestfailed", on_failed)
+    page.on("console", on_console)
     return seen
+
+
+# -- the second factor ---------------------------------------------------------------------------------------------
+
+SECOND_FACTOR_URL = re.compile(r"/accounts/security/(authenticator|verify)/")
+
+
+def totp_code(key: bytes, *, steps_later: int = 0) -> str:
+    """The 6 digits an authenticator app shows now (or that many 30-second steps later) for this key (RFC 6238,
+    django-otp's own implementation)."""
+    from django_otp.oath import totp
+
+    return f"{totp(key, drift=steps_later):06d}"
+
+
+def pass_second_factor(page: Any, username: str) -> None:
+    """The step after the password for those who approve or decide: set up an authenticator from the key the page
+    shows (as a person types it into the app), or, with one already set up, type its current code."""
+    if "/accounts/security/authenticator/" in page.url:
+        secret = page.get_by_test_id("totp-secret").inner_text()
+        page.locator("input[name=code]").fill(totp_code(base64.b32decode("".join(secret.split()))))
+        page.get_by_test_id("setup-submit").click()
+        page.get_by_test_id("continue").click()
+    elif "/accounts/security/verify/" in page.url:
+        from django_otp.oath import TOTP
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user__username=username, confirmed=True).latest("pk")
+        # A code is accepted once: signing in again within the same 30 seconds takes the next step's code (the
+        # server accepts one step of drift).
+        now = TOTP(device.bin_key, device.step, device.t0, device.digits).t()
+        page.locator("input[name=code]").fill(totp_code(device.bin_key, steps_later=max(0, device.last_t + 1 - now)))
+        page.get_by_test_id("verify-submit").click()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """From a complete dossier to a probationary member, in the browser: the secretary on a phone records the cell's
 meeting and vote (a count below two thirds is explained, nothing saved), the commune's approver finds the case in
-the queue and decides, the secretary records the ceremony."""
+the work page and decides, the secretary records the ceremony."""
 
 from __future__ import annotations
 
@@ -65,11 +65,15 @@ def test_a_case_goes_from_the_cell_vote_to_probation_in_the_browser(
     case = case_ready_for_the_vote(w)
     today = timezone.localdate().strftime("%d/%m/%Y")
 
-    # The secretary, on a phone: the cell's meeting and vote.
+    # The secretary, on a phone: the work page is home; one tap on the case's row opens the cell's meeting and vote.
     log_in(page, w.secretary.username)
-    page.goto(f"/app/admission/candidates/{case.pk}/")
-    page.get_by_test_id("do-step").click()
-    page.wait_for_url("**/cell_vote/*/execute/")
+    expect(page.get_by_test_id("work-row")).to_have_count(1)
+    expect(page.get_by_test_id("work-row")).to_contain_text("Hoàng Thị Mến")
+    expect(page.get_by_test_id("work-row")).to_contain_text("ngày làm việc")
+    assert_no_horizontal_scroll(page)
+    page.screenshot(path=screenshots_dir / "secretary-work-page-phone.png", full_page=True)
+    page.get_by_test_id("work-row").locator("a").click()
+    page.wait_for_url("**/step/cell_vote/")
     page.locator("input[name=held_on]").fill(today)
     for box in page.locator("input[name=present]").all():
         box.check()
@@ -87,17 +91,17 @@ def test_a_case_goes_from_the_cell_vote_to_probation_in_the_browser(
     assert_no_horizontal_scroll(page)
     page.screenshot(path=screenshots_dir / "secretary-proposed-phone.png", full_page=True)
 
-    # The commune's approver, on a desktop: the queue, then the decision.
+    # The commune's approver, on a desktop: the work page lists the committee's steps of every flow, then the decision.
     desk = browser.new_context(base_url=page.url.split("/app/")[0], locale="vi-VN")
     approver = desk.new_page()
     log_in(approver, w.approver.username)
-    approver.goto("/app/admissioncase/queue/")
-    expect(approver.locator("body")).to_contain_text("Hoàng Thị Mến")
-    expect(approver.locator("body")).to_contain_text("9-KNĐ")
-    approver.screenshot(path=screenshots_dir / "approver-queue-desktop.png", full_page=True)
-    approver.goto(f"/app/admission/candidates/{case.pk}/")
-    approver.get_by_test_id("do-step").click()
-    approver.wait_for_url("**/chain_step/*/execute/")
+    row = approver.get_by_test_id("work-row").filter(has_text="Hoàng Thị Mến")
+    expect(row).to_contain_text("9-KNĐ")
+    approver.screenshot(path=screenshots_dir / "approver-work-page-desktop.png", full_page=True)
+    row.locator("a").click()
+    approver.wait_for_url("**/step/chain_step/")
+    expect(approver.locator("input[name=outcome]:checked")).to_have_count(0)  # no outcome chosen in advance
+    approver.locator("input[name=outcome][value='approve']").check()
     approver.locator("input[name=on]").fill(today)
     approver.get_by_test_id("submit-step").click()  # no decision number: refused on the form
     expect(approver.locator(".kn-alert, .kn-error").first).to_be_visible()
@@ -113,13 +117,13 @@ def test_a_case_goes_from_the_cell_vote_to_probation_in_the_browser(
     assert case.rule_set.code.startswith("294")
     page.goto(f"/app/admission/candidates/{case.pk}/")
     page.get_by_test_id("do-step").click()
-    page.wait_for_url("**/receive_decision/*/execute/")
+    page.wait_for_url("**/step/receive_decision/")
     page.locator("input[name=received_on]").fill(today)
     page.get_by_test_id("submit-step").click()
     page.wait_for_url(f"**/app/admission/candidates/{case.pk}/")
     expect(page.get_by_test_id("deadlines")).to_contain_text(vietnamese(gettext_lazy("Ceremony due by")))
     page.get_by_test_id("do-step").click()
-    page.wait_for_url("**/ceremony/*/execute/")
+    page.wait_for_url("**/step/ceremony/")
     page.locator("input[name=held_on]").fill(today)
     page.locator("input[name=decision_read_by]").fill("Đồng chí Lục Văn Thắng, Phó Bí thư Đảng ủy xã")
     page.locator("input[name=mentors]").first.check()

@@ -16,19 +16,22 @@ from playwright.sync_api import Page, expect
 
 from admission.party.models.roles import RoleKind
 from tests.conftest import World
-from tests.e2e.conftest import PASSWORD, PHONE, Network
+from tests.e2e.conftest import PASSWORD, PHONE, SECOND_FACTOR_URL, Network, pass_second_factor
 
 HOME = "/app/admission/home/"
 ORGS = "/app/admission/orgs/"
 
 
 def log_in(page: Page, username: str) -> None:
-    """Viewflow's login form (Django's AuthenticationForm); LOGIN_REDIRECT_URL is "/", which redirects to home."""
+    """Viewflow's login form (Django's AuthenticationForm); LOGIN_REDIRECT_URL is "/", which redirects to home. Those
+    who approve or decide pass the second factor on the way (tests/e2e/conftest.py: pass_second_factor)."""
     page.goto("/accounts/login/")
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("form.vf-form button[type=submit]").click()
+    page.wait_for_url(lambda url: HOME in url or SECOND_FACTOR_URL.search(url) is not None)
+    pass_second_factor(page, username)
     page.wait_for_url(f"**{HOME}")
 
 

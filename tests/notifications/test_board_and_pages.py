@@ -78,7 +78,7 @@ def test_the_board_api_gives_the_next_deadline(world):
     with at(DAY):
         response = api(world.secretary).get("/api/v1/deadline-board/")
     assert response.status_code == 200
-    row = response.json()[0]
+    row = response.json()["results"][0]
     assert row["candidate_id"] == case.pk and row["acting_org_id"] == world.village_cell.pk
     assert row["due_on"] == working_days_after(DAY, 10).isoformat() and row["overdue"] is False
     assert row["task_id"] == first_task(case).pk and row["escalated"] is False
@@ -224,8 +224,8 @@ def test_the_delegation_api_creates_lists_and_revokes(world, deputy):
         response = client.post("/api/v1/delegations/", payload, format="json")
     assert response.status_code == 201, response.content
     pk = response.json()["id"]
-    assert [d["id"] for d in api(deputy).get("/api/v1/delegations/").json()] == [pk]
-    assert api(world.outsider).get("/api/v1/delegations/").json() == []
+    assert [d["id"] for d in api(deputy).get("/api/v1/delegations/").json()["results"]] == [pk]
+    assert api(world.outsider).get("/api/v1/delegations/").json()["results"] == []
     with at(DAY):
         bad = client.post(
             "/api/v1/delegations/", {**payload, "starts_on": "2026-03-12"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
@@ -240,10 +240,10 @@ def test_the_openapi_schema_documents_the_endpoints(world):
     paths = response.json()["paths"]
     for url in (
         "/api/v1/notifications/",
-        "/api/v1/notifications/{id}/read/",
+        "/api/v1/notifications/{notification_id}/read/",
         "/api/v1/notifications/preferences/",
         "/api/v1/deadline-board/",
         "/api/v1/delegations/",
-        "/api/v1/delegations/{id}/revoke/",
+        "/api/v1/delegations/{delegation_id}/revoke/",
     ):
         assert url in paths, url

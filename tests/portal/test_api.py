@@ -25,8 +25,8 @@ def test_a_candidate_gets_their_own_cases_with_the_timeline(
     api.force_authenticate(world.candidate_user)
     response = api.get("/api/v1/me/cases/")
     assert response.status_code == 200
-    assert [case["code"] for case in response.json()] == [own_case.code]
-    case = response.json()[0]
+    assert [case["code"] for case in response.json()["results"]] == [own_case.code]
+    case = response.json()["results"][0]
     assert case["position"]["stage"]["state"] == "nominated"
     assert case["position"]["next"]["state"] == "sympathiser"
     assert [row["status"] for row in case["stages"]][:2] == ["current", "upcoming"]
@@ -37,7 +37,7 @@ def test_a_candidate_gets_their_own_cases_with_the_timeline(
 @pytest.mark.parametrize("persona", ["secretary", "approver", "outsider"])
 def test_officials_get_an_empty_list(api: APIClient, world: Any, own_case: Any, persona: str) -> None:
     api.force_authenticate(getattr(world, persona))
-    assert api.get("/api/v1/me/cases/").json() == []
+    assert api.get("/api/v1/me/cases/").json()["results"] == []
 
 
 def test_my_cases_needs_a_login(api: APIClient) -> None:

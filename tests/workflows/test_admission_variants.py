@@ -93,7 +93,7 @@ def test_a_case_travels_each_chain_variant_to_probation_through_the_api(world, n
     while (body := api(secretary).get(f"/api/v1/candidates/{case.pk}/tasks/").json())["state"] == "proposed":
         task = body["open_tasks"][0]
         step = case.chain_steps.get(pk=task["chain_step"])
-        assert task["acting_org"] == str(step.org.pk)
+        assert task["acting_org"] == step.org.pk
         user = users.setdefault(step.org.pk, acting_user(step.org, f"body-{step.org.pk}"))
         data = {"step": step.pk, "outcome": "approve", "on": day.isoformat(), "note": ""}
         if step.vote_body in (VoteBody.GRASSROOTS_COMMITTEE, VoteBody.AUTHORISED_GRASSROOTS_COMMITTEE):

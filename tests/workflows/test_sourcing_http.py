@@ -96,9 +96,7 @@ def test_the_api_walks_a_case_to_the_dossier_with_each_step_by_its_own_body(worl
     body = response.json()
     assert (body["id"], body["code"], body["state"]) == (case.pk, case.code, "dossier")
     # The admission's own flow takes over: the cell's next task is to complete the dossier.
-    assert [(t["step"], t["acting_org"]) for t in body["open_tasks"]] == [
-        ("prepare_dossier", str(world.village_cell.pk))
-    ]
+    assert [(t["step"], t["acting_org"]) for t in body["open_tasks"]] == [("prepare_dossier", world.village_cell.pk)]
 
 
 @time_machine.travel(NOW, tick=False)
@@ -128,7 +126,7 @@ def test_bad_input_gets_field_errors_and_a_step_out_of_turn_a_plain_message(worl
         f"/api/v1/candidates/{case.pk}/steps/list_sympathiser/", {"meeting_on": "31/02/2026"}, format="json"
     )
     assert response.status_code == 400
-    assert "meeting_on" in response.json()["fields"]
+    assert "meeting_on" in {error["field"] for error in response.json()["errors"]}
     response = secretary.post(f"/api/v1/candidates/{case.pk}/steps/open_dossier/", {"confirm": True}, format="json")
     assert response.status_code == 400
     assert response.json()["detail"]
@@ -165,35 +163,76 @@ def test_nomination_only_to_a_cell_where_the_user_holds_a_role(world):
         "/api/v1/candidates/nominate/", {**NOMINATION, "cell": world.village_cell.pk}, format="json"
     )
     assert response.status_code == 400
-    assert "cell" in response.json()["fields"]
+    assert "cell" in {error["field"] for error in response.json()["errors"]}
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_secretary_takes_and_completes_a_step_through_the_task_screens(world, client):
+def test_a_secretary_opens_and_completes_a_step_on_its_page_without_claiming_it(world, client):
     case = nominate(world)
-    task = services.open_task(case, "list_sympathiser")
     client.force_login(world.secretary)
-    base = f"/app/sourcing/{task.process_id}/list_sympathiser/{task.pk}"
-    assert client.get(f"{base}/assign/").status_code == 200
-    assert client.post(f"{base}/assign/").status_code == 302
-    page = client.get(f"{base}/execute/")
+    url = f"/app/admission/candidates/{case.pk}/step/list_sympathiser/"
+    page = client.get(url)
     assert page.status_code == 200
-    response = client.post(f"{base}/execute/", {"meeting_on": "27/02/2026", "note": "Họp chi bộ"})
+    task = services.open_task(case, "list_sympathiser")
+    assert task.owner_id is None  # opening the page takes nothing
+    response = client.post(url, {"meeting_on": "27/02/2026", "note": "Họp chi bộ"})
     assert response.status_code == 302
     assert response["Location"] == f"/app/admission/candidates/{case.pk}/"
     case.refresh_from_db()
     assert case.state == CandidateState.SYMPATHISER
     assert services.open_task(case, "assign_mentors") is not None
+    assert client.get(url).status_code == 302  # done: the page sends back to the case, saying so
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_rule_refusal_on_the_task_screen_is_shown_and_nothing_moves(world, client):
+def test_a_colleague_who_walked_away_does_not_block_the_step(world, client):
+    """The deputy completes a step the secretary had taken in the engine's own pages and left."""
     case = nominate(world)
+    deputy = UserFactory(username="deputy")
+    give_role(deputy, world.village_cell, RoleKind.CELL_DEPUTY_SECRETARY)
     task = services.open_task(case, "list_sympathiser")
+    task.flow_task.activation_class(task).assign(world.secretary)
+    client.force_login(deputy)
+    response = client.post(f"/app/admission/candidates/{case.pk}/step/list_sympathiser/", {"meeting_on": "27/02/2026"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == CandidateState.SYMPATHISER
+    task.refresh_from_db()
+    assert task.owner == deputy
+
+
+@time_machine.travel(NOW, tick=False)
+def test_i_am_working_on_this_is_shown_to_colleagues_and_can_be_taken_over(world, client):
+    case = nominate(world)
+    deputy = UserFactory(username="deputy", first_name="Lò Thị", last_name="Phó")
+    give_role(deputy, world.village_cell, RoleKind.CELL_DEPUTY_SECRETARY)
+    url = f"/app/admission/candidates/{case.pk}/step/list_sympathiser/"
+    client.force_login(deputy)
+    assert client.post(f"{url}mark/").status_code == 302
     client.force_login(world.secretary)
-    base = f"/app/sourcing/{task.process_id}/list_sympathiser/{task.pk}"
-    client.post(f"{base}/assign/")
-    response = client.post(f"{base}/execute/", {"meeting_on": "10/02/2026"}, HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "is working on this" in page and "I am taking this over" in page
+    work = client.get("/app/admission/home/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "is working on this" in work
+    client.post(f"{url}mark/")
+    assert "You are working on this" in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    with time_machine.travel(NOW + datetime.timedelta(minutes=31), tick=False):
+        client.force_login(deputy)
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "is working on this" not in page  # the mark ends by itself
+        # and nothing was locked: the deputy completes the step
+        assert client.post(url, {"meeting_on": "27/02/2026"}).status_code == 302
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_rule_refusal_on_the_step_page_is_shown_and_nothing_moves(world, client):
+    case = nominate(world)
+    client.force_login(world.secretary)
+    response = client.post(
+        f"/app/admission/candidates/{case.pk}/step/list_sympathiser/",
+        {"meeting_on": "10/02/2026"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 422  # Turbo re-renders only a failed form answered with 422
     assert "cannot be before the nomination" in response.content.decode()
     case.refresh_from_db()
@@ -201,25 +240,50 @@ def test_a_rule_refusal_on_the_task_screen_is_shown_and_nothing_moves(world, cli
 
 
 @time_machine.travel(NOW, tick=False)
-def test_task_screens_of_another_units_case_are_404(world, client):
+def test_step_pages_of_another_units_case_are_404_and_of_another_body_403(world, client):
+    case = nominate(world)
+    url = f"/app/admission/candidates/{case.pk}/step/list_sympathiser/"
+    client.force_login(world.outsider)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"meeting_on": "27/02/2026"}).status_code == 404
+    assert client.post(f"{url}mark/").status_code == 404
+    client.force_login(world.approver)  # the commune sees the case but the step is the cell's
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"meeting_on": "27/02/2026"}).status_code == 403
+    case.refresh_from_db()
+    assert case.state == CandidateState.NOMINATED
+    client.force_login(world.secretary)
+    assert client.get(f"/app/admission/candidates/{case.pk}/step/no_such_step/").status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_engines_own_pages_are_for_administrators_only(world, client):
     case = nominate(world)
     task = services.open_task(case, "list_sympathiser")
-    client.force_login(world.outsider)
     base = f"/app/sourcing/{task.process_id}/list_sympathiser/{task.pk}"
-    assert client.get(f"{base}/assign/").status_code == 404
-    assert client.get(f"{base}/detail/").status_code == 404
-    assert client.get(f"/app/sourcing/{task.process_id}/").status_code == 404
-    link = f"/app/sourcing/{task.process_id}/"
-    assert link not in client.get("/app/sourcing/flows/").content.decode()
-    assert link not in client.get("/app/sourcing/tasks/").content.decode()
-    client.force_login(world.secretary)
-    assert link in client.get("/app/sourcing/flows/").content.decode()
-    assert link in client.get("/app/sourcing/tasks/").content.decode()
+    for user in (world.secretary, world.approver, world.outsider, world.candidate_user):
+        client.force_login(user)
+        for url in (
+            f"{base}/assign/",
+            f"{base}/detail/",
+            f"/app/sourcing/{task.process_id}/",
+            "/app/sourcing/flows/",
+            "/app/sourcing/queue/",
+            f"/app/sourcing/{task.process_id}/chart/",
+        ):
+            response = client.get(url)
+            assert response.status_code in (403, 404), (user, url)
+            assert case.code not in response.content.decode()
+        assert "/app/sourcing/" not in client.get("/app/admission/home/").content.decode()  # not in the menu
+    admin = UserFactory(username="admin")
+    give_role(admin, world.province, RoleKind.ADMINISTRATOR)
+    client.force_login(admin)
+    assert f"/app/sourcing/{task.process_id}/" in client.get("/app/sourcing/flows/").content.decode()
 
 
 @time_machine.travel(NOW, tick=False)
 def test_anonymous_visitors_are_sent_to_the_login_page(world, client):
-    for url in ("/", "/app/admission/home/", "/app/sourcing/inbox/", "/app/admission/orgs/"):
+    for url in ("/", "/app/admission/home/", "/app/admission/orgs/"):
         response = client.get(url, follow=False)
         if response.status_code == 302 and response["Location"].startswith("/app/admission/home"):
             response = client.get(response["Location"])
@@ -242,26 +306,28 @@ def test_the_case_page_shows_the_waiting_step_with_a_button_only_for_the_body_th
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_queue_names_the_candidate_and_the_due_date_and_only_for_the_acting_body(world, client):
+def test_the_work_page_names_the_candidate_and_the_due_date_and_only_for_the_acting_body(world, client):
     case = nominate(world)
     client.force_login(world.secretary)
-    page = client.get("/app/sourcing/queue/").content.decode()
+    page = client.get("/app/admission/home/").content.decode()
     assert case.person.full_name in page and case.code in page
     assert "16/03/2026" in page
     client.force_login(world.outsider)
-    assert case.person.full_name not in client.get("/app/sourcing/queue/").content.decode()
+    assert case.person.full_name not in client.get("/app/admission/home/").content.decode()
     client.force_login(world.approver)
-    assert case.person.full_name not in client.get("/app/sourcing/queue/").content.decode()
+    assert 'data-testid="work-row"' not in client.get("/app/admission/home/").content.decode()
 
 
-def test_an_overdue_task_is_marked_in_the_queue(world, client):
+def test_an_overdue_step_is_marked_on_the_work_page_and_the_case_page(world, client):
     with time_machine.travel(NOW, tick=False):
         case = nominate(world)
     with time_machine.travel(datetime.datetime(2026, 3, 20, 2, 0, tzinfo=datetime.UTC), tick=False):
         client.force_login(world.secretary)
-        page = client.get("/app/sourcing/queue/").content.decode()
+        page = client.get("/app/admission/home/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        case_page = client.get(f"/app/admission/candidates/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert case.person.full_name in page
-    assert "16/03/2026 ⚠" in page
+    assert "16/03/2026" in page and "4 working days overdue" in page  # 17, 18, 19, 20 March
+    assert "4 working days overdue" in case_page
 
 
 @time_machine.travel(NOW, tick=False)
@@ -294,7 +360,7 @@ def test_a_helper_is_replaced_by_another_official_member_of_the_cell(world, cour
     secretary.post(f"{url}/assign_mentors/", {"members": [first.pk], "assigned_on": "2026-03-01"}, format="json")
     mentor = case.mentors.get()
     response = secretary.post(
-        f"/api/v1/candidates/{case.pk}/mentors/{mentor.pk}/end/",
+        f"/api/v1/candidates/{case.pk}/helpers/{mentor.pk}/end/",
         {"reason": "Chuyển công tác", "replacement": second.pk},
         format="json",
     )
@@ -302,7 +368,7 @@ def test_a_helper_is_replaced_by_another_official_member_of_the_cell(world, cour
     assert list(case.mentors.filter(ended_on__isnull=True).values_list("member_id", flat=True)) == [second.pk]
     other = Membership.objects.filter(cell=world.other_cell).first()
     refused = secretary.post(
-        f"/api/v1/candidates/{case.pk}/mentors/{case.mentors.get(member=second).pk}/end/",
+        f"/api/v1/candidates/{case.pk}/helpers/{case.mentors.get(member=second).pk}/end/",
         {"reason": "x", "replacement": other.pk},
         format="json",
     )

@@ -204,3 +204,27 @@ def test_the_work_page_shows_exactly_what_the_permission_checks_allow_for_every_
                 )
             }
             assert task_ids(worklist.work_for_user(user=user, on=day)) == expected, user.username
+
+
+def test_the_deadline_board_and_the_work_page_tell_the_same_story():
+    """For every demo user, each board row of a body the user acts for is on the work page with the same title, the
+    same due date and the same working days late or left."""
+    from notifications.selectors import deadline_board
+
+    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+    call_command("seed_demo_cases", stdout=io.StringIO())
+    today = permissions.today()
+    compared = 0
+    for user in User.objects.filter(is_active=True, is_superuser=False):
+        work = {row.item.task_id: row for row in worklist.work_for_user(user=user, on=today)}
+        for board_row in deadline_board(user=user, on=today):
+            if not permissions.can_act_for_org(user, board_row.acting_org, on=today):
+                continue
+            row = work[board_row.task_id]
+            assert (row.title, row.due_on) == (board_row.task_title, board_row.due_on)
+            if board_row.overdue:
+                assert row.days_overdue == board_row.days_late
+            elif board_row.days_left is not None:
+                assert row.working_days_left == board_row.days_left
+            compared += 1
+    assert compared > 10

@@ -10,9 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from viewflow.workflow.models import Process, Task
 
-from workflows import services
+from admission.party import permissions
+from admission.party.models.orgs import PartyOrg
+from admission.rules.calendar import working_calendar
+from workflows import services, step_page
 from workflows.steps import STEPS, task_title
 
 register = template.Library()
@@ -23,11 +27,19 @@ class OpenStep:
     title: str
     description: str
     due_on: datetime.date | None
-    owner: Any
-    url: str  # the execute page when the user holds the task, else the task's page
-    assign_url: str | None  # POST here (with _continue) to take a free task and go straight to its form
+    working_days_left: int | None  # negative when overdue
+    url: str | None  # the step's page, for those who act for the body whose turn it is
     can_act: bool
     acting_org: Any
+    marked_by: Any  # a colleague who said "I am working on this", while it lasts
+
+    @property
+    def overdue(self) -> bool:
+        return self.working_days_left is not None and self.working_days_left < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return -(self.working_days_left or 0)
 
 
 def _due(task: Task) -> datetime.date | None:
@@ -37,27 +49,39 @@ def _due(task: Task) -> datetime.date | None:
 
 @register.simple_tag(takes_context=True)
 def case_tasks(context: dict[str, Any], candidate: Any) -> list[OpenStep]:
+    """The open steps of the case: what, by whom, by when (with working days left or overdue), and a link to the
+    step's page for the user who acts for that body. Opening it claims nothing (`workflows.step_page`)."""
     user = context["request"].user
     try:
         tasks = services.open_tasks(candidate)
     except Process.DoesNotExist:  # a case without a process (imported, or opened before the flow existed)
         return []
+    today = permissions.today()
+    calendar = working_calendar()
+    orgs = {
+        org.pk: org
+        for org in PartyOrg.objects.filter(
+            pk__in=[t.owner_permission_obj_pk for t in tasks if t.owner_permission_obj_pk]
+        )
+    }
     steps = []
     for task in tasks:
         node = task.flow_task
         spec = STEPS.get(node.name)
-        holds = task.owner_id == user.pk
-        can_take = task.owner_id is None and node.can_assign(user, task)
+        org = orgs.get(int(task.owner_permission_obj_pk)) if task.owner_permission_obj_pk else None
+        can_act = bool(org is not None and spec is not None and permissions.can_act_for_org(user, org))
+        due = _due(task)
+        mark = step_page.active_mark(task)
         steps.append(
             OpenStep(
                 title=task_title(task),
                 description=str(spec.description if spec else ""),
-                due_on=_due(task),
-                owner=task.owner,
-                url=node.reverse("execute" if holds else "index", args=[task.process_id, task.pk]),
-                assign_url=node.reverse("assign", args=[task.process_id, task.pk]) if can_take else None,
-                can_act=holds or can_take,
-                acting_org=task.owner_permission_obj,
+                due_on=due,
+                working_days_left=calendar.working_days_between(today, due) if due else None,
+                url=reverse("admission:candidates:step", args=[candidate.pk, node.name]) if can_act else None,
+                can_act=can_act,
+                acting_org=org,
+                marked_by=mark.marked_by if mark else None,
             )
         )
     return steps

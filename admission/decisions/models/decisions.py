@@ -49,6 +49,10 @@ class ChainStepRecord(models.Model):
         ordering = ["candidate", "order", "pk"]
         verbose_name = _("approval step")
         verbose_name_plural = _("approval steps")
+        indexes = [
+            # The cell resolutions of a period in a report's subtree (the step's org is the cell).
+            models.Index(fields=["org", "kind", "done_on"], name="chainstep_org_kind_done"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.candidate.code} {self.order}. {self.form} {self.org}"

@@ -70,6 +70,22 @@ class AdmissionSnapshot(models.Model):
     youth_union_member = models.BooleanField(_("Youth Union member"))
     trade_union_member = models.BooleanField(_("trade-union member"))
     is_readmission = models.BooleanField(_("re-admission"))
+    # How long the case took to get here (the report's processing times read them from this one row): the dates of
+    # its earlier steps, and each step of the approval chain after the cell's resolution as {"kind", "body" (org id),
+    # "start" and "end" (ISO dates: the step before it, this step), "due_from" (what its deadline counts from)}.
+    rule_set = models.ForeignKey(
+        "admission.RuleSet",
+        verbose_name=_("rule set"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    nominated_on = models.DateField(_("nominated on"), null=True, blank=True)
+    listed_on = models.DateField(_("put on the sympathiser list on"), null=True, blank=True)
+    certified_on = models.DateField(_("awareness-course certificate of"), null=True, blank=True)
+    resolution_on = models.DateField(_("cell resolution of"), null=True, blank=True)
+    steps = models.JSONField(_("steps of the approval chain"), default=list, blank=True)
     taken_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:

@@ -199,9 +199,10 @@ def _stop(*, step: ChainStepRecord, reason: str, by: Any, on: date, status: str,
     permissions.require_act_for_org(by, step.org)
     if not reason.strip():
         raise ValidationError(_("Give the reason; the cell is told."))
-    ChainStepRecord.objects.filter(pk=step.pk).update(
-        status=status, note=normalise_text(reason), done_on=on, done_by=by
-    )
+    # Saved, not updated in bulk: the history chain records the refusal or the sending back (admission.audit).
+    step = ChainStepRecord.objects.get(pk=step.pk)
+    step.status, step.note, step.done_on, step.done_by = status, normalise_text(reason), on, by
+    step.save(update_fields=["status", "note", "done_on", "done_by"])
     candidate.chain_steps.filter(status=StepStatus.PENDING).exclude(pk=step.pk).delete()
     if transition == "refuse":
         candidate.closed_on = on

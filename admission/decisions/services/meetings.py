@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from admission.core.bounds import MAX_COUNT
 from admission.decisions.models.meetings import Attendance, Meeting, MeetingPurpose, Vote
 from admission.party import permissions
 from admission.party.models.orgs import PartyOrg
@@ -115,7 +116,9 @@ def committee_meeting_record(
     _check_date(org, held_on)
     if body == VoteBody.CELL:
         raise ValidationError(_("A cell's meeting is recorded with its roster."))
-    if members_total < 1 or not 0 <= present <= members_total:
+    if not 1 <= members_total <= MAX_COUNT:
+        raise ValidationError(_("A committee has from 1 to %(max)d members.") % {"max": MAX_COUNT})
+    if not 0 <= present <= members_total:
         raise ValidationError(_("Present members must be between 0 and the committee's size."))
     return Meeting.objects.create(
         org=org,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +27,7 @@ from admission.party.models.orgs import OrgKind, OrgParentLink, PartyOrg
 from admission.rules import compute as rules
 from admission.rules.models.rulesets import AgeCounting
 from admission.sourcing.models.candidates import Candidate
+from admission.sourcing.models.training import AwarenessCertificate
 
 # (parent id, valid from, valid to) of one org's parent links.
 Link = tuple[int, date | None, date | None]
@@ -102,6 +104,48 @@ def age_months_on(date_of_birth: date, day: date) -> int:
     return rules.age_in_months(date_of_birth, day, counting=AgeCounting.STRICT_BY_DAY)
 
 
+# A step of the chain as the durations read it: (order, kind, org id, status, done on).
+StepRow = tuple[int, str, int, str, date | None]
+
+
+def step_durations(*, steps: Sequence[StepRow], certificates: Iterable[date], decided_on: date) -> dict[str, Any]:
+    """The dates the report's processing times need, from the case's chain steps and its holder's certificate
+    dates: the last cell resolution up to the decision (a case sent back proposes anew), the certificate held on
+    that day, and each later step with the step before it and what its deadline counts from (the decision: the
+    cell's resolution, 294-QĐ/TW; a committee's step: the step before it). A pure function: the migration that
+    fills the snapshots taken before these fields existed uses it too."""
+    done = sorted((s for s in steps if s[3] == StepStatus.DONE and s[4] is not None), key=lambda s: s[0])
+    resolutions = [s for s in done if s[1] == StepKind.CELL_RESOLUTION and s[4] is not None and s[4] <= decided_on]
+    if not resolutions:
+        return {"resolution_on": None, "certified_on": _latest(certificates, decided_on), "steps": []}
+    resolution = resolutions[-1]
+    resolution_on: date = resolution[4]  # type: ignore[assignment]
+    chain: list[dict[str, Any]] = []
+    previous = resolution_on
+    for order, kind, org_id, _status, day in done:
+        if order <= resolution[0] or day is None:
+            continue
+        due_from = resolution_on if kind == StepKind.DECISION else previous
+        chain.append(
+            {
+                "kind": kind,
+                "body": org_id,
+                "start": previous.isoformat(),
+                "end": day.isoformat(),
+                "due_from": due_from.isoformat(),
+            }
+        )
+        previous = day
+        if kind == StepKind.DECISION:
+            break
+    return {"resolution_on": resolution_on, "certified_on": _latest(certificates, resolution_on), "steps": chain}
+
+
+def _latest(days: Iterable[date], on: date) -> date | None:
+    held = [day for day in days if day <= on]
+    return max(held) if held else None
+
+
 def snapshot_build(
     *,
     candidate: Candidate,
@@ -109,8 +153,11 @@ def snapshot_build(
     decision: ChainStepRecord | None,
     links: Callable[[int], Sequence[Link]],
     kinds: Mapping[int, str] | None = None,
+    steps: Sequence[StepRow] | None = None,
+    certificates: Iterable[date] | None = None,
 ) -> AdmissionSnapshot:
-    """The unsaved snapshot (bulk writers save many at once; `snapshot_take` saves one)."""
+    """The unsaved snapshot (bulk writers save many at once; `snapshot_take` saves one). Bulk writers pass the case's
+    `steps` and its holder's `certificates` (issue dates) read in bulk; otherwise they are read here."""
     person = candidate.person
     if decided_on < person.date_of_birth:
         raise ValidationError(_("The decision date cannot be before the date of birth."))
@@ -118,7 +165,22 @@ def snapshot_build(
     if kinds is None:
         kinds = dict(PartyOrg.objects.filter(pk__in=path).values_list("pk", "kind"))
     grassroots, commune = ancestors_by_kind(path, kinds)
+    if steps is None:
+        steps = list(
+            ChainStepRecord.objects.filter(candidate_id=candidate.pk).values_list(
+                "order", "kind", "org_id", "status", "done_on"
+            )
+        )
+    if certificates is None:
+        certificates = AwarenessCertificate.objects.filter(person_id=person.pk).values_list("issued_on", flat=True)
+    durations = step_durations(steps=steps, certificates=certificates, decided_on=decided_on)
     return AdmissionSnapshot(
+        rule_set_id=candidate.rule_set_id,
+        nominated_on=candidate.nominated_on,
+        listed_on=candidate.sympathiser_meeting_on,
+        certified_on=durations["certified_on"],
+        resolution_on=durations["resolution_on"],
+        steps=durations["steps"],
         candidate=candidate,
         decision=decision,
         decided_on=decided_on,

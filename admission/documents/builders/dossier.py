@@ -5,6 +5,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
+
+from django.utils import translation
 
 from admission.documents import formatting as fmt
 from admission.documents.builders.memo import ancestors_on
@@ -91,6 +94,12 @@ def build_1_knd(candidate: Candidate, version_key: str) -> Data | None:
     }
 
 
+def _vietnamese(label: Any) -> str:
+    """A model choice's label as the Vietnamese form prints it, whatever the language of the request."""
+    with translation.override("vi"):
+        return str(label())
+
+
 def build_2_knd(candidate: Candidate, version_key: str) -> Data | None:
     """2-KNĐ, the CV as declared, a draft to copy into the printed booklet (the booklet is handwritten)."""
     cv = getattr(candidate, "curriculum", None)
@@ -116,7 +125,7 @@ def build_2_knd(candidate: Candidate, version_key: str) -> Data | None:
         ],
         "relatives": [
             {
-                "relation": fmt.nfc(r.get_relation_display()),
+                "relation": fmt.nfc(_vietnamese(r.get_relation_display)),
                 "name": fmt.nfc(r.full_name),
                 "birth_year": r.birth_year,
                 "hometown": fmt.nfc(r.hometown),

@@ -11,11 +11,13 @@ from django.conf import settings
 
 from admission.decisions.models.meetings import Meeting, Vote
 from admission.documents import formatting as fmt
-from admission.documents.builders.memo import ancestors_on
+from admission.documents.builders.memo import _remembered, ancestors_on
+from admission.dossier.models import Curriculum
 from admission.party.models.orgs import OrgKind, PartyOrg
-from admission.party.models.people import Membership, Person
+from admission.party.models.people import ExemptionKind, MemberExemption, Membership, Person
 from admission.party.models.roles import Role, RoleKind
 from admission.party.permissions import today
+from admission.rules.models.rulesets import VoteBody
 from admission.sourcing.models.candidates import Candidate
 
 Data = dict[str, Any]
@@ -66,7 +68,10 @@ def _label(choices: Any, value: str) -> str:
     return fmt.nfc(dict(choices).get(value, value))
 
 
-def person_block(person: Person) -> Data:
+def person_block(person: Person, cv: Curriculum | None = None) -> Data:
+    """The person as the forms print them. The CV (2-KNĐ, when there is one) declares what the person record may
+    lack: the place of birth, the hometown as on the ID card and the permanent residence, so that 1-, 6- and 9-KNĐ
+    print the hometown 2-KNĐ prints beside them."""
     from admission.rules import reference
 
     return {
@@ -81,8 +86,9 @@ def person_block(person: Person) -> Data:
         "professional": _label(reference.PROFESSIONAL_LEVELS, person.professional_level),
         "occupation": _label(reference.OCCUPATION_CLASSES, person.occupation),
         "workplace": fmt.nfc(person.workplace),
-        "hometown": fmt.nfc(person.hometown),
-        "residence": fmt.nfc(person.residence),
+        "birthplace": fmt.nfc(getattr(cv, "place_of_birth", "")),
+        "hometown": fmt.nfc(person.hometown or getattr(cv, "hometown", "")),
+        "residence": fmt.nfc(person.residence or getattr(cv, "permanent_residence", "")),
     }
 
 
@@ -129,11 +135,41 @@ def first_committee_above(org: PartyOrg, day: date) -> PartyOrg | None:
     return None
 
 
+def _left_out(meeting: Meeting) -> list[Data]:
+    """The official members a cell's vote is not counted against, each with why (294-QĐ/TW §9.3.2 [R]): those
+    temporarily transferred to another cell, and those exempted from party activities who stayed away. Read from
+    the exemptions in force on the meeting's date, which is what `cell_meeting_record` counted."""
+    if meeting.body != VoteBody.CELL:
+        return []
+    rows = list(meeting.attendance.filter(official=True, membership__isnull=False))
+    exemptions = {
+        e.membership_id: e
+        for e in MemberExemption.objects.filter(membership_id__in=[r.membership_id for r in rows])
+        if e.covers(meeting.held_on)
+    }
+    out: list[Data] = []
+    for row in rows:
+        exemption = exemptions.get(row.membership_id) if row.membership_id is not None else None
+        if exemption is None:
+            continue
+        if exemption.kind == ExemptionKind.TEMPORARY_TRANSFER:
+            why = "đang sinh hoạt đảng tạm thời ở đảng bộ, chi bộ khác"
+        elif exemption.kind == ExemptionKind.EXEMPTED and not row.present:
+            why = "được miễn công tác và sinh hoạt đảng, không dự họp"
+        else:
+            continue
+        detail = fmt.nfc(exemption.reason).strip().rstrip(".")
+        out.append({"name": fmt.nfc(row.name), "reason": f"{why} ({detail})" if detail else why})
+    return out
+
+
 def _vote_block(vote: Vote) -> Data:
     meeting: Meeting = vote.meeting
     absent = list(meeting.attendance.filter(present=False).values_list("name", "official", "absence_reason"))
     present_official = meeting.attendance.filter(present=True, official=True).count()
     present_probationary = meeting.attendance.filter(present=True, official=False).count()
+    left_out = _left_out(meeting)
+    not_counted = max(meeting.official_members - vote.denominator, 0) if meeting.body == VoteBody.CELL else 0
     return {
         "held_on": fmt.dmy(meeting.held_on),
         "held_on_spelled": fmt.spelled(meeting.held_on),
@@ -150,6 +186,9 @@ def _vote_block(vote: Vote) -> Data:
         "absence_reasons": [
             {"name": fmt.nfc(name), "reason": fmt.nfc(reason)} for name, _official, reason in absent if reason
         ],
+        # Who the official members' count leaves out of the denominator, named when the roster says who.
+        "not_counted": not_counted,
+        "left_out": left_out if len(left_out) == not_counted else [],
         "for": vote.votes_for,
         "against": vote.votes_against,
         "denominator": vote.denominator,
@@ -170,11 +209,16 @@ def _numbering(org: PartyOrg, doc_type: str, day: date | None, entered: str = ""
     }
 
 
+def curriculum_of(candidate: Candidate) -> Any:
+    """The case's CV (2-KNĐ), read once per rendering; None before it is recorded."""
+    return _remembered(("cv", candidate.pk), lambda: Curriculum.objects.filter(candidate=candidate).first())
+
+
 def _base(candidate: Candidate, version_key: str) -> Data:
     return {
         "case_code": candidate.code,
         "rule_set": candidate.rule_set.code,
-        "person": person_block(candidate.person),
+        "person": person_block(candidate.person, curriculum_of(candidate)),
         "cell": fmt.nfc(candidate.cell.name),
         "text": fixed_text(version_key),
     }

@@ -19,3 +19,13 @@ def keep_numbers(value: object) -> SafeString:
     """Escape the text and keep each document number on one line."""
     escaped = str(conditional_escape(str(value)))
     return mark_safe(_NUMBER.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', escaped))
+
+
+@register.filter
+def or_line(value: object, width: str = "") -> SafeString:
+    """The value, escaped; or, when the case does not know it, a dotted writing line to fill in by hand: a form never
+    prints an empty gap ("quê quán , như sau"). `width` "long" gives a line across most of the text column."""
+    text = "" if value is None else str(value)
+    if not text.strip():
+        return mark_safe(f'<span class="fill{" long" if width == "long" else ""}"></span>')
+    return SafeString(conditional_escape(text))

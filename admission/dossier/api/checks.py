@@ -1,17 +1,17 @@
-"""POST the background verification: the request about one person, then the reply with its scan."""
+"""POST the background checks (verification): the request about one person, then the reply with its scan."""
 
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from admission.core.api.fields import DateField
 from admission.dossier import services
-from admission.dossier.api.common import PARSERS, _scan_input
+from admission.dossier.api.common import PARSERS, TEXT, _scan_input
 from admission.dossier.api.outputs import BackgroundCheckOutput
 from admission.dossier.models import CheckMethod, CheckResult
 from admission.sourcing import selectors
@@ -24,13 +24,13 @@ class CheckRequestApi(APIView):
     @extend_schema_serializer(component_name="DossierCheckRequestInput")
     class InputSerializer(serializers.Serializer):
         method = serializers.ChoiceField(choices=CheckMethod.choices)
-        request_sent_on = serializers.DateField()
+        request_sent_on = DateField()
         addressed_to = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses={200: BackgroundCheckOutput, 400: OpenApiTypes.OBJECT})
-    def post(self, request: Request, pk: int, check_pk: int) -> Response:
-        candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
-        check = get_object_or_404(candidate.background_checks, pk=check_pk)
+    @extend_schema(request=InputSerializer, responses={200: BackgroundCheckOutput})
+    def post(self, request: Request, candidate_id: int, check_id: int) -> Response:
+        candidate = selectors.candidate_get_for_user(user=request.user, pk=candidate_id)
+        check = get_object_or_404(candidate.background_checks, pk=check_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
@@ -45,15 +45,15 @@ class CheckReplyApi(APIView):
 
     @extend_schema_serializer(component_name="DossierCheckReplyInput")
     class InputSerializer(serializers.Serializer):
-        reply_received_on = serializers.DateField()
+        reply_received_on = DateField()
         result = serializers.ChoiceField(choices=CheckResult.choices)
-        note = serializers.CharField(required=False, default="", allow_blank=True)
+        note = serializers.CharField(max_length=TEXT, required=False, default="", allow_blank=True)
         scan = _scan_input()
 
-    @extend_schema(request=InputSerializer, responses={200: BackgroundCheckOutput, 400: OpenApiTypes.OBJECT})
-    def post(self, request: Request, pk: int, check_pk: int) -> Response:
-        candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
-        check = get_object_or_404(candidate.background_checks, pk=check_pk)
+    @extend_schema(request=InputSerializer, responses={200: BackgroundCheckOutput})
+    def post(self, request: Request, candidate_id: int, check_id: int) -> Response:
+        candidate = selectors.candidate_get_for_user(user=request.user, pk=candidate_id)
+        check = get_object_or_404(candidate.background_checks, pk=check_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():

@@ -7,18 +7,25 @@ import json
 from typing import Any
 
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.utils import html
 
+from admission.core.api.parsers import PARSERS
+from admission.core.bounds import MAX_ITEMS
 from admission.party import permissions
 from admission.party.models.people import Membership
 
-PARSERS = [JSONParser, MultiPartParser, FormParser]
+__all__ = ["PARSERS", "JsonListField"]
+
+TEXT = 20_000  # the longest free text a record takes (a self-assessment, an opinion)
 
 
 class JsonListField(serializers.ListField):
     """A list of rows; in a multipart form (a scan and rows in one request) the rows arrive as a JSON string."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", MAX_ITEMS)
+        super().__init__(**kwargs)
 
     def get_value(self, dictionary: Any) -> Any:
         if html.is_html_input(dictionary) and self.field_name in dictionary:

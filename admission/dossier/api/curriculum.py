@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from admission.core.api.fields import DateField
 from admission.dossier import services
-from admission.dossier.api.common import PARSERS, JsonListField, _scan_input
+from admission.dossier.api.common import PARSERS, TEXT, JsonListField, _scan_input
 from admission.dossier.api.outputs import ApplicationOutput, BackgroundCheckOutput, CurriculumOutput
 from admission.dossier.models import Relation
 from admission.sourcing import selectors
@@ -27,13 +27,13 @@ class ApplicationRecordApi(APIView):
 
     @extend_schema_serializer(component_name="DossierApplicationInput")
     class InputSerializer(serializers.Serializer):
-        written_on = serializers.DateField()
-        received_on = serializers.DateField()
+        written_on = DateField()
+        received_on = DateField()
         scan = _scan_input()
 
-    @extend_schema(request=InputSerializer, responses={200: ApplicationOutput, 400: OpenApiTypes.OBJECT})
-    def post(self, request: Request, pk: int) -> Response:
-        candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
+    @extend_schema(request=InputSerializer, responses={200: ApplicationOutput})
+    def post(self, request: Request, candidate_id: int) -> Response:
+        candidate = selectors.candidate_get_for_user(user=request.user, pk=candidate_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
@@ -49,7 +49,7 @@ class RelativeInput(serializers.Serializer):
     hometown = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
     residence = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
     occupation = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
-    political_history = serializers.CharField(required=False, default="", allow_blank=True)
+    political_history = serializers.CharField(max_length=TEXT, required=False, default="", allow_blank=True)
     is_adult = serializers.BooleanField(
         required=False, allow_null=True, default=None, help_text="Full civil capacity; default from the birth year"
     )
@@ -76,24 +76,24 @@ class CurriculumRecordApi(APIView):
 
     @extend_schema_serializer(component_name="DossierCurriculumInput")
     class InputSerializer(serializers.Serializer):
-        declared_on = serializers.DateField()
+        declared_on = DateField()
         name_in_use = serializers.CharField(max_length=120)
         birth_name = serializers.CharField(max_length=120, required=False, default="", allow_blank=True)
         alias = serializers.CharField(max_length=120, required=False, default="", allow_blank=True)
         hometown = serializers.CharField(max_length=255)
         permanent_residence = serializers.CharField(max_length=255)
         temporary_residence = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
-        youth_union_joined_on = serializers.DateField(required=False, allow_null=True, default=None)
+        youth_union_joined_on = DateField(required=False, allow_null=True, default=None)
         youth_union_joined_at = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
         work_history = JsonListField(child=WorkHistoryLineInput(), required=False, default=list)
-        self_assessment = serializers.CharField(required=False, default="", allow_blank=True)
-        pledge_on = serializers.DateField(required=False, allow_null=True, default=None)
+        self_assessment = serializers.CharField(max_length=TEXT, required=False, default="", allow_blank=True)
+        pledge_on = DateField(required=False, allow_null=True, default=None)
         relatives = JsonListField(child=RelativeInput(), required=False, default=list)
         scan = _scan_input()
 
-    @extend_schema(request=InputSerializer, responses={200: CurriculumOutput, 400: OpenApiTypes.OBJECT})
-    def post(self, request: Request, pk: int) -> Response:
-        candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
+    @extend_schema(request=InputSerializer, responses={200: CurriculumOutput})
+    def post(self, request: Request, candidate_id: int) -> Response:
+        candidate = selectors.candidate_get_for_user(user=request.user, pk=candidate_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
@@ -106,11 +106,11 @@ class CurriculumSealApi(APIView):
 
     @extend_schema_serializer(component_name="DossierSealInput")
     class InputSerializer(serializers.Serializer):
-        sealed_on = serializers.DateField()
+        sealed_on = DateField()
 
     @extend_schema(request=InputSerializer, responses={200: BackgroundCheckOutput(many=True)})
-    def post(self, request: Request, pk: int) -> Response:
-        candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
+    def post(self, request: Request, candidate_id: int) -> Response:
+        candidate = selectors.candidate_get_for_user(user=request.user, pk=candidate_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
@@ -124,14 +124,14 @@ class CurriculumCertifyApi(APIView):
 
     @extend_schema_serializer(component_name="DossierCertificationInput")
     class InputSerializer(serializers.Serializer):
-        cell_comment = serializers.CharField(required=False, default="", allow_blank=True)
-        cell_commented_on = serializers.DateField(required=False, allow_null=True, default=None)
-        committee_certification = serializers.CharField(required=False, default="", allow_blank=True)
-        committee_certified_on = serializers.DateField(required=False, allow_null=True, default=None)
+        cell_comment = serializers.CharField(max_length=TEXT, required=False, default="", allow_blank=True)
+        cell_commented_on = DateField(required=False, allow_null=True, default=None)
+        committee_certification = serializers.CharField(max_length=TEXT, required=False, default="", allow_blank=True)
+        committee_certified_on = DateField(required=False, allow_null=True, default=None)
 
-    @extend_schema(request=InputSerializer, responses={200: CurriculumOutput, 400: OpenApiTypes.OBJECT})
-    def post(self, request: Request, pk: int) -> Response:
-        candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
+    @extend_schema(request=InputSerializer, responses={200: CurriculumOutput})
+    def post(self, request: Request, candidate_id: int) -> Response:
+        candidate = selectors.candidate_get_for_user(user=request.user, pk=candidate_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from admission.core.api.fields import DateField, RelatedIdField
 from admission.dossier import services
 from admission.dossier.api.common import PARSERS, _membership_queryset, _scan_input
 from admission.dossier.api.outputs import IntroductionOutput, MassOrgResolutionOutput
@@ -23,12 +23,12 @@ from admission.sourcing.api.errors import service_errors
 
 
 class _IntroductionFields(serializers.Serializer):
-    introducer = serializers.PrimaryKeyRelatedField(
+    introducer = RelatedIdField(
         queryset=Membership.objects.none(), help_text="Membership id of an official member in the caller's units"
     )
-    worked_together_from = serializers.DateField()
-    worked_together_to = serializers.DateField(required=False, allow_null=True, default=None)
-    written_on = serializers.DateField()
+    worked_together_from = DateField()
+    worked_together_to = DateField(required=False, allow_null=True, default=None)
+    written_on = DateField()
     scan = _scan_input()
 
     def get_fields(self) -> dict[str, Any]:
@@ -48,9 +48,9 @@ class IntroductionAddApi(APIView):
     class InputSerializer(_IntroductionFields):
         pass
 
-    @extend_schema(request=InputSerializer, responses={201: IntroductionOutput, 400: OpenApiTypes.OBJECT})
-    def post(self, request: Request, pk: int) -> Response:
-        candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
+    @extend_schema(request=InputSerializer, responses={201: IntroductionOutput})
+    def post(self, request: Request, candidate_id: int) -> Response:
+        candidate = selectors.candidate_get_for_user(user=request.user, pk=candidate_id)
         data = self.InputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         with service_errors():
@@ -67,10 +67,10 @@ class IntroductionReplaceApi(APIView):
     class InputSerializer(_IntroductionFields):
         reason = serializers.CharField(max_length=255)
 
-    @extend_schema(request=InputSerializer, responses={201: IntroductionOutput, 400: OpenApiTypes.OBJECT})
-    def post(self, request: Request, pk: int, introduction_pk: int) -> Response:
-        candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
-        introduction = get_object_or_404(candidate.introductions, pk=introduction_pk)
+    @extend_schema(request=InputSerializer, responses={201: IntroductionOutput})
+    def post(self, request: Request, candidate_id: int, introduction_id: int) -> Response:
+        candidate = selectors.candidate_get_for_user(user=request.user, pk=candidate_id)
+        introduction = get_object_or_404(candidate.introductions, pk=introduction_id)
         data = self.InputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         with service_errors():
@@ -88,12 +88,12 @@ class MassOrgResolutionRecordApi(APIView):
         organisation = serializers.ChoiceField(choices=MassOrgKind.choices, help_text="Youth Union or trade union")
         body_name = serializers.CharField(max_length=255)
         number = serializers.CharField(max_length=60)
-        adopted_on = serializers.DateField()
+        adopted_on = DateField()
         scan = _scan_input()
 
-    @extend_schema(request=InputSerializer, responses={200: MassOrgResolutionOutput, 400: OpenApiTypes.OBJECT})
-    def post(self, request: Request, pk: int) -> Response:
-        candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
+    @extend_schema(request=InputSerializer, responses={200: MassOrgResolutionOutput})
+    def post(self, request: Request, candidate_id: int) -> Response:
+        candidate = selectors.candidate_get_for_user(user=request.user, pk=candidate_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from admission.core.api.fields import CountField, DateField
 from admission.dossier import services
-from admission.dossier.api.common import PARSERS, JsonListField, _scan_input
+from admission.dossier.api.common import PARSERS, TEXT, JsonListField, _scan_input
 from admission.dossier.api.outputs import OpinionSummaryOutput
 from admission.sourcing import selectors
 from admission.sourcing.api.errors import service_errors
@@ -19,10 +19,10 @@ from admission.sourcing.api.errors import service_errors
 @extend_schema_serializer(component_name="DossierOrganisationOpinionInput")
 class OrganisationOpinionInput(serializers.Serializer):
     name = serializers.CharField(max_length=255)
-    met_on = serializers.DateField(required=False, allow_null=True, default=None)
-    participants = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
-    strengths = serializers.CharField(required=False, default="", allow_blank=True)
-    weaknesses = serializers.CharField(required=False, default="", allow_blank=True)
+    met_on = DateField(required=False, allow_null=True, default=None)
+    participants = CountField(required=False, allow_null=True, default=None)
+    strengths = serializers.CharField(max_length=TEXT, required=False, default="", allow_blank=True)
+    weaknesses = serializers.CharField(max_length=TEXT, required=False, default="", allow_blank=True)
 
 
 class OpinionsRecordApi(APIView):
@@ -32,16 +32,16 @@ class OpinionsRecordApi(APIView):
 
     @extend_schema_serializer(component_name="DossierOpinionsInput")
     class InputSerializer(serializers.Serializer):
-        compiled_on = serializers.DateField()
+        compiled_on = DateField()
         organisations = JsonListField(child=OrganisationOpinionInput(), required=False, default=list)
         residence_cell = serializers.CharField(max_length=255)
-        residence_opinion = serializers.CharField()
-        synthesis = serializers.CharField(required=False, default="", allow_blank=True)
+        residence_opinion = serializers.CharField(max_length=TEXT)
+        synthesis = serializers.CharField(max_length=TEXT, required=False, default="", allow_blank=True)
         scan = _scan_input()
 
-    @extend_schema(request=InputSerializer, responses={200: OpinionSummaryOutput, 400: OpenApiTypes.OBJECT})
-    def post(self, request: Request, pk: int) -> Response:
-        candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
+    @extend_schema(request=InputSerializer, responses={200: OpinionSummaryOutput})
+    def post(self, request: Request, candidate_id: int) -> Response:
+        candidate = selectors.candidate_get_for_user(user=request.user, pk=candidate_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():

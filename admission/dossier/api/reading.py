@@ -51,14 +51,14 @@ class DossierApi(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "date", OpenApiTypes.STR, description="Checklist date, YYYY-MM-DD or dd/mm/yyyy (default today)"
+                "date", OpenApiTypes.DATE, description="Checklist date, YYYY-MM-DD or dd/mm/yyyy (default today)"
             )
         ],
-        responses={200: OutputSerializer, 400: OpenApiTypes.OBJECT},
+        responses={200: OutputSerializer},
     )
-    def get(self, request: Request, pk: int) -> Response:
-        candidate = selectors.candidate_get_for_user(user=request.user, pk=pk)
-        data = dossier_data(candidate, parse_day(request.query_params.get("date")))
+    def get(self, request: Request, candidate_id: int) -> Response:
+        candidate = selectors.candidate_get_for_user(user=request.user, pk=candidate_id)
+        data = dossier_data(candidate, parse_day(request.query_params.get("date"), "date"))
         if not selectors.candidate_seen_by_unit(user=request.user, candidate=candidate):
             data = _as_seen_by_the_candidate(data)
         return Response(data)

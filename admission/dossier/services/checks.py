@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from admission.dossier import checklist as dossier
 from admission.dossier.models import BackgroundCheck, CheckMethod, CheckResult
-from admission.dossier.services.common import _check_scan, _curriculum, _lock_dossier, _not_future, _save
+from admission.dossier.services.common import _case_day, _check_scan, _curriculum, _lock_dossier, _save
 from admission.rules.reference import normalise_text
 from admission.rules.reference import vn_date as _d
 from admission.sourcing.models.candidates import Candidate
@@ -69,7 +69,7 @@ def background_check_request(
         raise ValidationError(_("Say how the verification is made: by letter or in person."))
     if check.reply_received_on is not None:
         raise ValidationError(_("The reply about %(name)s is already recorded.") % {"name": check.subject_name})
-    _not_future(request_sent_on, _("The request date cannot be in the future."))
+    _case_day(candidate, request_sent_on, _("The request date cannot be in the future."))
     assert curriculum.page_join_sealed_on is not None  # checks exist only once the CV is stamped
     if request_sent_on < curriculum.page_join_sealed_on:
         raise ValidationError(
@@ -103,7 +103,7 @@ def background_check_reply(
         raise ValidationError(_("Record the request about %(name)s first.") % {"name": check.subject_name})
     if result not in CheckResult.values:
         raise ValidationError(_("Give the result of the verification."))
-    _not_future(reply_received_on, _("The reply date cannot be in the future."))
+    _case_day(candidate, reply_received_on, _("The reply date cannot be in the future."))
     if reply_received_on < check.request_sent_on:
         raise ValidationError(
             _("The reply cannot arrive before the request was sent (%(day)s).") % {"day": _d(check.request_sent_on)}

@@ -1,5 +1,6 @@
 """What every write on the dossier shares: the case locked at the dossier step for someone acting for its cell, the
-date that cannot be in the future, the scan checked by its content, NFC text, and the save that records who wrote."""
+date that can be neither in the future nor before the applicant's birth, the scan checked by its content, NFC text,
+and the save that records who wrote."""
 
 from __future__ import annotations
 
@@ -29,9 +30,18 @@ def _lock_dossier(candidate: Candidate, by: Any) -> Candidate:
     return locked
 
 
-def _not_future(day: date | None, message: str) -> None:
-    if day is not None and day > permissions.today():
+def _case_day(candidate: Candidate, day: date | None, message: str) -> None:
+    """A day of the applicant's dossier: not in the future (`message`), and not before the applicant was born."""
+    if day is None:
+        return
+    if day > permissions.today():
         raise ValidationError(message)
+    born = candidate.person.date_of_birth
+    if day < born:
+        raise ValidationError(
+            _("A date of the dossier cannot be before the applicant was born (%(day)s).")
+            % {"day": born.strftime("%d/%m/%Y")}
+        )
 
 
 def _check_scan(scan: UploadedFile | None) -> None:

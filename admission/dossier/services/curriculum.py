@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from admission.dossier.models import Application, Curriculum, Relation, Relative
 from admission.dossier.services.checks import background_checks_prepare
-from admission.dossier.services.common import _check_scan, _curriculum, _lock_dossier, _not_future, _save, _text
+from admission.dossier.services.common import _case_day, _check_scan, _curriculum, _lock_dossier, _save, _text
 from admission.rules.reference import normalise_text
 from admission.rules.reference import vn_date as _d
 from admission.sourcing.models.candidates import Candidate
@@ -32,7 +32,8 @@ def application_record(
 ) -> Application:
     """Record (or correct) the handwritten application (1-KNĐ) and the day the cell received it."""
     candidate = _lock_dossier(candidate, by)
-    _not_future(received_on, _("The date of receipt cannot be in the future."))
+    _case_day(candidate, written_on, _("The application's date cannot be in the future."))
+    _case_day(candidate, received_on, _("The date of receipt cannot be in the future."))
     if received_on < written_on:
         raise ValidationError(_("The application cannot be received before it was written."))
     curriculum = Curriculum.objects.filter(candidate=candidate).first()
@@ -110,6 +111,7 @@ def curriculum_record(
     by: Any,
     birth_name: str = "",
     alias: str = "",
+    place_of_birth: str = "",
     temporary_residence: str = "",
     youth_union_joined_on: date | None = None,
     youth_union_joined_at: str = "",
@@ -122,8 +124,8 @@ def curriculum_record(
     """Record (or correct) the CV (2-KNĐ) with the family it declares. Once stamped across its page joins the CV is
     frozen: the verification is made on that text."""
     candidate = _lock_dossier(candidate, by)
-    _not_future(declared_on, _("The CV's date cannot be in the future."))
-    _not_future(pledge_on, _("The pledge's date cannot be in the future."))
+    _case_day(candidate, declared_on, _("The CV's date cannot be in the future."))
+    _case_day(candidate, pledge_on, _("The pledge's date cannot be in the future."))
     application = Application.objects.filter(candidate=candidate).first()
     if application is None:
         raise ValidationError(_("Record the application (1-KNĐ) first: the CV follows it."))
@@ -143,6 +145,7 @@ def curriculum_record(
     curriculum.name_in_use = normalise_text(name_in_use)
     curriculum.birth_name = normalise_text(birth_name)
     curriculum.alias = normalise_text(alias)
+    curriculum.place_of_birth = normalise_text(place_of_birth)
     curriculum.hometown = normalise_text(hometown)
     curriculum.permanent_residence = normalise_text(permanent_residence)
     curriculum.temporary_residence = normalise_text(temporary_residence)
@@ -168,7 +171,7 @@ def curriculum_seal(*, candidate: Candidate, sealed_on: date, by: Any) -> Curric
     curriculum = _curriculum(candidate)
     if curriculum.is_sealed:
         raise ValidationError(_("The CV is already stamped across its page joins."))
-    _not_future(sealed_on, _("The stamping date cannot be in the future."))
+    _case_day(candidate, sealed_on, _("The stamping date cannot be in the future."))
     if sealed_on < curriculum.declared_on:
         raise ValidationError(_("The CV cannot be stamped before it was declared."))
     curriculum.page_join_sealed_on = sealed_on
@@ -214,7 +217,7 @@ def curriculum_certify(
     last_reply = max(replies, default=curriculum.page_join_sealed_on)
     assert last_reply is not None
     for day in (cell_commented_on, committee_certified_on):
-        _not_future(day, _("The date cannot be in the future."))
+        _case_day(candidate, day, _("The date cannot be in the future."))
         if day is not None and day < last_reply:
             raise ValidationError(
                 _("The comment and the certification come after the last verification reply (%(day)s).")

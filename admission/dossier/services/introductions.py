@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from admission.dossier import checklist as dossier
 from admission.dossier.models import Introduction, MassOrgKind, MassOrgResolution
-from admission.dossier.services.common import _check_scan, _lock_dossier, _not_future, _save
+from admission.dossier.services.common import _case_day, _check_scan, _lock_dossier, _save
 from admission.party import permissions
 from admission.party.models.people import Membership
 from admission.rules.reference import normalise_text
@@ -60,7 +60,7 @@ def _introduction_create(
     scan: UploadedFile | None,
     replacing: Introduction | None = None,
 ) -> Introduction:
-    _not_future(written_on, _("The introduction's date cannot be in the future."))
+    _case_day(candidate, written_on, _("The introduction's date cannot be in the future."))
     _refuse_ineligible_introducer(
         candidate=candidate,
         introducer=introducer,
@@ -177,7 +177,7 @@ def mass_org_resolution_record(
         raise ValidationError(_("Only a Youth Union member is introduced by the Youth Union."))
     if kind == MassOrgKind.TRADE_UNION and not candidate.person.trade_union_member:
         raise ValidationError(_("Only a trade-union member is introduced by the trade union."))
-    _not_future(adopted_on, _("The resolution's date cannot be in the future."))
+    _case_day(candidate, adopted_on, _("The resolution's date cannot be in the future."))
     _check_scan(scan)
     resolution = MassOrgResolution.objects.filter(candidate=candidate).first() or MassOrgResolution(candidate=candidate)
     resolution.kind = kind

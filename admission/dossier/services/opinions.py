@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from admission.dossier.models import OpinionSummary
-from admission.dossier.services.common import _check_scan, _lock_dossier, _not_future, _save, _text
+from admission.dossier.services.common import _case_day, _check_scan, _lock_dossier, _save, _text
 from admission.rules.reference import normalise_text
 from admission.sourcing.models.candidates import Candidate
 
@@ -62,7 +62,7 @@ def opinions_record(
     """Record (or correct) the cell committee's compilation (5-KNĐ) of the opinions of the socio-political
     organisations where the applicant works and of the cell where the applicant lives."""
     candidate = _lock_dossier(candidate, by)
-    _not_future(compiled_on, _("The compilation date cannot be in the future."))
+    _case_day(candidate, compiled_on, _("The compilation date cannot be in the future."))
     if not residence_cell.strip() or not residence_opinion.strip():
         raise ValidationError(_("Record the opinion of the cell where the applicant lives."))
     rows = _organisations(organisations, compiled_on=compiled_on)

@@ -112,6 +112,12 @@ class Membership(models.Model):
                 fields=["person"], condition=Q(left_cell_on__isnull=True), name="one_current_cell_per_member"
             )
         ]
+        indexes = [
+            # The rolls of Biểu 1 and the recognitions of a report: one subtree's cells, then the date (issue 16).
+            models.Index(fields=["cell", "joined_cell_on", "left_cell_on"], name="membership_cell_roll"),
+            models.Index(fields=["cell", "left_cell_on"], name="membership_cell_left"),
+            models.Index(fields=["cell", "official_on"], name="membership_cell_official"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} — {self.cell}"

@@ -11,6 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from admission.core.api.fields import DateField, IdField, ListField
+from admission.core.api.parsers import JSON_ONLY
+from admission.dossier.api import OrganisationOpinionInput
 from admission.party.models.people import Membership
 from admission.probation import services
 from admission.probation.api.outputs import ProbationOutput, _day, _probation, _respond, _validated
@@ -27,14 +30,14 @@ class ProbationHelperReplaceApi(APIView):
 
     @extend_schema_serializer(component_name="ProbationHelperReplaceInput")
     class InputSerializer(serializers.Serializer):
-        replacement = serializers.IntegerField(help_text="Membership id of an official member of the cell")
-        on = serializers.DateField(required=False, help_text="Default: today")
+        replacement = IdField(help_text="Membership id of an official member of the cell")
+        on = DateField(required=False, help_text="Default: today")
         reason = serializers.CharField(max_length=255)
 
     @extend_schema(request=InputSerializer, responses={200: ProbationOutput})
-    def post(self, request: Request, pk: int, mentor_pk: int) -> Response:
-        probation = _probation(request, pk)
-        mentor = get_object_or_404(probation.candidate.mentors, pk=mentor_pk)
+    def post(self, request: Request, candidate_id: int, helper_id: int) -> Response:
+        probation = _probation(request, candidate_id)
+        mentor = get_object_or_404(probation.candidate.mentors, pk=helper_id)
         data = _validated(self.InputSerializer, request)
         replacement = get_object_or_404(
             Membership.objects.filter(cell=probation.candidate.cell), pk=data["replacement"]
@@ -57,12 +60,12 @@ class ProbationCertificateRecordApi(APIView):
     @extend_schema_serializer(component_name="ProbationCertificateInput")
     class InputSerializer(serializers.Serializer):
         number = serializers.CharField(max_length=60)
-        issued_on = serializers.DateField()
+        issued_on = DateField()
         issuer = serializers.CharField(max_length=255)
 
     @extend_schema(request=InputSerializer, responses={200: ProbationOutput})
-    def post(self, request: Request, pk: int) -> Response:
-        probation = _probation(request, pk)
+    def post(self, request: Request, candidate_id: int) -> Response:
+        probation = _probation(request, candidate_id)
         data = _validated(self.InputSerializer, request)
         with service_errors():
             services.course_certificate_record(probation=probation, by=request.user, **data)
@@ -75,14 +78,14 @@ class ProbationDisciplineRecordApi(APIView):
     @extend_schema_serializer(component_name="ProbationDisciplineInput")
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=DisciplineKind.choices)
-        decided_on = serializers.DateField()
+        decided_on = DateField()
         decision_ref = serializers.CharField(max_length=60)
         decided_by = serializers.CharField(max_length=255)
         reason = serializers.CharField(max_length=4000)
 
     @extend_schema(request=InputSerializer, responses={201: ProbationOutput})
-    def post(self, request: Request, pk: int) -> Response:
-        probation = _probation(request, pk)
+    def post(self, request: Request, candidate_id: int) -> Response:
+        probation = _probation(request, candidate_id)
         data = _validated(self.InputSerializer, request)
         with service_errors():
             services.discipline_record(probation=probation, by=request.user, **data)
@@ -94,14 +97,14 @@ class ProbationSelfReviewRecordApi(APIView):
 
     @extend_schema_serializer(component_name="ProbationSelfReviewInput")
     class InputSerializer(serializers.Serializer):
-        written_on = serializers.DateField()
+        written_on = DateField()
         strengths = serializers.CharField(max_length=20000)
         weaknesses = serializers.CharField(max_length=20000, required=False, allow_blank=True)
         remedies = serializers.CharField(max_length=20000, required=False, allow_blank=True)
 
     @extend_schema(request=InputSerializer, responses={200: ProbationOutput})
-    def post(self, request: Request, pk: int) -> Response:
-        probation = _probation(request, pk)
+    def post(self, request: Request, candidate_id: int) -> Response:
+        probation = _probation(request, candidate_id)
         data = _validated(self.InputSerializer, request)
         with service_errors():
             services.self_review_record(probation=probation, by=request.user, **data)
@@ -113,14 +116,14 @@ class ProbationHelperCommentRecordApi(APIView):
 
     @extend_schema_serializer(component_name="ProbationHelperCommentInput")
     class InputSerializer(serializers.Serializer):
-        mentor = serializers.IntegerField(help_text="Id of the helper assignment")
-        written_on = serializers.DateField()
+        mentor = IdField(help_text="Id of the helper (the helper assignment)")
+        written_on = DateField()
         assessment = serializers.CharField(max_length=20000)
         recommends_recognition = serializers.BooleanField()
 
     @extend_schema(request=InputSerializer, responses={200: ProbationOutput})
-    def post(self, request: Request, pk: int) -> Response:
-        probation = _probation(request, pk)
+    def post(self, request: Request, candidate_id: int) -> Response:
+        probation = _probation(request, candidate_id)
         data = _validated(self.InputSerializer, request)
         mentor = get_object_or_404(probation.candidate.mentors, pk=data.pop("mentor"))
         with service_errors():
@@ -131,19 +134,19 @@ class ProbationHelperCommentRecordApi(APIView):
 class ProbationOpinionsRecordApi(APIView):
     """The compiled opinions (12-KNĐ)."""
 
+    parser_classes = JSON_ONLY  # organisations: a list of objects
+
     @extend_schema_serializer(component_name="ProbationOpinionsInput")
     class InputSerializer(serializers.Serializer):
-        compiled_on = serializers.DateField()
+        compiled_on = DateField()
         residence_cell = serializers.CharField(max_length=255)
         residence_opinion = serializers.CharField(max_length=20000)
         synthesis = serializers.CharField(max_length=20000, required=False, allow_blank=True)
-        organisations = serializers.ListField(
-            child=serializers.DictField(), required=False, help_text="[{name, met_on, participants, strengths, …}]"
-        )
+        organisations = ListField(child=OrganisationOpinionInput(), required=False)
 
     @extend_schema(request=InputSerializer, responses={200: ProbationOutput})
-    def post(self, request: Request, pk: int) -> Response:
-        probation = _probation(request, pk)
+    def post(self, request: Request, candidate_id: int) -> Response:
+        probation = _probation(request, candidate_id)
         data = _validated(self.InputSerializer, request)
         with service_errors():
             services.opinions_record(probation=probation, by=request.user, **data)

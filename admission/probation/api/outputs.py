@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from admission.core.api.filters import FILTER_BACKENDS
 from admission.party import permissions
 from admission.probation import selectors as reads
 from admission.probation import services
@@ -23,6 +25,7 @@ from admission.probation.models import (
     ProbationDiscipline,
     ProbationOpinions,
     ProbationRemoval,
+    ProbationStatus,
     ProbationTransfer,
     RecognitionStep,
     SelfReview,
@@ -291,8 +294,8 @@ def _respond(request: Request, probation: Probation, code: int = status.HTTP_200
     return Response(ProbationOutput(payload).data, status=code)
 
 
-def _probation(request: Request, pk: int) -> Probation:
-    return reads.probation_get_for_user(user=request.user, candidate_pk=pk)
+def _probation(request: Request, candidate_id: int) -> Probation:
+    return reads.probation_get_for_user(user=request.user, candidate_pk=candidate_id)
 
 
 def _validated(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
@@ -310,18 +313,28 @@ def _day(data: dict[str, Any], key: str) -> Any:
 # ------------------------------------------------------------------------------------------------------------------
 
 
-class ProbationListApi(APIView):
+class ProbationFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ProbationStatus.choices, help_text="Only probations in this status")
+
+    class Meta:
+        model = Probation
+        fields = ["status"]
+
+
+class ProbationListApi(generics.ListAPIView):
     """Probations in the caller's units (and those transferred out of them), soonest end first."""
 
-    @extend_schema(responses={200: ProbationListOutput(many=True)})
-    def get(self, request: Request) -> Response:
-        rows = reads.probation_list_for_user(user=request.user).order_by("ends_on", "pk")
-        return Response(ProbationListOutput(rows, many=True).data)
+    serializer_class = ProbationListOutput
+    filter_backends = FILTER_BACKENDS
+    filterset_class = ProbationFilter
+
+    def get_queryset(self):
+        return reads.probation_list_for_user(user=self.request.user).order_by("ends_on", "pk")
 
 
 class ProbationDetailApi(APIView):
     """The probation of a case: its dates (official date, party-age date, deadlines, reminders), dossier, chain."""
 
     @extend_schema(responses={200: ProbationOutput})
-    def get(self, request: Request, pk: int) -> Response:
-        return _respond(request, _probation(request, pk))
+    def get(self, request: Request, candidate_id: int) -> Response:
+        return _respond(request, _probation(request, candidate_id))

@@ -15,6 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from admission.core.api.fields import CountField, DateField, IdField, ListField
+from admission.core.api.parsers import JSON_ONLY
+from admission.core.bounds import MAX_ITEMS
 from admission.decisions.models.meetings import Meeting, MeetingPurpose
 from admission.decisions.services.meetings import cell_meeting_record, committee_meeting_record, vote_record
 from admission.probation import services
@@ -31,18 +34,29 @@ class RecognitionVoteRecordApi(APIView):
     """The cell's recognition meeting and vote. Either give `meeting` (an already recorded recognition meeting of
     the cell) or the meeting itself: `held_on`, `present` (membership ids) and the absence reasons."""
 
+    parser_classes = JSON_ONLY  # absence_reasons: an object
+
     @extend_schema_serializer(component_name="RecognitionVoteInput")
     class InputSerializer(serializers.Serializer):
-        meeting = serializers.IntegerField(required=False)
-        held_on = serializers.DateField(required=False)
+        meeting = IdField(required=False, help_text="Id of a recognition meeting of the cell already recorded")
+        held_on = DateField(required=False)
         place = serializers.CharField(max_length=255, required=False, allow_blank=True)
-        present = serializers.ListField(child=serializers.IntegerField(), required=False)
-        absence_reasons = serializers.DictField(child=serializers.CharField(), required=False)
-        votes_for = serializers.IntegerField(min_value=0)
-        votes_against = serializers.IntegerField(min_value=0, default=0)
+        present = ListField(child=IdField(), required=False, help_text="Membership ids of the members present")
+        absence_reasons = serializers.DictField(
+            child=serializers.CharField(max_length=255),
+            required=False,
+            help_text='Why each absent member was absent, by membership id: {"12": "ill"}',
+        )
+        votes_for = CountField()
+        votes_against = CountField(default=0)
         removal_reason_code = serializers.ChoiceField(choices=RemovalReason.choices, required=False)
         removal_reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
         late_reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+        def validate_absence_reasons(self, reasons: dict[str, str]) -> dict[int, str]:
+            if len(reasons) > MAX_ITEMS or not all(str(key).isdigit() and len(str(key)) < 19 for key in reasons):
+                raise serializers.ValidationError(_("Key each reason by the membership id of the absent member."))
+            return {int(key): reason for key, reason in reasons.items()}
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if "meeting" not in attrs and "held_on" not in attrs:
@@ -61,8 +75,8 @@ class RecognitionVoteRecordApi(APIView):
         probation = ProbationOutput()
 
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
-    def post(self, request: Request, pk: int) -> Response:
-        probation = _probation(request, pk)
+    def post(self, request: Request, candidate_id: int) -> Response:
+        probation = _probation(request, candidate_id)
         data = _validated(self.InputSerializer, request)
         cell = probation.candidate.cell
         with service_errors(), transaction.atomic():
@@ -76,7 +90,7 @@ class RecognitionVoteRecordApi(APIView):
                     held_on=data["held_on"],
                     purpose=MeetingPurpose.RECOGNITION,
                     present=set(data.get("present", [])),
-                    absence_reasons={int(k): v for k, v in data.get("absence_reasons", {}).items()},
+                    absence_reasons=data.get("absence_reasons", {}),
                     place=data.get("place", ""),
                     by=request.user,
                 )
@@ -110,19 +124,19 @@ class RecognitionStepCompleteApi(APIView):
 
     @extend_schema_serializer(component_name="RecognitionStepCompleteInput")
     class InputSerializer(serializers.Serializer):
-        on = serializers.DateField(required=False, help_text="Date of the document; default today")
+        on = DateField(required=False, help_text="Date of the document; default today")
         document_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
         note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
         late_reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
-        members_total = serializers.IntegerField(min_value=1, required=False, help_text="The committee's vote")
-        present = serializers.IntegerField(min_value=0, required=False)
-        votes_for = serializers.IntegerField(min_value=0, required=False)
-        votes_against = serializers.IntegerField(min_value=0, required=False, default=0)
+        members_total = CountField(min_value=1, required=False, help_text="The committee's vote: its members")
+        present = CountField(required=False)
+        votes_for = CountField(required=False)
+        votes_against = CountField(required=False, default=0)
 
     @extend_schema(request=InputSerializer, responses={200: ProbationOutput})
-    def post(self, request: Request, pk: int, step_pk: int) -> Response:
-        probation = _probation(request, pk)
-        step = get_object_or_404(probation.steps, pk=step_pk)
+    def post(self, request: Request, candidate_id: int, chain_step_id: int) -> Response:
+        probation = _probation(request, candidate_id)
+        step = get_object_or_404(probation.steps, pk=chain_step_id)
         data = _validated(self.InputSerializer, request)
         on = _day(data, "on")
         with service_errors(), transaction.atomic():
@@ -161,14 +175,14 @@ class RecognitionStepRefuseApi(APIView):
 
     @extend_schema_serializer(component_name="RecognitionStepRefuseInput")
     class InputSerializer(serializers.Serializer):
-        on = serializers.DateField(required=False)
+        on = DateField(required=False)
         reason = serializers.CharField(max_length=4000)
         reason_code = serializers.ChoiceField(choices=RemovalReason.choices, default=RemovalReason.FAILED_RECOGNITION)
 
     @extend_schema(request=InputSerializer, responses={200: ProbationOutput})
-    def post(self, request: Request, pk: int, step_pk: int) -> Response:
-        probation = _probation(request, pk)
-        step = get_object_or_404(probation.steps, pk=step_pk)
+    def post(self, request: Request, candidate_id: int, chain_step_id: int) -> Response:
+        probation = _probation(request, candidate_id)
+        step = get_object_or_404(probation.steps, pk=chain_step_id)
         data = _validated(self.InputSerializer, request)
         with service_errors():
             services.recognition_step_refuse(
@@ -185,8 +199,8 @@ class RecognitionDecisionExtendApi(APIView):
         reason = serializers.CharField(max_length=4000)
 
     @extend_schema(request=InputSerializer, responses={200: ProbationOutput})
-    def post(self, request: Request, pk: int) -> Response:
-        probation = _probation(request, pk)
+    def post(self, request: Request, candidate_id: int) -> Response:
+        probation = _probation(request, candidate_id)
         data = _validated(self.InputSerializer, request)
         with service_errors():
             services.recognition_decision_extend(probation=probation, reason=data["reason"], by=request.user)

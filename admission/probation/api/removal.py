@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from admission.core.api.fields import DateField
 from admission.probation import services
 from admission.probation.api.outputs import ProbationOutput, _day, _probation, _respond, _validated
 from admission.probation.models import RemovalReason
@@ -28,11 +29,11 @@ class RemovalProposeApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason_code = serializers.ChoiceField(choices=RemovalReason.choices)
         reason = serializers.CharField(max_length=4000)
-        proposed_on = serializers.DateField(required=False)
+        proposed_on = DateField(required=False)
 
     @extend_schema(request=InputSerializer, responses={201: ProbationOutput})
-    def post(self, request: Request, pk: int) -> Response:
-        probation = _probation(request, pk)
+    def post(self, request: Request, candidate_id: int) -> Response:
+        probation = _probation(request, candidate_id)
         data = _validated(self.InputSerializer, request)
         with service_errors():
             services.removal_propose(
@@ -51,14 +52,14 @@ class RemovalDecideApi(APIView):
     @extend_schema_serializer(component_name="RemovalDecideInput")
     class InputSerializer(serializers.Serializer):
         approve = serializers.BooleanField()
-        decided_on = serializers.DateField(required=False)
+        decided_on = DateField(required=False)
         decision_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
         note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
     @extend_schema(request=InputSerializer, responses={200: ProbationOutput})
-    def post(self, request: Request, pk: int, removal_pk: int) -> Response:
-        probation = _probation(request, pk)
-        removal = get_object_or_404(probation.removals, pk=removal_pk)
+    def post(self, request: Request, candidate_id: int, removal_id: int) -> Response:
+        probation = _probation(request, candidate_id)
+        removal = get_object_or_404(probation.removals, pk=removal_id)
         data = _validated(self.InputSerializer, request)
         with service_errors():
             services.removal_decide(
@@ -78,14 +79,14 @@ class EscalationDecideApi(APIView):
     @extend_schema_serializer(component_name="EscalationDecideInput")
     class InputSerializer(serializers.Serializer):
         recognise = serializers.BooleanField()
-        decided_on = serializers.DateField(required=False)
+        decided_on = DateField(required=False)
         document_number = serializers.CharField(max_length=60)
         reason_code = serializers.ChoiceField(choices=RemovalReason.choices, required=False)
         reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
     @extend_schema(request=InputSerializer, responses={200: ProbationOutput})
-    def post(self, request: Request, pk: int) -> Response:
-        probation = _probation(request, pk)
+    def post(self, request: Request, candidate_id: int) -> Response:
+        probation = _probation(request, candidate_id)
         data = _validated(self.InputSerializer, request)
         with service_errors():
             services.escalation_decide(

@@ -289,9 +289,10 @@ def recognition_step_refuse(
     if not _text(reason):
         raise ValidationError(_("Give the reason; the cell is told."))
     _between(on, probation.ends_on, _("The date must be between the end of probation and today."))
-    RecognitionStep.objects.filter(pk=step.pk).update(
-        status=StepStatus.REFUSED, note=_text(reason), done_on=on, done_by=by
-    )
+    # Saved, not updated in bulk: the history chain records the refusal (admission.audit).
+    step = RecognitionStep.objects.get(pk=step.pk)
+    step.status, step.note, step.done_on, step.done_by = StepStatus.REFUSED, _text(reason), on, by
+    step.save(update_fields=["status", "note", "done_on", "done_by"])
     probation.steps.filter(round=step.round, status=StepStatus.PENDING).exclude(pk=step.pk).delete()
     return _propose_removal(
         probation=probation, reason_code=reason_code, reason=reason, proposed_on=on, org=step.org, by=by

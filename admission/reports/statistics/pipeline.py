@@ -10,18 +10,17 @@ from datetime import date
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, When
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
-from django_fsm_log.models import StateLog
 
-from admission.decisions.models.decisions import Ceremony, ChainStepRecord, StepStatus
+from admission.decisions.models.decisions import ChainStepRecord, StepStatus
 from admission.party.hierarchy import StepKind
 from admission.party.models.orgs import PartyOrg
 from admission.party.models.people import Membership
 from admission.reports.scope import Scope
 from admission.reports.statistics.counting import (
     admission_counts,
+    admissions,
 )
 from admission.reports.statistics.periods import Period
 from admission.reports.statistics.results import (
@@ -32,6 +31,7 @@ from admission.reports.statistics.results import (
 from admission.rules.calendar import WorkingCalendar, working_calendar
 from admission.rules.models.rulesets import DeadlineRule, DeadlineStart, DeadlineStep
 from admission.sourcing.models.candidates import Candidate, CandidateState
+from admission.sourcing.models.training import AwarenessCertificate
 
 # ------------------------------------------------------------------------------------------------------------------
 # The pipeline funnel
@@ -52,11 +52,13 @@ def _candidate_ct() -> ContentType:
 
 
 def funnel(scope: Scope, period: Period) -> list[FunnelStage]:
-    """The cohort nominated in the period and how far it got, plus each stage's events dated in the period."""
-    ct = _candidate_ct()
-    trained_log = StateLog.objects.filter(
-        content_type=ct, object_id=OuterRef("pk"), state=CandidateState.TRAINED
-    ).order_by()
+    """The cohort nominated in the period and how far it got, plus each stage's events dated in the period.
+
+    "Trained" is dated by the awareness-course certificate (its issue date), not by when someone recorded it: a
+    certificate entered late, or a case imported with its history, keeps the date on the certificate. Every query
+    starts from the period's rows of one dated, indexed column (nomination, certificate, step, official date) and
+    joins the report's cells, so a province's report does not read the rest of the country."""
+    certified = AwarenessCertificate.objects.filter(person_id=OuterRef("person_id")).order_by()
     resolution = ChainStepRecord.objects.filter(
         candidate=OuterRef("pk"), kind=StepKind.CELL_RESOLUTION, status=StepStatus.DONE
     ).order_by()
@@ -66,7 +68,7 @@ def funnel(scope: Scope, period: Period) -> list[FunnelStage]:
         .filter(scope.q(cell_field="cell_id", day_field="nominated_on"))
         .aggregate(
             nominated=Count("pk"),
-            trained=Count("pk", filter=Q(Exists(trained_log)) | Q(state__in=after_training)),
+            trained=Count("pk", filter=Q(Exists(certified)) | Q(state__in=after_training)),
             proposed=Count("pk", filter=Q(Exists(resolution)) | Q(state__in=after_proposal_states())),
             admitted=Count(
                 "pk",
@@ -79,13 +81,11 @@ def funnel(scope: Scope, period: Period) -> list[FunnelStage]:
     in_period = {"gte": period.start, "lte": period.end}
     events = {
         "nominated": cohort["nominated"],
-        "trained": StateLog.objects.filter(content_type=ct, state=CandidateState.TRAINED)
-        .annotate(day=TruncDate("timestamp"))
-        .filter(day__gte=period.start, day__lte=period.end)
-        .filter(
-            object_id__in=Candidate.objects.filter(scope.q(cell_field="cell_id", day_field="nominated_on")).values("pk")
+        "trained": Candidate.objects.filter(
+            person__certificates__issued_on__gte=period.start, person__certificates__issued_on__lte=period.end
         )
-        .values("object_id")
+        .filter(scope.q(cell_field="cell_id", day_field="nominated_on"))
+        .values("pk")
         .distinct()
         .count(),
         "proposed": ChainStepRecord.objects.filter(
@@ -94,7 +94,7 @@ def funnel(scope: Scope, period: Period) -> list[FunnelStage]:
             done_on__gte=in_period["gte"],
             done_on__lte=in_period["lte"],
         )
-        .filter(scope.q(cell_field="candidate__cell_id", day_field="done_on"))
+        .filter(scope.q(cell_field="org_id", day_field="done_on"))  # a cell resolution's org is the cell
         .count(),
         "admitted": admission_counts(scope, period)["total"],
         "official": Membership.objects.filter(
@@ -168,7 +168,9 @@ def _summarise(
     spans: dict[tuple[date, date], int] = {}  # the same dates recur across bodies and rule sets
     dues: dict[tuple[int, date], date | None] = {}
     for row in rows:
-        if row["start"] is None or row["end"] is None:
+        # A step's start after its end is a recording error (a date typed wrong, a step copied from an older
+        # attempt): it has no processing time, and it is left out rather than counted as a negative one.
+        if row["start"] is None or row["end"] is None or row["end"] < row["start"]:
             continue
         span = (row["start"], row["end"])
         if span not in spans:
@@ -201,113 +203,63 @@ def _summarise(
 
 
 def processing_times(scope: Scope, period: Period) -> list[StepTime]:
-    """Steps finished in the period: working days from the previous step (median) and how many were late against
-    the case's rule set (the decision: N working days from the cell's resolution; the ceremony: M working days
-    from the decision's receipt or issuance; a committee's intermediate step: the house default for a task)."""
+    """How long the admissions decided in the period took, step by step: the median working days of each step
+    (nomination → sympathiser list → course certificate → cell resolution → each body of the chain → decision →
+    ceremony) and, against the case's rule set, how many were late (the decision: N working days from the cell's
+    resolution; the ceremony: M working days from the decision's receipt or issuance; a committee's intermediate
+    step: the house default for a task).
+
+    One query: the step dates are kept in each admission's snapshot (`snapshot_build`), so the report reads the
+    period's admissions of its subtree (the same rows as Biểu 2) and never the steps or the cases of the rest of
+    the country. Dates are the ones on the documents (certificate, steps), never the day they were typed in."""
     cal = working_calendar()
     rules = _deadline_rules()
-    ct = _candidate_ct()
-    out: list[StepTime] = []
-    cases = Candidate.objects.filter(scope.q(cell_field="cell_id", day_field="nominated_on"))
-
-    listed = (
-        cases.filter(sympathiser_meeting_on__gte=period.start, sympathiser_meeting_on__lte=period.end)
-        .values(start=F("nominated_on"), end=F("sympathiser_meeting_on"))
-        .annotate(n=Count("pk"))
-    )
-    out += _summarise("listed", _("Nomination → sympathiser list"), listed, cal, rules, None)
-
-    trained_on = Subquery(
-        StateLog.objects.filter(content_type=ct, object_id=OuterRef("pk"), state=CandidateState.TRAINED)
-        .annotate(day=TruncDate("timestamp"))
-        .order_by("timestamp")
-        .values("day")[:1]
-    )
-    trained = (
-        cases.annotate(trained_on=trained_on)
-        .filter(trained_on__gte=period.start, trained_on__lte=period.end)
-        .values(start=F("sympathiser_meeting_on"), end=F("trained_on"))
-        .annotate(n=Count("pk"))
-    )
-    out += _summarise("trained", _("Sympathiser list → course certificate"), trained, cal, rules, None)
-
-    steps = ChainStepRecord.objects.filter(
-        status=StepStatus.DONE, done_on__gte=period.start, done_on__lte=period.end
-    ).filter(scope.q(cell_field="candidate__cell_id", day_field="done_on"))
-    resolution_before = Subquery(
-        ChainStepRecord.objects.filter(
-            candidate=OuterRef("candidate"),
-            kind=StepKind.CELL_RESOLUTION,
-            status=StepStatus.DONE,
-            order__lte=OuterRef("order"),
+    rows = list(
+        admissions(scope, period).values_list(
+            "rule_set_id",
+            "nominated_on",
+            "listed_on",
+            "certified_on",
+            "resolution_on",
+            "steps",
+            "decided_on",
+            "decision__received_on",
+            "candidate__ceremony__held_on",
         )
-        .order_by("-order")
-        .values("done_on")[:1]
     )
-    proposed = (
-        steps.filter(kind=StepKind.CELL_RESOLUTION)
-        .annotate(
-            trained_on=Subquery(
-                StateLog.objects.filter(
-                    content_type=ct, object_id=OuterRef("candidate_id"), state=CandidateState.TRAINED
-                )
-                .annotate(day=TruncDate("timestamp"))
-                .order_by("timestamp")
-                .values("day")[:1]
+    spans: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    chain: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for rule_set, nominated, listed, certified, resolution, steps, decided, received, held in rows:
+        spans["listed"].append({"start": nominated, "end": listed, "n": 1})
+        spans["trained"].append({"start": listed, "end": certified, "n": 1})
+        spans["proposed"].append({"start": certified, "end": resolution, "n": 1})
+        for step in steps or []:
+            chain[step["kind"]].append(
+                {
+                    "body": step["body"],
+                    "rule_set": rule_set,
+                    "start": date.fromisoformat(step["start"]),
+                    "end": date.fromisoformat(step["end"]),
+                    "due_from": date.fromisoformat(step["due_from"]),
+                    "n": 1,
+                }
             )
-        )
-        .values(start=F("trained_on"), end=F("done_on"))
-        .annotate(n=Count("pk"))
-    )
-    out += _summarise("proposed", _("Certificate → cell resolution"), proposed, cal, rules, None)
-
-    # `.order_by()` on the subqueries: the default ordering of the steps joins the case to sort by its date.
-    previous_done = Subquery(
-        ChainStepRecord.objects.filter(candidate=OuterRef("candidate"), order=OuterRef("order") - 1)
-        .order_by()
-        .values("done_on")[:1]
-    )
-    chain = (
-        steps.exclude(kind=StepKind.CELL_RESOLUTION)
-        .annotate(prev=previous_done, resolution_on=resolution_before)
-        .values(
-            "kind",
-            body=F("org_id"),
-            rule_set=F("candidate__rule_set_id"),
-            start=F("prev"),
-            end=F("done_on"),
-            due_from=Case(When(kind=StepKind.DECISION, then=F("resolution_on")), default=F("prev")),
-        )
-        .annotate(n=Count("pk"))
-    )
-    by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in chain:
-        by_kind[row["kind"]].append(dict(row))
+        if held is not None:
+            rule = rules.get((rule_set, DeadlineStep.CEREMONY))
+            from_receipt = rule is not None and rule.starts_from == DeadlineStart.DECISION_RECEIVED
+            due_from = received if from_receipt else decided
+            spans["ceremony"].append(
+                {"rule_set": rule_set, "start": decided, "end": held, "due_from": due_from, "n": 1}
+            )
+    out: list[StepTime] = []
+    out += _summarise("listed", _("Nomination → sympathiser list"), spans["listed"], cal, rules, None)
+    out += _summarise("trained", _("Sympathiser list → course certificate"), spans["trained"], cal, rules, None)
+    out += _summarise("proposed", _("Certificate → cell resolution"), spans["proposed"], cal, rules, None)
     names = dict(
-        PartyOrg.objects.filter(pk__in={r["body"] for rows in by_kind.values() for r in rows}).values_list("pk", "name")
+        PartyOrg.objects.filter(pk__in={r["body"] for steps in chain.values() for r in steps}).values_list("pk", "name")
     )
-    for kind, rows in sorted(by_kind.items()):
+    for kind, kind_rows in sorted(chain.items()):
         deadline = DeadlineStep.ADMISSION_DECISION if kind == StepKind.DECISION else DeadlineStep.DEFAULT_TASK
-        out += _summarise(kind, str(StepKind(kind).label), rows, cal, rules, deadline, names)
-
-    # The decision's date and receipt come with the case's admission snapshot (a join, not a subquery per row).
-    ceremonies = (
-        Ceremony.objects.filter(held_on__gte=period.start, held_on__lte=period.end)
-        .filter(scope.q(cell_field="candidate__cell_id", day_field="held_on"))
-        .values(
-            rule_set=F("candidate__rule_set_id"),
-            start=F("candidate__admission_snapshot__decided_on"),
-            end=F("held_on"),
-            received_on=F("candidate__admission_snapshot__decision__received_on"),
-        )
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    ceremony_rows: list[dict[str, Any]] = []
-    for ceremony_row in ceremonies:
-        crow: dict[str, Any] = dict(ceremony_row)
-        rule = rules.get((crow["rule_set"], DeadlineStep.CEREMONY))
-        from_receipt = rule is not None and rule.starts_from == DeadlineStart.DECISION_RECEIVED
-        ceremony_rows.append({**crow, "due_from": crow["received_on"] if from_receipt else crow["start"]})
-    out += _summarise("ceremony", _("Decision → ceremony"), ceremony_rows, cal, rules, DeadlineStep.CEREMONY)
+        out += _summarise(kind, str(StepKind(kind).label), kind_rows, cal, rules, deadline, names)
+    out += _summarise("ceremony", _("Decision → ceremony"), spans["ceremony"], cal, rules, DeadlineStep.CEREMONY)
     return out

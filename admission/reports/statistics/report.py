@@ -36,6 +36,7 @@ def _reporting() -> Iterator[None]:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
+                cursor.execute("SET LOCAL random_page_cost = 1.1")
         yield
 
 

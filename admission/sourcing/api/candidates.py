@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_serializer
@@ -13,9 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from admission.core.api.fields import DateField, IdField
+from admission.core.api.filters import FILTER_BACKENDS
 from admission.party import permissions
-from admission.party import selectors as party_selectors
-from admission.party.api import PersonOutput
+from admission.party.api import OrgFilter, PersonOutput
 from admission.party.models.people import Membership
 from admission.sourcing import selectors as sourcing_selectors
 from admission.sourcing.api.errors import parse_day, service_errors
@@ -105,32 +108,34 @@ class CertificateOutput(serializers.ModelSerializer):
         fields = ["id", "number", "issued_on", "issuer"]
 
 
+class CandidateFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=CandidateState.choices, help_text="Case state")
+    cell = OrgFilter(help_text="Id of a cell in the caller's units: its cases only")
+    q = django_filters.CharFilter(
+        method="search", max_length=120, help_text="Part of the full name, or the exact case code"
+    )
+
+    class Meta:
+        model = Candidate
+        fields = ["state", "cell", "q"]
+
+    def search(self, queryset: Any, name: str, value: str) -> Any:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(person__full_name__icontains=value) | Q(code__iexact=value))
+
+
 class CandidateListApi(generics.ListAPIView):
     """Cases in the caller's units (and the caller's own case), newest first."""
 
     serializer_class = CandidateOutput
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("state", OpenApiTypes.STR, enum=CandidateState.values, description="Case state"),
-            OpenApiParameter("cell", OpenApiTypes.INT, description="Id of a cell in the caller's units"),
-            OpenApiParameter("q", OpenApiTypes.STR, description="Part of the full name, or the exact case code"),
-        ]
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+    filter_backends = FILTER_BACKENDS
+    filterset_class = CandidateFilter
+    schema_tags = ["cases"]
 
     def get_queryset(self):
-        cases = sourcing_selectors.candidate_list_for_user(user=self.request.user).order_by("-opened_on", "code")
-        params = self.request.query_params
-        if params.get("state"):
-            cases = cases.filter(state=params["state"])
-        if params.get("cell"):
-            cases = cases.filter(cell=party_selectors.org_get_for_user(user=self.request.user, pk=params["cell"]))
-        if params.get("q", "").strip():
-            q = params["q"].strip()
-            cases = cases.filter(person__full_name__icontains=q) | cases.filter(code__iexact=q)
-        return cases
+        return sourcing_selectors.candidate_list_for_user(user=self.request.user).order_by("-opened_on", "code", "pk")
 
 
 @extend_schema_serializer(component_name="CandidateRuleSet")
@@ -146,6 +151,8 @@ def _detail(candidate: Candidate) -> dict[str, Any]:
 
 class CandidateDetailApi(APIView):
     """One case with its people, course history and timeline (django-fsm-log: who, when, from → to, why)."""
+
+    schema_tags = ["cases"]
 
     @extend_schema_serializer(component_name="CandidateDetail")
     class OutputSerializer(CandidateOutput):
@@ -187,9 +194,9 @@ class CandidateDetailApi(APIView):
             return list(TimelineOutput(sourcing_selectors.candidate_timeline(candidate=candidate), many=True).data)
 
     @extend_schema(responses=OutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, candidate_id: int) -> Response:
         # Units only: a candidate reads their own case at /api/v1/me/cases/, without other people's data.
-        candidate = sourcing_selectors.candidate_get_for_unit(user=request.user, pk=pk)
+        candidate = sourcing_selectors.candidate_get_for_unit(user=request.user, pk=candidate_id)
         return Response(_detail(candidate))
 
 
@@ -216,14 +223,14 @@ class CandidateEligibilityApi(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "date", OpenApiTypes.STR, description="Planned meeting date, YYYY-MM-DD or dd/mm/yyyy (default today)"
+                "date", OpenApiTypes.DATE, description="Planned meeting date, YYYY-MM-DD or dd/mm/yyyy (default today)"
             )
         ],
-        responses={200: OutputSerializer, 400: OpenApiTypes.OBJECT},
+        responses={200: OutputSerializer},
     )
-    def get(self, request: Request, pk: int) -> Response:
-        candidate = sourcing_selectors.candidate_get_for_user(user=request.user, pk=pk)
-        report = check_eligibility(candidate, parse_day(request.query_params.get("date")))
+    def get(self, request: Request, candidate_id: int) -> Response:
+        candidate = sourcing_selectors.candidate_get_for_user(user=request.user, pk=candidate_id)
+        report = check_eligibility(candidate, parse_day(request.query_params.get("date"), "date"))
         return Response(self.OutputSerializer(report).data)
 
 
@@ -232,12 +239,12 @@ class ReviewNoteCreateApi(APIView):
 
     @extend_schema_serializer(component_name="ReviewNoteInput")
     class InputSerializer(serializers.Serializer):
-        reviewed_on = serializers.DateField(required=False, help_text="Default: today")
+        reviewed_on = DateField(required=False, help_text="Default: today")
         text = serializers.CharField(max_length=4000)
 
     @extend_schema(request=InputSerializer, responses={201: ReviewNoteOutput})
-    def post(self, request: Request, pk: int) -> Response:
-        candidate = sourcing_selectors.candidate_get_for_user(user=request.user, pk=pk)
+    def post(self, request: Request, candidate_id: int) -> Response:
+        candidate = sourcing_selectors.candidate_get_for_user(user=request.user, pk=candidate_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():
@@ -253,16 +260,16 @@ class ReviewNoteCreateApi(APIView):
 class MentorEndApi(APIView):
     """End a helper's assignment (moved away, disciplined…), optionally naming an official member to replace them."""
 
-    @extend_schema_serializer(component_name="MentorEndInput")
+    @extend_schema_serializer(component_name="HelperEndInput")
     class InputSerializer(serializers.Serializer):
-        ended_on = serializers.DateField(required=False, help_text="Default: today")
+        ended_on = DateField(required=False, help_text="Default: today")
         reason = serializers.CharField(max_length=255)
-        replacement = serializers.IntegerField(required=False, help_text="Membership id of the new helper")
+        replacement = IdField(required=False, help_text="Membership id of the new helper")
 
     @extend_schema(request=InputSerializer, responses={200: MentorOutput(many=True)})
-    def post(self, request: Request, pk: int, mentor_pk: int) -> Response:
-        candidate = sourcing_selectors.candidate_get_for_user(user=request.user, pk=pk)
-        mentor = get_object_or_404(candidate.mentors, pk=mentor_pk)
+    def post(self, request: Request, candidate_id: int, helper_id: int) -> Response:
+        candidate = sourcing_selectors.candidate_get_for_user(user=request.user, pk=candidate_id)
+        mentor = get_object_or_404(candidate.mentors, pk=helper_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         replacement = None
@@ -284,15 +291,17 @@ class MentorEndApi(APIView):
 class CandidateCloseApi(APIView):
     """Close the case (withdrawn, or not admitted) and cancel the flow's waiting tasks."""
 
+    schema_tags = ["cases"]
+
     @extend_schema_serializer(component_name="CandidateCloseInput")
     class InputSerializer(serializers.Serializer):
         outcome = serializers.ChoiceField(choices=[CandidateState.WITHDRAWN, CandidateState.NOT_ADMITTED])
         reason = serializers.CharField(max_length=2000)
-        closed_on = serializers.DateField(required=False, help_text="Default: today")
+        closed_on = DateField(required=False, help_text="Default: today")
 
     @extend_schema(request=InputSerializer, responses={200: CandidateDetailApi.OutputSerializer})
-    def post(self, request: Request, pk: int) -> Response:
-        candidate = sourcing_selectors.candidate_get_for_user(user=request.user, pk=pk)
+    def post(self, request: Request, candidate_id: int) -> Response:
+        candidate = sourcing_selectors.candidate_get_for_user(user=request.user, pk=candidate_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from admission.core.api.fields import CountField, DateField, IdField
 from admission.party import selectors as party_selectors
 from admission.sourcing import selectors as sourcing_selectors
 from admission.sourcing.api.errors import service_errors
@@ -44,15 +45,15 @@ class CourseListApi(generics.ListAPIView):
     @extend_schema_serializer(component_name="CourseInput")
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=255)
-        organiser = serializers.IntegerField(help_text="Id of an org the caller acts for")
+        organiser = IdField(help_text="Id of an org the caller acts for")
         issuer_name = serializers.CharField(max_length=255)
-        starts_on = serializers.DateField()
-        ends_on = serializers.DateField()
-        capacity = serializers.IntegerField(min_value=1, max_value=32767)
+        starts_on = DateField()
+        ends_on = DateField()
+        capacity = CountField(min_value=1)
         location = serializers.CharField(max_length=255, required=False, default="")
 
     def get_queryset(self):
-        return sourcing_selectors.course_list_for_user(user=self.request.user).order_by("-starts_on", "name")
+        return sourcing_selectors.course_list_for_user(user=self.request.user).order_by("-starts_on", "name", "pk")
 
     @extend_schema(request=InputSerializer, responses={201: CourseOutput})
     def post(self, request: Request) -> Response:
@@ -90,8 +91,8 @@ class CourseDetailApi(APIView):
             fields = [*CourseOutput.Meta.fields, "places_taken", "places_left", "enrollments"]
 
     @extend_schema(responses=OutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
-        course = get_object_or_404(sourcing_selectors.course_list_for_user(user=request.user), pk=pk)
+    def get(self, request: Request, course_id: int) -> Response:
+        course = get_object_or_404(sourcing_selectors.course_list_for_user(user=request.user), pk=course_id)
         taken = course.enrollments.filter(state__in=EnrollmentState.taking_a_place()).count()
         visible = course.enrollments.filter(candidate__in=sourcing_selectors.candidate_list_for_user(user=request.user))
         data = {

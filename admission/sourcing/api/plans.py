@@ -9,11 +9,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from admission.core.api.fields import IdField, IntegerField
+from admission.core.api.parsers import JSON_ONLY
 from admission.party import selectors as party_selectors
 from admission.sourcing import selectors as sourcing_selectors
 from admission.sourcing.api.errors import service_errors
 from admission.sourcing.models.plans import PlanCategory, SourcingPlan
-from admission.sourcing.services.plans import plan_save
+from admission.sourcing.services.plans import MAX_TARGET, MAX_YEAR, MIN_YEAR, plan_save
 
 
 @extend_schema_serializer(component_name="SourcingPlan")
@@ -35,15 +37,16 @@ class PlanListApi(generics.ListAPIView):
     """Plans of the caller's units; POST creates or replaces the plan of an org for a year."""
 
     serializer_class = PlanOutput
+    parser_classes = JSON_ONLY  # targets: an object
 
     @extend_schema_serializer(component_name="SourcingPlanInput")
     class InputSerializer(serializers.Serializer):
-        org = serializers.IntegerField(help_text="Id of an org the caller acts for, or one under it")
-        year = serializers.IntegerField()
+        org = IdField(help_text="Id of an org the caller acts for, or one under it")
+        year = IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
         title = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
         targets = serializers.DictField(
-            child=serializers.IntegerField(min_value=0),
-            help_text="Target per category: " + ", ".join(PlanCategory.values),
+            child=IntegerField(max_value=MAX_TARGET),
+            help_text="Target (number of people) per category: " + ", ".join(PlanCategory.values),
         )
 
     def get_queryset(self):
@@ -87,8 +90,8 @@ class PlanDetailApi(APIView):
             fields = [*PlanOutput.Meta.fields, "progress"]
 
     @extend_schema(responses=OutputSerializer)
-    def get(self, request: Request, pk: int) -> Response:
-        plan = get_object_or_404(sourcing_selectors.plan_list_for_user(user=request.user), pk=pk)
+    def get(self, request: Request, plan_id: int) -> Response:
+        plan = get_object_or_404(sourcing_selectors.plan_list_for_user(user=request.user), pk=plan_id)
         data = {
             **PlanOutput(plan).data,
             "progress": PlanProgressOutput(sourcing_selectors.plan_progress(plan=plan), many=True).data,

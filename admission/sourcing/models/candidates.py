@@ -176,6 +176,11 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
                 name="one_open_case_per_person",
             ),
         ]
+        indexes = [
+            # The reports read one period of one subtree: the cell first, then the date (issue 16).
+            models.Index(fields=["cell", "nominated_on"], name="candidate_cell_nominated"),
+            models.Index(fields=["cell", "sympathiser_meeting_on"], name="candidate_cell_listed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.person}"

@@ -176,6 +176,7 @@ class AwarenessCertificate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["issuer", "number"], name="certificate_number_unique_per_issuer")
         ]
+        indexes = [models.Index(fields=["issued_on"], name="certificate_issued")]  # a report's period
 
     def __str__(self) -> str:
         return f"CN-NTVĐ {self.number} — {self.person}"

@@ -15,6 +15,7 @@ from admission.rules.reference import normalise_text
 from admission.sourcing.models.plans import PlanCategory, PlanTarget, SourcingPlan
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
+MAX_TARGET = 1_000_000  # people in one category of one year's plan
 
 
 def can_plan_for(user: Any, org: PartyOrg) -> bool:
@@ -39,8 +40,10 @@ def plan_save(*, org: PartyOrg, year: int, title: str, targets: dict[str, int], 
     unknown = set(targets) - set(PlanCategory.values)
     if unknown:
         raise ValidationError(_("Unknown categories: %(names)s") % {"names": ", ".join(sorted(unknown))})
-    if any(value is None or int(value) < 0 for value in targets.values()):
-        raise ValidationError(_("A target is a number of people, zero or more."))
+    if any(value is None or not 0 <= int(value) <= MAX_TARGET for value in targets.values()):
+        raise ValidationError(
+            _("A target is a number of people, from 0 to %(max)s.") % {"max": f"{MAX_TARGET:,}".replace(",", ".")}
+        )
     plan, _created = SourcingPlan.objects.select_for_update().get_or_create(org=org, year=year)
     plan.title = normalise_text(title)
     plan.full_clean()

@@ -6,9 +6,12 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from demo.province import PASSWORD, SeedReport, seed_demo
+from demo.second_factor import DEMO_TOTP_SECRET, seed_second_factor
+from demo.signing import seed_signers
 
 # What each counter of SeedReport.created means, in the order the summary prints them.
 CREATED_LABELS: dict[str, str] = {
@@ -40,12 +43,23 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = seed_demo()
+        second_factor = seed_second_factor([login.username for login in report.logins])
         if options["json"]:
             self.stdout.write(json.dumps([asdict(login) for login in report.logins], ensure_ascii=False, indent=2))
             return
         self.stdout.write(self._summary(report))
+        # A demo CA and one certificate per body (SIGNING_DIR, git-ignored): resolutions and decisions are signed.
+        signers = seed_signers()
+        if signers:
+            self.stdout.write(f"Chữ ký số mẫu: {signers} cơ quan, khóa trong {settings.SIGNING_DIR}.")
         self.stdout.write("")
         self.stdout.write(self._table(report))
+        if second_factor:
+            self.stdout.write("")
+            self.stdout.write(
+                f"Xác thực hai lớp (bắt buộc với {', '.join(second_factor)}): sau mật khẩu, nhập mã 6 số của ứng dụng "
+                f"xác thực có khoá TOTP chung {DEMO_TOTP_SECRET}, hoặc mã do `python manage.py demo_totp` in ra."
+            )
 
     def _summary(self, report: SeedReport) -> str:
         if not report.changed:

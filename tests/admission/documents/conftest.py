@@ -54,8 +54,9 @@ def people(world):
     return cell_secretary, partial_officer
 
 
-def dossier_case(world, secretary):
-    person = PersonFactory(
+def dossier_case(world, secretary, *, person=None, cv=None):
+    """A case of world.cell with its complete dossier (1–5-KNĐ); `cv` overrides fields of its CV (2-KNĐ)."""
+    person = person or PersonFactory(
         full_name="Lò Thị Mai",
         date_of_birth=D(2000, 4, 2),
         sex="female",
@@ -75,18 +76,23 @@ def dossier_case(world, secretary):
     svc.application_record(candidate=case, written_on=D(2026, 1, 5), received_on=D(2026, 1, 6), by=secretary)
     svc.curriculum_record(
         candidate=case,
-        declared_on=D(2026, 1, 10),
-        name_in_use="Lò Thị Mai",
-        hometown="Xã Hoành Mô, tỉnh Quảng Ninh",
-        permanent_residence="Thôn Nà Sa, xã Hoành Mô, tỉnh Quảng Ninh",
-        youth_union_joined_on=D(2015, 3, 26),
-        youth_union_joined_at="Chi đoàn Trường THCS Hoành Mô",
-        work_history=[{"from": "09/2018", "to": "06/2022", "what": "Sinh viên Trường Đại học Sư phạm Thái Nguyên"}],
-        self_assessment="Chấp hành tốt chủ trương, đường lối của Đảng.",
-        relatives=[
-            {"relation": "father", "full_name": "Lò Văn Pấng", "birth_year": 1970, "residence": "Nà Sa"},
-            {"relation": "mother", "full_name": "Lường Thị Xuân", "birth_year": 1972},
-        ],
+        **{
+            "declared_on": D(2026, 1, 10),
+            "name_in_use": person.full_name,
+            "hometown": "Xã Hoành Mô, tỉnh Quảng Ninh",
+            "permanent_residence": "Thôn Nà Sa, xã Hoành Mô, tỉnh Quảng Ninh",
+            "youth_union_joined_on": D(2015, 3, 26),
+            "youth_union_joined_at": "Chi đoàn Trường THCS Hoành Mô",
+            "work_history": [
+                {"from": "09/2018", "to": "06/2022", "what": "Sinh viên Trường Đại học Sư phạm Thái Nguyên"}
+            ],
+            "self_assessment": "Chấp hành tốt chủ trương, đường lối của Đảng.",
+            "relatives": [
+                {"relation": "father", "full_name": "Lò Văn Pấng", "birth_year": 1970, "residence": "Nà Sa"},
+                {"relation": "mother", "full_name": "Lường Thị Xuân", "birth_year": 1972},
+            ],
+            **(cv or {}),
+        },
         by=secretary,
     )
     svc.curriculum_seal(candidate=case, sealed_on=D(2026, 1, 20), by=secretary)

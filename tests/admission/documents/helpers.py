@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 
 from pypdf import PdfReader
@@ -45,3 +46,40 @@ def fonts(pdf: bytes) -> dict[str, bool]:
             embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
             found[str(font.get("/BaseFont"))] = embedded
     return found
+
+
+# The first line of every signature block the forms print (forms.md §1.6).
+SIGNATURE_MARKERS = (
+    "T/M CHI BỘ",
+    "T/M ĐẢNG ỦY",
+    "T/M BAN THƯỜNG VỤ",
+    "TM. BAN CHẤP HÀNH",
+    "GIÁM ĐỐC",
+    "NGƯỜI LÀM ĐƠN",
+    "NGƯỜI KHAI",
+    "ĐẢNG VIÊN GIỚI THIỆU",
+    "NGƯỜI TỰ KIỂM ĐIỂM",
+    "ĐẢNG VIÊN ĐƯỢC PHÂN CÔNG GIÚP ĐỠ",
+)
+_FOOTER = re.compile(r"Hồ sơ \S+ · tra cứu tình trạng: quét mã QR|Trang \d+/\d+")
+_PLACE_DATE = re.compile(r"[\w\s.-]{0,40}, ngày \S+ tháng \S+ năm \S+\s*$")
+
+
+def lone_signature_pages(pdf: bytes) -> list[int]:
+    """The pages (1-based) on which a signature block stands without any of the document's text before it: what
+    precedes its first line on that page, less "Nơi nhận" and the place and date above the signer, is no more than
+    the page number."""
+    lone = []
+    for number, content in enumerate(page_texts(pdf), start=1):
+        content = _FOOTER.sub(" ", content)  # the complete dossier's footer on every page
+        found = [content.find(m) for m in SIGNATURE_MARKERS if m in content]
+        if not found:
+            continue
+        before = content[: min(found)]
+        if "Nơi nhận:" in before:
+            before = before[: before.find("Nơi nhận:")]
+        before = _PLACE_DATE.sub("", before)
+        body = re.sub(r"^\s*(Mẫu \S+)?\s*\d*\s*", "", before).strip()
+        if len(body) < 40:
+            lone.append(number)
+    return lone

@@ -73,7 +73,7 @@ def test_a_form_that_does_not_apply_is_refused_with_the_reason(client, people, c
 def test_the_api_lists_generates_and_serves_the_file(client, people, decided_case, django_capture_on_commit_callbacks):
     client.force_login(people[0])
     url = f"/api/v1/candidates/{decided_case.pk}/documents/"
-    listed = client.get(url).json()
+    listed = client.get(url).json()["results"]
     assert [row["code"] for row in listed][-1] == "HS" and not listed[0]["up_to_date"]
     with django_capture_on_commit_callbacks(execute=True):
         created = client.post(url, {"form": "CN-NTVĐ"}, content_type="application/json")

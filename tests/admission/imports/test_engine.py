@@ -7,7 +7,7 @@ import datetime
 import io
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
@@ -245,3 +245,63 @@ def test_an_exported_roster_imports_back_unchanged(world):
 def test_the_case_list_exports_as_csv_with_the_import_headers(world):
     text = export_file(CANDIDATES, "csv", case_rows(Candidate.objects.all())).decode("utf-8-sig")
     assert text.splitlines()[0].split(",")[0] == str(COLUMNS[CANDIDATES][0].label)
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Malformed files: every problem at once, never a server error
+# ------------------------------------------------------------------------------------------------------------------
+
+
+def raw_csv(world, text: str, *, kind=MEMBERS):
+    with translation.override("en"):
+        return import_file(
+            kind=kind, target=world.commune, data=text.encode(), filename="x.csv", by=world.approver, dry_run=True
+        )
+
+
+def test_a_csv_with_unquoted_commas_names_each_broken_row_instead_of_failing(world):
+    good = ",".join(str(v) for v in member(1, world.village_cell))
+    broken = ",".join(str(v) for v in member(2, world.village_cell)).replace("Hoàng Thị Nhập 2", "Hoàng, Thị Nhập 2")
+    # The csv module's sniffer gave up on such a file ("Could not determine delimiter"): a server error.
+    result = raw_csv(world, "\n".join([",".join(MEMBER_HEADER), good, broken, broken]))
+    assert not result.ok and result.rows == 3
+    assert [e.row for e in result.errors if "separator" in e.message] == [3, 4]
+    assert "8 values but the header has 7 columns" in next(e.message for e in result.errors if e.row == 3)
+
+
+def test_a_csv_separated_by_semicolons_or_tabs_is_read(world):
+    for separator in (";", "\t"):
+        lines = [separator.join(MEMBER_HEADER), separator.join(str(v) for v in member(3, world.village_cell))]
+        result = raw_csv(world, "\n".join(lines))
+        assert result.ok, (separator, result.errors)
+
+
+def test_a_file_that_is_one_long_line_or_has_no_separator_gives_a_message_not_a_500(world):
+    result = raw_csv(world, "this is not a spreadsheet at all\nstill not")
+    assert not result.ok and result.errors[0].row == 1 and "Unknown column" in result.errors[0].message
+    with pytest.raises(ValidationError, match="cannot be read past line"):
+        raw_csv(world, 'citizen_id,full_name\n"022' + "x" * 140_000)  # a quote left open runs past the field limit
+
+
+def test_header_and_row_problems_come_out_in_one_pass(world):
+    header = [*MEMBER_HEADER, "shoe size", "full_name"]
+    rows = [
+        header,
+        [*member(4, world.village_cell)[:2], "31/02/1990", "female", world.village_cell.code, "01/03/2020", "", "", ""],
+        [*member(5, world.village_cell)[:2], "05/01/1990", "other", world.village_cell.code, "yesterday", "", "", ""],
+    ]
+    with translation.override("en"):
+        result = run(world, rows, dry_run=True)
+    found = {(e.row, e.column) for e in result.errors}
+    assert (1, "shoe size") in found and (1, "full_name") in found  # unknown and repeated columns
+    assert {row for row, _column in found} == {1, 2, 3}  # the rows are read although the header has problems
+    assert len([e for e in result.errors if e.row == 3]) >= 2  # the sex and the date of the same row, together
+
+
+def test_a_required_column_missing_still_reports_the_cells_it_can_read(world):
+    header = [c for c in MEMBER_HEADER if c != "cell_code"]
+    rows = [header, [citizen_id_for(D(1990, 1, 6), "female"), "Lê Thị Sáu", "99/99/1990", "female", "01/03/2020", ""]]
+    with translation.override("en"):
+        result = run(world, rows, dry_run=True)
+    assert {e.row for e in result.errors} == {1, 2}
+    assert Membership.objects.filter(person__full_name="Lê Thị Sáu").count() == 0

@@ -76,10 +76,10 @@ def test_the_template_downloads_as_xlsx(client, world):
 def test_the_roster_export_is_scoped_and_404_outside(client, world):
     client.force_login(world.secretary)
     url = reverse("admission:imports:export", args=["members", "xlsx"])
-    response = client.get(url, {"org": world.village_cell.pk})
+    response = client.get(url, {"org": world.village_cell.pk, "reason": "Rà soát danh sách"})
     assert response.status_code == 200
     assert load_workbook(io.BytesIO(response.content)).worksheets[0].max_row == 1 + 3
-    assert client.get(url, {"org": world.other_cell.pk}).status_code == 404
+    assert client.get(url, {"org": world.other_cell.pk, "reason": "Rà soát"}).status_code == 404
 
 
 def test_the_api_import_refuses_a_bad_file_with_400_and_the_rows(client, world):

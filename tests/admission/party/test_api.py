@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from admission.accounts.models import ApiToken
+from admission.accounts.tokens import token_issue
 from admission.party.models.orgs import PartyOrg
 from admission.party.models.people import Membership, Person
 from admission.party.models.roles import RoleKind
@@ -31,6 +32,7 @@ ORGS = "/api/v1/orgs/"
 PEOPLE = "/api/v1/people/"
 MEMBERS = "/api/v1/members/"
 MY_ROLES = "/api/v1/me/roles/"
+PROBLEM_KEYS = {"type", "title", "status", "detail", "code", "errors"}  # RFC 9457, admission.core.api.problems
 
 COMMUNE_UNITS = ("commune", "agency", "partial", "cell", "agency_cell", "village_cell")
 AGENCY_UNITS = ("agency", "partial", "cell", "agency_cell")
@@ -83,19 +85,23 @@ def test_good_credentials_get_a_token_that_then_authenticates_the_caller(world):
     response = APIClient().post(TOKEN, {"username": "secretary", "password": PASSWORD}, format="json")
     assert response.status_code == 200
     key = response.json()["token"]
-    assert key == Token.objects.get(user=world.secretary).key
+    assert ApiToken.objects.get(user=world.secretary).prefix == key[:8]
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     roles = api.get(MY_ROLES)
     assert roles.status_code == 200
-    assert [(r["kind"], r["org"]["id"]) for r in roles.json()] == [(RoleKind.CELL_SECRETARY, world.village_cell.pk)]
+    assert [(r["kind"], r["org"]["id"]) for r in roles.json()["results"]] == [
+        (RoleKind.CELL_SECRETARY, world.village_cell.pk)
+    ]
     assert result_ids(api.get(ORGS)) == {world.village_cell.pk}
 
 
-def test_asking_twice_gives_the_same_token(world):
-    first = APIClient().post(TOKEN, {"username": "secretary", "password": PASSWORD}, format="json").json()
-    second = APIClient().post(TOKEN, {"username": "secretary", "password": PASSWORD}, format="json").json()
-    assert first["token"] == second["token"]
+def test_asking_twice_gives_a_token_per_device(world):
+    """Tokens are per device (admission.accounts): each request names a device and gets its own token."""
+    first = APIClient().post(TOKEN, {"username": "secretary", "password": PASSWORD, "name": "laptop"}, format="json")
+    second = APIClient().post(TOKEN, {"username": "secretary", "password": PASSWORD, "name": "phone"}, format="json")
+    assert first.json()["token"] != second.json()["token"]
+    assert set(ApiToken.objects.filter(user=world.secretary).values_list("name", flat=True)) == {"laptop", "phone"}
 
 
 def test_a_wrong_password_gets_a_400_and_no_token(world):
@@ -103,7 +109,7 @@ def test_a_wrong_password_gets_a_400_and_no_token(world):
     assert response.status_code == 400
     assert "token" not in response.json()
     assert response.json()["detail"]
-    assert not Token.objects.filter(user=world.secretary).exists()
+    assert not ApiToken.objects.filter(user=world.secretary).exists()
 
 
 def test_a_wrong_password_is_explained_in_english_to_an_english_client(world):
@@ -111,7 +117,7 @@ def test_a_wrong_password_is_explained_in_english_to_an_english_client(world):
         TOKEN, {"username": "secretary", "password": "wrong"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 400
-    assert response.json() == {"detail": "Wrong username or password, or the account is locked."}
+    assert response.json()["detail"] == "Wrong username or password, or the account is locked."
 
 
 def test_an_unknown_username_gets_the_same_answer_as_a_wrong_password(world):
@@ -124,7 +130,7 @@ def test_an_unknown_username_gets_the_same_answer_as_a_wrong_password(world):
 def test_missing_fields_get_a_400_and_no_token(world):
     response = APIClient().post(TOKEN, {"username": "secretary"}, format="json")
     assert response.status_code == 400
-    assert "password" in response.json()
+    assert "password" in {error["field"] for error in response.json()["errors"]}
     assert "token" not in response.json()
 
 
@@ -151,7 +157,7 @@ def test_after_too_many_wrong_passwords_even_the_right_one_gets_no_token(world):
         "locked"
         in api.post(TOKEN, {"username": "secretary", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
     )
-    assert not Token.objects.filter(user=world.secretary).exists()
+    assert not ApiToken.objects.filter(user=world.secretary).exists()
 
 
 def test_a_locked_out_person_on_the_login_page_gets_a_page_not_a_crash(world, client):
@@ -170,7 +176,7 @@ def test_an_invalid_token_is_refused_without_data(world):
     api.credentials(HTTP_AUTHORIZATION="Token not-a-real-key")
     response = api.get(ORGS)
     assert response.status_code == 403
-    assert set(response.json()) == {"detail"}
+    assert set(response.json()) == PROBLEM_KEYS
 
 
 # --- anonymous callers and wrong methods -------------------------------------------------------------------------
@@ -192,7 +198,7 @@ def test_an_anonymous_caller_gets_403_and_no_data(world, url):
     person = Membership.objects.filter(cell=world.village_cell).first().person
     response = APIClient().get(url.format(village_cell=world.village_cell.pk, person=person.pk))
     assert response.status_code == 403
-    assert set(response.json()) == {"detail"}
+    assert set(response.json()) == PROBLEM_KEYS
     assert world.village_cell.name not in response.content.decode()
     assert person.full_name not in response.content.decode()
 
@@ -340,7 +346,7 @@ def test_filtering_by_a_cell_outside_the_scope_is_the_same_404_as_by_a_missing_c
     missing = api.get(MEMBERS, {"cell": missing_pk(PartyOrg)})
     assert outside.status_code == missing.status_code == 404
     assert outside.json() == missing.json()
-    assert api.get(MEMBERS, {"cell": "abc"}).status_code == 404
+    assert api.get(MEMBERS, {"cell": "abc"}).status_code == 400  # not an id at all: a bad value, named
 
 
 def test_members_who_left_are_not_listed(world):
@@ -360,7 +366,7 @@ def test_my_roles_lists_the_roles_held_today_only(world):
     give_role(world.secretary, world.agency_cell, RoleKind.CELL_COMMITTEE_MEMBER, starts_on=datetime.date(2099, 1, 1))
     response = api_as(world.secretary).get(MY_ROLES)
     assert response.status_code == 200
-    assert [(r["kind"], r["org"]["id"], r["ends_on"]) for r in response.json()] == [
+    assert [(r["kind"], r["org"]["id"], r["ends_on"]) for r in response.json()["results"]] == [
         (RoleKind.CELL_SECRETARY, world.village_cell.pk, None)
     ]
 
@@ -368,7 +374,7 @@ def test_my_roles_lists_the_roles_held_today_only(world):
 def test_my_roles_is_empty_for_a_login_without_a_role(world):
     response = api_as(world.candidate_user).get(MY_ROLES)
     assert response.status_code == 200
-    assert response.json() == []
+    assert response.json()["results"] == []
 
 
 # --- roles bounded in time ---------------------------------------------------------------------------------------
@@ -382,23 +388,23 @@ def test_a_role_that_has_ended_no_longer_opens_the_cell_through_the_api(world):
         assert api.get(f"{ORGS}{world.village_cell.pk}/").status_code == 404
         assert api.get(MEMBERS).json()["count"] == 0
         assert result_ids(api.get(PEOPLE)) == set()
-        assert api.get(MY_ROLES).json() == []
+        assert api.get(MY_ROLES).json()["results"] == []
 
 
 def test_a_role_starting_tomorrow_opens_nothing_until_its_first_day(world):
     deputy = UserFactory(username="deputy")
     give_role(deputy, world.village_cell, RoleKind.CELL_DEPUTY_SECRETARY, starts_on=DAY + ONE_DAY)
-    token = Token.objects.create(user=deputy)
+    key = token_issue(user=deputy, name="tests").key
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     with time_machine.travel(hanoi(DAY), tick=False):
         assert result_ids(api.get(ORGS)) == set()
         assert api.get(f"{ORGS}{world.village_cell.pk}/").status_code == 404
-        assert api.get(MY_ROLES).json() == []
+        assert api.get(MY_ROLES).json()["results"] == []
     with time_machine.travel(hanoi(DAY + ONE_DAY), tick=False):
         assert result_ids(api.get(ORGS)) == {world.village_cell.pk}
         assert api.get(f"{ORGS}{world.village_cell.pk}/").status_code == 200
-        assert [r["org"]["id"] for r in api.get(MY_ROLES).json()] == [world.village_cell.pk]
+        assert [r["org"]["id"] for r in api.get(MY_ROLES).json()["results"]] == [world.village_cell.pk]
 
 
 # --- schema and docs ---------------------------------------------------------------------------------------------
@@ -413,9 +419,9 @@ def test_the_schema_lists_every_endpoint_with_its_method(db):
     expected = {
         "/api/v1/auth/token/": "post",
         "/api/v1/orgs/": "get",
-        "/api/v1/orgs/{id}/": "get",
+        "/api/v1/orgs/{org_id}/": "get",
         "/api/v1/people/": "get",
-        "/api/v1/people/{id}/": "get",
+        "/api/v1/people/{person_id}/": "get",
         "/api/v1/members/": "get",
         "/api/v1/me/roles/": "get",
     }

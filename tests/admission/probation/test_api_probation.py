@@ -83,8 +83,8 @@ def test_the_list_shows_the_units_probations_only(api, world, probation):
     with at(D(2026, 5, 17)):
         mine = as_user(api, world.approver).get("/api/v1/probations/").json()
         theirs = as_user(api, world.outsider).get("/api/v1/probations/").json()
-    assert [row["candidate_id"] for row in mine] == [probation.candidate_id]
-    assert theirs == []
+    assert [row["candidate_id"] for row in mine["results"]] == [probation.candidate_id]
+    assert theirs["results"] == [] and theirs["count"] == 0
 
 
 def test_a_write_endpoint_refuses_get(api, world, probation):
@@ -188,10 +188,10 @@ def test_a_full_recognition_through_the_api_gives_the_official_date_of_the_end_o
     decided = D(2026, 9, 30)
     with at(decided):
         refused = as_user(api, world.secretary).post(
-            url(probation, f"steps/{step_id}/complete/"), {"document_number": "1-QĐ"}, format="json"
+            url(probation, f"chain-steps/{step_id}/complete/"), {"document_number": "1-QĐ"}, format="json"
         )
         response = as_user(api, world.approver).post(
-            url(probation, f"steps/{step_id}/complete/"),
+            url(probation, f"chain-steps/{step_id}/complete/"),
             {"document_number": "77-QĐ/ĐU", "on": decided.isoformat()},
             format="json",
         )
@@ -235,7 +235,7 @@ def test_three_inconclusive_votes_escalate_and_the_committee_decides(api, world,
 def test_removal_is_proposed_by_the_cell_and_decided_by_the_committee(api, world, probation):
     with at(D(2026, 3, 2)):
         proposed = as_user(api, world.secretary).post(
-            url(probation, "removal/"), {"reason_code": "discipline", "reason": "Vi phạm tư cách"}, format="json"
+            url(probation, "removals/"), {"reason_code": "discipline", "reason": "Vi phạm tư cách"}, format="json"
         )
     assert proposed.status_code == 201
     removal_id = proposed.json()["removals"][0]["id"]
@@ -259,9 +259,11 @@ def test_the_decision_deadline_is_extended_by_the_deciding_body(api, world, prob
     complete_dossier(probation, world.secretary)
     first = vote(api, probation, world.secretary, D(2026, 8, 17), 3).json()["probation"]
     with at(D(2026, 8, 20)):
-        forbidden = as_user(api, world.secretary).post(url(probation, "extend/"), {"reason": "x"}, format="json")
+        forbidden = as_user(api, world.secretary).post(
+            url(probation, "decision-extension/"), {"reason": "x"}, format="json"
+        )
         response = as_user(api, world.approver).post(
-            url(probation, "extend/"), {"reason": "Chờ xác minh"}, format="json"
+            url(probation, "decision-extension/"), {"reason": "Chờ xác minh"}, format="json"
         )
     assert forbidden.status_code == 403
     assert response.status_code == 200
@@ -277,7 +279,7 @@ def test_a_transfer_is_sent_by_the_former_cell_and_received_by_the_new_one(api, 
     give_role(receiving, world.cell, RoleKind.CELL_SECRETARY)
     with at(D(2026, 3, 2)):
         sent = as_user(api, world.secretary).post(
-            url(probation, "transfer/"),
+            url(probation, "transfers/"),
             {"to_cell": world.cell.pk, "former_cell_comment": "Hoàn thành tốt nhiệm vụ", "moved_on": "2026-03-02"},
             format="json",
         )
@@ -295,7 +297,7 @@ def test_a_transfer_is_sent_by_the_former_cell_and_received_by_the_new_one(api, 
         )
         mine = as_user(api, receiving).get(url(probation)).json()
         former = as_user(api, world.secretary).get(url(probation)).json()
-    assert [row["id"] for row in listed] == [transfer_id]
+    assert [row["id"] for row in listed["results"]] == [transfer_id]
     assert outsider.status_code == 404
     assert received.status_code == 200 and received.json()["status"] == "received"
     assert mine["cell_id"] == world.cell.pk
@@ -308,15 +310,18 @@ def test_a_transfer_is_sent_by_the_former_cell_and_received_by_the_new_one(api, 
 
 def test_the_schema_documents_the_probation_endpoints(db):
     schema = APIClient().get("/api/schema/", {"format": "json"}).json()
-    paths = {path.replace("{id}", "{pk}") for path in schema["paths"]}
+    paths = set(schema["paths"])
     for path in (
         "/api/v1/probations/",
-        "/api/v1/candidates/{pk}/probation/",
-        "/api/v1/candidates/{pk}/probation/votes/",
-        "/api/v1/candidates/{pk}/probation/steps/{step_pk}/complete/",
-        "/api/v1/candidates/{pk}/probation/removals/{removal_pk}/decide/",
-        "/api/v1/candidates/{pk}/probation/escalation/decide/",
-        "/api/v1/probation-transfers/{pk}/receive/",
+        "/api/v1/candidates/{candidate_id}/probation/",
+        "/api/v1/candidates/{candidate_id}/probation/votes/",
+        "/api/v1/candidates/{candidate_id}/probation/chain-steps/{chain_step_id}/complete/",
+        "/api/v1/candidates/{candidate_id}/probation/removals/",
+        "/api/v1/candidates/{candidate_id}/probation/removals/{removal_id}/decide/",
+        "/api/v1/candidates/{candidate_id}/probation/escalation/decide/",
+        "/api/v1/candidates/{candidate_id}/probation/decision-extension/",
+        "/api/v1/candidates/{candidate_id}/probation/transfers/",
+        "/api/v1/probation-transfers/{transfer_id}/receive/",
     ):
         assert path in paths, path
     components = schema["components"]["schemas"]

@@ -8,6 +8,7 @@ import pytest
 
 from admission.reports.scope import THEN, TODAY, build_scope
 from admission.reports.statistics import Period, build_dashboard, build_report, vn_number
+from admission.sourcing.models.candidates import Candidate
 from admission.sourcing.services.plans import plan_save
 
 D = datetime.date
@@ -143,3 +144,29 @@ def test_vietnamese_number_style():
         "",
         "2.070",
     )
+
+
+def test_processing_times_are_never_negative_even_when_dates_were_recorded_out_of_order(province):
+    """A certificate recorded after the cell's resolution, or a step dated before the one it follows, has no
+    processing time: it is left out, never counted as a negative one."""
+    import random
+
+    from admission.decisions.models.decisions import ChainStepRecord
+    from admission.sourcing.models.training import AwarenessCertificate
+
+    rng = random.Random(16)
+    cases = list(Candidate.objects.all())
+    for case in cases:
+        AwarenessCertificate.objects.create(
+            person=case.person,
+            number=f"{case.pk}/CN",
+            issued_on=case.nominated_on + datetime.timedelta(days=rng.randint(-60, 400)),
+            issuer="Trung tâm Chính trị",
+        )
+        step = ChainStepRecord.objects.filter(candidate=case, kind="decision").first()
+        if step is not None and rng.random() < 0.5:  # a decision dated before the resolution it answers
+            ChainStepRecord.objects.filter(pk=step.pk).update(done_on=step.done_on - datetime.timedelta(days=40))
+    for period in (Period(D(2024, 1, 1), D(2024, 12, 31)), Period(D(2025, 1, 1), D(2025, 12, 31))):
+        report = build_report(org=province.world.province, period=period)
+        medians = [s.median_days for s in report.processing if s.median_days is not None]
+        assert medians and all(m >= 0 for m in medians), report.processing

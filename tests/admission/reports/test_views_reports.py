@@ -72,8 +72,9 @@ def test_the_xlsx_opens_with_openpyxl_and_has_the_form_layout_and_counts(client,
         "I. Tổng số đảng viên mới kết nạp",
         6,
         3,
-        200,
+        2,  # 200 %: a number cell holding the fraction, shown with a percent format
     )
+    assert ws["D8"].number_format == "0.00%" and ws["D8"].data_type == "n"
     assert (ws["A9"].value, ws["B9"].value) == ("Nữ", 3)
     assert ws["B13"].value is None  # "Chủ doanh nghiệp tư nhân": not recorded, printed empty
 
@@ -103,3 +104,38 @@ def test_the_api_returns_the_report_and_404_outside_scope(client, province):
 def test_the_report_pages_refuse_post(client, province, url):
     client.force_login(province.world.approver)
     assert client.post(url, {"org": province.world.commune.pk}).status_code == 405
+
+
+def test_every_percentage_of_the_workbook_is_a_number_with_a_percent_format(client, province):
+    client.force_login(province.world.approver)
+    book = load_workbook(io.BytesIO(client.get(XLSX, {**Q1, "org": province.world.commune.pk}).content))
+    percent_cells = [
+        cell for ws in book.worksheets for row in ws.iter_rows() for cell in row if cell.number_format == "0.00%"
+    ]
+    assert len(percent_cells) > 20
+    assert all(cell.value is None or isinstance(cell.value, int | float) for cell in percent_cells)
+    assert all(cell.value is None or 0 <= cell.value <= 100 for cell in percent_cells)  # fractions, not 33.33…
+    share = book["Biểu 2B-BTCTW"]
+    shares = [row[4].value for row in share.iter_rows(min_row=8) if isinstance(row[4].value, float)]
+    assert shares and all(0 <= value <= 1 for value in shares)
+
+
+def test_the_first_load_shows_the_period_whose_figures_it_shows(client, province):
+    import time_machine
+
+    client.force_login(province.world.approver)
+    with time_machine.travel(datetime.datetime(2025, 11, 20, 9, 0, tzinfo=datetime.UTC), tick=False):
+        response = client.get(INDEX, {"org": province.world.commune.pk})
+    html = response.content.decode()
+    assert response.context["dashboard"].period.label == "01/10/2025 – 31/12/2025"
+    assert '<option value="q4" selected>' in html
+    assert 'name="year" value="2025"' in html
+    assert "period=q4" in response.context["query"] and "year=2025" in response.context["query"]
+
+
+def test_a_period_chosen_without_a_year_shows_this_years(client, province):
+    client.force_login(province.world.approver)
+    response = client.get(INDEX, {"org": province.world.commune.pk, "period": "h1"})
+    year = datetime.date.today().year
+    assert response.context["dashboard"].period.label == f"01/01/{year} – 30/06/{year}"
+    assert f'name="year" value="{year}"' in response.content.decode()

@@ -147,7 +147,7 @@ def test_a_bad_date_is_a_400_with_a_message_in_the_users_language(api, world, ca
         expected = translation.gettext("“%(value)s” is not a date: write it as dd/mm/yyyy or yyyy-mm-dd.") % {
             "value": value
         }
-    assert response.json() == {"detail": expected}
+    assert response.json()["errors"] == [{"field": "date", "message": expected, "code": "invalid"}]
 
 
 # Review notes
@@ -182,7 +182,7 @@ def test_a_service_refusal_is_a_400_with_its_message(api, world, case):
         url(case, "review-notes/"), {"reviewed_on": "2026-03-03", "text": "x"}
     )
     assert response.status_code == 400
-    assert response.json() == {"detail": vi("The review date cannot be in the future.")}
+    assert response.json()["detail"] == vi("The review date cannot be in the future.")
 
 
 def test_the_review_note_endpoint_refuses_get(api, world, case):
@@ -266,7 +266,7 @@ def test_a_course_that_ends_before_it_starts_is_a_400(api, world):
     response = as_user(api, world.approver).post(
         "/api/v1/courses/", {**COURSE, "organiser": world.commune.pk, "ends_on": "2026-04-01"}, format="json"
     )
-    assert response.status_code == 400 and response.json() == {"detail": vi("The course cannot end before it starts.")}
+    assert response.status_code == 400 and response.json()["detail"] == vi("The course cannot end before it starts.")
 
 
 def test_another_communes_course_is_404(api, world):
@@ -340,19 +340,19 @@ def test_every_endpoint_is_in_the_openapi_schema(api, world):
     schema = as_user(api, world.secretary).get("/api/schema/", {"format": "json"}).json()
     for path in (
         "/api/v1/candidates/",
-        "/api/v1/candidates/{id}/",
-        "/api/v1/candidates/{id}/eligibility/",
-        "/api/v1/candidates/{id}/review-notes/",
-        "/api/v1/candidates/{id}/close/",
+        "/api/v1/candidates/{candidate_id}/",
+        "/api/v1/candidates/{candidate_id}/eligibility/",
+        "/api/v1/candidates/{candidate_id}/review-notes/",
+        "/api/v1/candidates/{candidate_id}/close/",
         "/api/v1/courses/",
-        "/api/v1/courses/{id}/",
+        "/api/v1/courses/{course_id}/",
         "/api/v1/plans/",
-        "/api/v1/plans/{id}/",
+        "/api/v1/plans/{plan_id}/",
     ):
         assert path in schema["paths"], path
     assert "post" in schema["paths"]["/api/v1/courses/"] and "post" in schema["paths"]["/api/v1/plans/"]
     components = schema["components"]["schemas"]
     for name in ("CandidateListItem", "CandidateDetail", "EligibilityReport", "CourseDetail", "SourcingPlanDetail"):
         assert name in components, name
-    params = {p["name"] for p in schema["paths"]["/api/v1/candidates/{id}/eligibility/"]["get"]["parameters"]}
+    params = {p["name"] for p in schema["paths"]["/api/v1/candidates/{candidate_id}/eligibility/"]["get"]["parameters"]}
     assert "date" in params

@@ -1,0 +1,21 @@
+"""The widest values any input may carry, screens and API alike. Narrower rules (an age, a deadline, the size of a
+committee on a given day) belong to the rule set and the services; these only keep absurd values out of the
+database, where they would fail as a server error ("smallint out of range") or sit as nonsense (a year 1800)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+# No record of the party's admission process predates 1900 (people born then are the oldest on any roster); a plan
+# or a deadline beyond 2100 is a typing mistake.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+# A number of people (a committee, those present, votes): the PositiveSmallIntegerField columns that hold them.
+MAX_COUNT = 32_767
+# Any other whole number the API takes (a year, a target): a 32-bit column.
+MAX_INT = 2_147_483_647
+# The id of a record (BigAutoField).
+MAX_ID = 9_223_372_036_854_775_807
+# Items in one list of a request (members present, relatives, organisations consulted).
+MAX_ITEMS = 500
