@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from admission.party import permissions
-from admission.party.models.orgs import PartyOrg
+from admission.party.models.orgs import OrgKind, PartyOrg
 from admission.party.models.roles import Role, RoleKind
 from admission.sourcing.forms import DateInput
 from admission.sourcing.models.candidates import CandidateState
@@ -76,23 +76,28 @@ class BoardFilterForm(forms.Form):
 
 
 def substitute_choices(user: Any) -> QuerySet[Any]:
-    """Colleagues who may be named substitute: people holding a role today within the user's units or under the
-    superior of an org the user acts for (a neighbouring cell, the committee above), the user excepted."""
+    """Colleagues who may be named substitute, the user excepted: people holding a role today within the user's
+    units; for a cell or a committee below the commune, also those of the units beside it under the same superior
+    (a neighbouring cell, the committee above); for a commune committee, those of the province committee itself, never
+    those of another commune (whose names are not this commune's to see)."""
     from django.db.models import Q
 
     from admission.party.hierarchy import parent_on
 
     day = permissions.today()
-    paths = set(permissions.user_unit_paths(user))
+    near = Q()
+    for path in permissions.user_unit_paths(user):
+        near |= Q(org__path__startswith=path)
     for org in delegable_orgs(user):
         parent = parent_on(org, day)
-        if parent is not None:
-            paths.add(parent.path)
-    if not paths:
+        if parent is None:
+            continue
+        if parent.kind == OrgKind.PROVINCE_COMMITTEE:
+            near |= Q(org=parent)
+        else:
+            near |= Q(org__path__startswith=parent.path)
+    if not near:
         return get_user_model().objects.none()
-    near = Q()
-    for path in paths:
-        near |= Q(org__path__startswith=path)
     holders = Role.objects.filter(near).active_on(day)
     return (
         get_user_model()

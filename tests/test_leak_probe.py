@@ -119,11 +119,9 @@ def foreign_for(*, cases: Any, people: Any, orgs: Any, org_names: bool = True) -
     people = list(people.order_by("pk"))
     orgs = list(orgs.order_by("path"))
     everyone = [*people, *(c.person for c in cases)]
-    # The names of officials (people whose login holds a role) are not counted: the delegation form offers the
-    # role holders under the superior committee as substitutes, by design (reported, not a case's data).
-    officials = set(Person.objects.filter(user__roles__isnull=False).values_list("pk", flat=True))
-    named = [p for p in everyone if p.pk not in officials]
-    markers = [c.code for c in cases] + [p.citizen_id for p in everyone if p.citizen_id] + _unique_names(named)
+    # Officials' names count too: the delegation form offers substitutes from the user's own units and the units
+    # beside them only, never from another commune.
+    markers = [c.code for c in cases] + [p.citizen_id for p in everyone if p.citizen_id] + _unique_names(everyone)
     if org_names:
         markers += [o.name for o in orgs]
     pattern = re.compile("|".join(sorted({re.escape(m) for m in markers}, key=len, reverse=True)))

@@ -171,3 +171,19 @@ def test_only_the_delegator_revokes(world, deputy):
     delegation_revoke(delegation=delegation, by=world.secretary)
     with pytest.raises(ValidationError, match="already revoked"):
         delegation_revoke(delegation=delegation, by=world.secretary)
+
+
+def test_substitutes_come_from_the_users_units_and_those_beside_them_never_another_commune(world, deputy):
+    from notifications.forms import substitute_choices
+
+    province_member = UserFactory(username="tinh.uy")
+    give_role(province_member, world.province, RoleKind.STANDING_COMMITTEE_MEMBER)
+    with at(DAY):
+        secretary_may = set(substitute_choices(world.secretary).values_list("username", flat=True))
+        approver_may = set(substitute_choices(world.approver).values_list("username", flat=True))
+    # a cell secretary: colleagues under the same commune, the commune's own officials
+    assert {"deputy", world.approver.username} <= secretary_may
+    assert world.outsider.username not in secretary_may and world.secretary.username not in secretary_may
+    # a commune approver: their commune and the province committee itself, not another commune's secretary
+    assert {"deputy", world.secretary.username, "tinh.uy"} <= approver_may
+    assert world.outsider.username not in approver_may
