@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission.core.api.fields import DateField, IdField
+from admission.core.api.fields import DateField, IdField, Input
 from admission.core.api.filters import FILTER_BACKENDS, BooleanFilter
 from admission.core.api.parsers import JSON_ONLY
 from admission.core.api.problems import service_errors
@@ -106,8 +106,10 @@ class NotificationPreferenceApi(APIView):
     parser_classes = JSON_ONLY
 
     @extend_schema_serializer(component_name="NotificationPreferencesInput")
-    class InputSerializer(serializers.Serializer):
-        preferences = PreferenceSerializer(many=True, required=False, max_length=len(NotificationKind.choices))  # type: ignore[call-arg]
+    class InputSerializer(Input):
+        preferences = PreferenceSerializer(  # type: ignore[call-arg]  # ListSerializer's max_length
+            many=True, required=False, max_length=len(NotificationKind.choices)
+        )
         language = serializers.ChoiceField(choices=Language.choices, required=False)
 
     @extend_schema_serializer(component_name="NotificationPreferences")
@@ -236,7 +238,7 @@ class DelegationListApi(generics.ListAPIView):
     serializer_class = DelegationOutput
 
     @extend_schema_serializer(component_name="DelegationInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         org = IdField(help_text="An org where the caller holds an acting role")
         to_user = serializers.CharField(
             max_length=150, help_text="Username of the substitute (a colleague within the caller's units)"

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission.core.api.fields import DateField
+from admission.core.api.fields import DateField, Input
 from portal import lookup, selectors
 from portal.selectors import CaseProgress, Position
 from portal.services import PIN_DIGITS
@@ -166,7 +166,7 @@ class LookupApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []  # no session, so no CSRF: nothing of the caller's is at stake
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         class Meta:
             ref_name = "PortalLookupInput"
 
@@ -218,7 +218,7 @@ class LookupApi(APIView):
                 "minutes": (seconds + 59) // 60
             }
             throttled = exceptions.Throttled(detail=message)
-            throttled.wait = seconds  # type: ignore[attr-defined]  # Retry-After, without DRF's own sentence
+            throttled.wait = seconds  # type: ignore[attr-defined]  # Retry-After, without DRF's sentence about it
             raise throttled
         if result.candidate is None:
             raise exceptions.NotFound(_("No case matches this code with this PIN or date of birth."))

@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.urls import path
+from django.utils.datastructures import MultiValueDict
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
@@ -20,6 +21,7 @@ from rest_framework.views import APIView
 from viewflow.workflow.models import Process
 
 from admission.core.api import fields as bounded
+from admission.core.api.fields import Input
 from admission.core.api.parsers import PARSERS
 from admission.core.api.problems import ServiceRefused, service_errors
 from admission.party.permissions import today
@@ -66,6 +68,15 @@ def form_serializer(form_class: type[forms.Form], name: str) -> Any:
             max_length = getattr(field, "max_length", None)
             fields[field_name] = serializers.CharField(max_length=max_length, allow_blank=not field.required, **kwargs)
     return inline_serializer(name, fields)
+
+
+def form_body(request: Request, documented: Any) -> Any:
+    """The body for a Django form, once a JSON body is known to carry the types its schema documents."""
+    if not isinstance(request.data, MultiValueDict):
+        errors = bounded.json_type_errors(documented, request.data, "")
+        if errors:
+            raise exceptions.ValidationError(errors)
+    return bounded.form_data(request.data)
 
 
 def form_invalid(form: forms.Form) -> exceptions.ValidationError:
@@ -138,13 +149,15 @@ class NominateApi(APIView):
     parser_classes = PARSERS
     schema_tags = ["sourcing"]
 
+    body = form_serializer(NominationForm, "NominationInput")
+
     @extend_schema(
-        request=form_serializer(NominationForm, "NominationInput"),
+        request=body,
         responses={201: CaseStateOutput},
         description="Dates as YYYY-MM-DD or dd/mm/yyyy; cell is the id of a cell where you hold a role.",
     )
     def post(self, request: Request) -> Response:
-        form = NominationForm(data=bounded.form_data(request.data), cells=acting_cells(request.user))
+        form = NominationForm(data=form_body(request, self.body), cells=acting_cells(request.user))
         if not form.is_valid():
             raise form_invalid(form)
         with service_errors():
@@ -158,7 +171,7 @@ class CaseReopenApi(APIView):
     schema_tags = ["sourcing"]
 
     @extend_schema_serializer(component_name="ReopenInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         nominated_by = serializers.ChoiceField(choices=NominationSource.choices)
         nominated_on = bounded.DateField(required=False, help_text="Default: today")
         note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
@@ -197,13 +210,14 @@ class CaseStepApi(APIView):
     parser_classes = PARSERS
     schema_tags = ["cases"]
     step_name = ""
+    body: Any = None  # the step's documented body (form_serializer)
 
     def post(self, request: Request, candidate_id: int) -> Response:
         candidate = selectors.candidate_get_for_user(user=request.user, pk=candidate_id)
         name, spec = self.step_name, STEPS[self.step_name]
         if not any(task.flow_task.name == name for task in _open_tasks(candidate)):
             raise ServiceRefused(_not_waiting())
-        form = spec.form(candidate, request.user, data=bounded.form_data(request.data), files=request.FILES)
+        form = spec.form(candidate, request.user, data=form_body(request, self.body), files=request.FILES)
         if not form.is_valid():
             raise form_invalid(form)
         with service_errors():
@@ -247,7 +261,7 @@ def _step_api(step: Step) -> type[CaseStepApi]:
     def post(self: CaseStepApi, request: Request, candidate_id: int) -> Response:
         return CaseStepApi.post(self, request, candidate_id)
 
-    attrs = {"step_name": step.name, "post": post, "__doc__": CaseStepApi.__doc__, "__module__": __name__}
+    attrs = {"step_name": step.name, "body": body, "post": post, "__doc__": CaseStepApi.__doc__, "__module__": __name__}
     return type(f"Step{camel}Api", (CaseStepApi,), attrs)
 
 
@@ -268,7 +282,7 @@ class DecisionExtendApi(APIView):
     schema_tags = ["admission"]
 
     @extend_schema_serializer(component_name="DecisionExtensionInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         reason = serializers.CharField(max_length=4000)
 
     @extend_schema(request=InputSerializer, responses={200: CaseStateOutput})

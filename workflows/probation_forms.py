@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from admission.decisions.models.decisions import StepStatus
 from admission.party.models.people import Membership
 from admission.probation import services as probation_services
-from admission.probation.models import Probation, RecognitionStep, RemovalReason
+from admission.probation.models import REMOVAL_REASON_OR_BLANK, Probation, RecognitionStep
 from admission.sourcing.services.candidates import MAX_ACTIVE_MENTORS
 from workflows.admission_forms import REFUSE, CellVoteForm, ChainStepForm
 from workflows.forms import StepForm, date_field
@@ -31,7 +31,7 @@ class RecognitionVoteForm(CellVoteForm):
 
     removal_reason_code = forms.ChoiceField(
         label=_("If the votes against reach the threshold: reason for the removal"),
-        choices=[("", "—"), *RemovalReason.choices],
+        choices=REMOVAL_REASON_OR_BLANK,
         required=False,
     )
     removal_reason = forms.CharField(
@@ -106,7 +106,7 @@ class CommitteeDecisionForm(StepForm):
     decided_on = date_field(_("Date of the decision"), initial=timezone.localdate)
     document_number = forms.CharField(label=_("Number of the decision"), max_length=60, required=False)
     reason_code = forms.ChoiceField(
-        label=_("Reason, when removing"), choices=[("", "—"), *RemovalReason.choices], required=False
+        label=_("Reason, when removing"), choices=REMOVAL_REASON_OR_BLANK, required=False
     )
     note = forms.CharField(label=_("Reason or note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

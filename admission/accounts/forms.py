@@ -26,10 +26,11 @@ class VerifyForm(CodeForm):
 
 
 class SetupForm(forms.Form):
+    # No autofocus: on a small screen it would scroll the instructions and the QR code out of sight.
     code = forms.CharField(
         label=_("Code shown by the app"),
         max_length=10,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
 

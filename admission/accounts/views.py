@@ -59,7 +59,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     device = second_factor.setup_device(request.user)
     context = {
         "form": form,
-        "qr": segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#000", light="#fff"),
+        "qr": segno.make(device.config_url, error="m").svg_inline(scale=3, dark="#000", light="#fff"),
         "secret": second_factor.secret_text(device),
         "next": _next(request),
     }

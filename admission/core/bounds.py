@@ -4,6 +4,7 @@ database, where they would fail as a server error ("smallint out of range") or s
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 # No record of the party's admission process predates 1900 (people born then are the oldest on any roster); a plan
@@ -19,3 +20,13 @@ MAX_INT = 2_147_483_647
 MAX_ID = 9_223_372_036_854_775_807
 # Items in one list of a request (members present, relatives, organisations consulted).
 MAX_ITEMS = 500
+
+# A date as people and programs type it: yyyy-mm-dd, or dd/mm/yyyy as on every Vietnamese form; nothing else
+# (no spaces, no other digits), so that what the schema documents is exactly what is read.
+DATE_ISO_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+DATE_VN_PATTERN = r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$"
+
+
+def date_text(value: object) -> bool:
+    """True for the text of a date in one of the two forms read (and nothing around it)."""
+    return isinstance(value, str) and any(re.fullmatch(p, value) for p in (DATE_ISO_PATTERN, DATE_VN_PATTERN))

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission.core.api.fields import DateField
+from admission.core.api.fields import DateField, Input
 from admission.decisions import selectors as decision_selectors
 from admission.decisions.models.decisions import ChainStepRecord
 from admission.decisions.models.meetings import Vote
@@ -130,7 +130,7 @@ class ConsentRecordApi(APIView):
     for the case's cell or for a body of its approval chain."""
 
     @extend_schema_serializer(component_name="ConsentInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         kind = serializers.ChoiceField(choices=ConsentKind.choices)
         reference = serializers.CharField(max_length=100)
         granted_on = DateField()

@@ -16,7 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from admission.core.api import converters  # noqa: F401  (registers <id:…>)
+from admission.core.api.fields import Input
 from admission.core.api.problems import service_errors
+from admission.core.api.renderers import DOWNLOAD_RENDERERS
 from admission.documents import services
 from admission.documents.models import GeneratedDocument
 
@@ -53,7 +55,7 @@ class DocumentListApi(generics.ListAPIView):
         latest = DocumentOutputSerializer(allow_null=True)
 
     @extend_schema_serializer(component_name="DocumentRequestInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         form = serializers.CharField(
             max_length=20, help_text='A form code such as "6-KNĐ", or "HS" for the complete dossier'
         )
@@ -61,7 +63,7 @@ class DocumentListApi(generics.ListAPIView):
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return self.FormOutputSerializer
 
-    def get_queryset(self) -> list[Any]:  # type: ignore[override]  # rows built from the case, not a queryset
+    def get_queryset(self) -> Any:  # the form rows: a list, paged like a queryset
         candidate = services.case_get_for_documents(user=self.request.user, pk=self.kwargs["candidate_id"])
         return list(services.form_rows(candidate))
 
@@ -91,6 +93,8 @@ class DocumentDetailApi(APIView):
 
 
 class DocumentFileApi(APIView):
+    renderer_classes = DOWNLOAD_RENDERERS  # Accept: application/pdf is welcome
+
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY}, summary="Download (logged)")
     def get(self, request: Request, candidate_id: int, document_id: int) -> FileResponse:
         candidate = services.case_get_for_documents(user=request.user, pk=candidate_id)

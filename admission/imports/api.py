@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission.core.api.fields import IdField
+from admission.core.api.fields import IdField, Input
 from admission.core.api.parsers import MultiPartParser
 from admission.core.api.problems import Problem
 from admission.imports.columns import COLUMNS, KINDS
@@ -45,7 +45,7 @@ class ImportRunApi(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema_serializer(component_name="ImportRunInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         target = IdField(help_text="Id of the org the rows go under (the caller acts for it)")
         file = serializers.FileField(help_text="XLSX or CSV, laid out as the template of this kind")
         dry_run = serializers.BooleanField(default=True, help_text="Check the file and preview, write nothing")

@@ -449,7 +449,8 @@ def import_file(*, kind: str, target: PartyOrg, data: bytes, filename: str, by: 
     result.errors = list(header_errors)
     if not mapping:
         return result
-    width = max(len(rows[0]), 1 + max(mapping))
+    # The header's last named column (a workbook pads every row to its widest one).
+    width = 1 + max(i for i, raw in enumerate(rows[0]) if raw not in (None, ""))
     complete = {c.key for c in columns if c.required} <= {c.key for c in mapping.values()}
     ctx = Context(target=target, by=by)
     handler = HANDLERS[kind]

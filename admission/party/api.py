@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission.core.api.filters import FILTER_BACKENDS
+from admission.core.api.filters import FILTER_BACKENDS, StrictIdField
 from admission.core.bounds import MAX_ID
 from admission.party import hierarchy, permissions, selectors
 from admission.party.models.orgs import PartyOrg
@@ -120,11 +119,9 @@ class OrgFilter(django_filters.Filter):
     """The id of an org in the caller's units: rows of that org (`field_name`), or of its subtree with
     `subtree=True`. Not a number: 400; an org outside the caller's units: 404, as everywhere."""
 
-    field_class = forms.IntegerField
+    field_class = StrictIdField
 
     def __init__(self, *args: Any, subtree: bool = False, **kwargs: Any) -> None:
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
         self.subtree = subtree
         super().__init__(*args, **kwargs)
 

@@ -251,6 +251,12 @@ class RemovalReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# A removal reason as a screen offers it: none chosen yet, or one of the reasons.
+REMOVAL_REASON_OR_BLANK = [("", "—"), *RemovalReason.choices]
+# The same reasons as a step's form posts them (the API schema's name for that set: RemovalReasonValueEnum).
+REMOVAL_REASON_VALUES = RemovalReason.values
+
+
 class RemovalStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed, waiting for the competent committee")
     DECIDED = "decided", _("Removed by decision")

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission.core.api.fields import DateField, IdField
+from admission.core.api.fields import DateField, IdField, Input
 from admission.party import permissions
 from admission.reports.scope import BASES, TODAY
 from admission.reports.statistics import Period, build_report
@@ -102,7 +102,7 @@ class ReportAdmissionsApi(APIView):
     OutputSerializer = ReportOutput
 
     @extend_schema_serializer(component_name="ReportAdmissionsQuery")
-    class QuerySerializer(serializers.Serializer):
+    class QuerySerializer(Input):
         org = IdField(help_text="Id of an org in the caller's units: its subtree is counted")
         start = DateField(required=False, help_text="yyyy-mm-dd or dd/mm/yyyy; default 1 January of the end's year")
         end = DateField(required=False, help_text="yyyy-mm-dd or dd/mm/yyyy; default today")

@@ -12,7 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from admission.core.bounds import EARLIEST_DATE, LATEST_DATE
+from admission.core.bounds import EARLIEST_DATE, LATEST_DATE, date_text
 from admission.party import permissions, selectors
 from admission.party.models.orgs import OrgKind, PartyOrg
 from admission.party.models.roles import RoleKind
@@ -38,10 +38,19 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format=DATE_FORMAT, **kwargs)
 
 
+class StrictDateField(forms.DateField):
+    """dd/mm/yyyy or yyyy-mm-dd and nothing else (no spaces, no other digits), as the API's schema documents."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and value and not date_text(value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 def date_field(label: Any, **kwargs: Any) -> forms.DateField:
     """A date as the screens and the API take it (dd/mm/yyyy or yyyy-mm-dd), within the years a record can hold."""
     kwargs.setdefault("validators", [MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)])
-    return forms.DateField(label=label, widget=DateInput(), input_formats=[DATE_FORMAT, "%Y-%m-%d"], **kwargs)
+    return StrictDateField(label=label, widget=DateInput(), input_formats=[DATE_FORMAT, "%Y-%m-%d"], **kwargs)
 
 
 def orgs_user_acts_for(user: Any) -> QuerySet[PartyOrg]:

@@ -213,8 +213,14 @@ SPECTACULAR_SETTINGS = {
         "ProbationStatusEnum": "admission.probation.models.ProbationStatus",
         "DisciplineKindEnum": "admission.probation.models.DisciplineKind",
         "RemovalReasonEnum": "admission.probation.models.RemovalReason",
+        "RemovalReasonValueEnum": "admission.probation.models.REMOVAL_REASON_VALUES",  # a step form's reasons
         "RemovalStatusEnum": "admission.probation.models.RemovalStatus",
         "TransferStatusEnum": "admission.probation.models.TransferStatus",
+        "NominationSourceEnum": "admission.sourcing.models.candidates.NominationSource",
+        "ChainOutcomeEnum": ["approve", "refuse", "send_back"],  # the flow's chain_step (workflows.admission_forms)
+        "RecognitionOutcomeEnum": ["approve", "refuse"],  # the flow's recognition_step
+        "CaseCloseOutcomeEnum": ["withdrawn", "not_admitted"],
+        "YesNoEnum": ["1", "0"],  # a step's decision as its screen posts it: 1 yes, 0 no
     },
 }
 
@@ -299,8 +305,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
-
-# drf-spectacular names the enums of the step endpoints' form-derived choice fields with suffixes when two steps share
-# a field name ("outcome", "reason_code") or a choice set: the schema is correct, only some component names are not
-# pretty. Named in the closing note of issue 17 as left to do.
-SILENCED_SYSTEM_CHECKS = ["drf_spectacular.W001"]

@@ -131,12 +131,12 @@ def test_someone_elses_notification_is_404(world, notified):
 
 def test_the_api_lists_and_marks_read(world, notified):
     client = api(world.secretary)
-    response = client.get("/api/v1/notifications/?unread=1")
+    response = client.get("/api/v1/notifications/?unread=true")
     assert response.status_code == 200 and response.json()["count"] == 2
     note_id = response.json()["results"][0]["id"]
     assert client.post(f"/api/v1/notifications/{note_id}/read/").json()["read_at"] is not None
     assert client.post("/api/v1/notifications/read-all/").json() == {"marked": 1}
-    assert client.get("/api/v1/notifications/?unread=1").json()["count"] == 0
+    assert client.get("/api/v1/notifications/?unread=true").json()["count"] == 0
     assert api(world.outsider).get("/api/v1/notifications/").json()["count"] == 0
 
 

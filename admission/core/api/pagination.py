@@ -3,6 +3,7 @@ and ``offset``. A value that is not such a number is a 400 naming the parameter,
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -13,13 +14,10 @@ MAX_OFFSET = 2_147_483_647
 
 def _bounded_int(request: Any, name: str, default: int, low: int, high: int) -> int:
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = None
-    if value is None or not low <= value <= high or not raw.strip().lstrip("+").isdigit():
+    value = int(raw) if re.fullmatch(r"0|[1-9][0-9]{0,18}", raw) else None
+    if value is None or not low <= value <= high:
         raise exceptions.ValidationError(
             {name: [_("Give a whole number from %(low)d to %(high)d.") % {"low": low, "high": high}]}
         )

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission.core.api.fields import DateField
+from admission.core.api.fields import DateField, Input
 from admission.dossier import services
 from admission.dossier.api.common import PARSERS, TEXT, _scan_input
 from admission.dossier.api.outputs import BackgroundCheckOutput
@@ -22,7 +22,7 @@ class CheckRequestApi(APIView):
     """Record the verification request about one person (letter, or a member sent in person)."""
 
     @extend_schema_serializer(component_name="DossierCheckRequestInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         method = serializers.ChoiceField(choices=CheckMethod.choices)
         request_sent_on = DateField()
         addressed_to = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
@@ -44,7 +44,7 @@ class CheckReplyApi(APIView):
     parser_classes = PARSERS
 
     @extend_schema_serializer(component_name="DossierCheckReplyInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         reply_received_on = DateField()
         result = serializers.ChoiceField(choices=CheckResult.choices)
         note = serializers.CharField(max_length=TEXT, required=False, default="", allow_blank=True)

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission.core.api.fields import DateField
+from admission.core.api.fields import DateField, Input, IntegerField
 from admission.dossier import services
 from admission.dossier.api.common import PARSERS, TEXT, JsonListField, _scan_input
 from admission.dossier.api.outputs import ApplicationOutput, BackgroundCheckOutput, CurriculumOutput
@@ -26,7 +26,7 @@ class ApplicationRecordApi(APIView):
     parser_classes = PARSERS
 
     @extend_schema_serializer(component_name="DossierApplicationInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         written_on = DateField()
         received_on = DateField()
         scan = _scan_input()
@@ -42,10 +42,10 @@ class ApplicationRecordApi(APIView):
 
 
 @extend_schema_serializer(component_name="DossierRelativeInput")
-class RelativeInput(serializers.Serializer):
+class RelativeInput(Input):
     relation = serializers.ChoiceField(choices=Relation.choices)
     full_name = serializers.CharField(max_length=120)
-    birth_year = serializers.IntegerField(min_value=1880, max_value=2100)
+    birth_year = IntegerField(min_value=1880, max_value=2100)
     hometown = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
     residence = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
     occupation = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
@@ -58,7 +58,7 @@ class RelativeInput(serializers.Serializer):
 
 
 @extend_schema_serializer(component_name="DossierWorkHistoryLine")
-class WorkHistoryLineInput(serializers.Serializer):
+class WorkHistoryLineInput(Input):
     from_ = serializers.CharField(max_length=20, allow_blank=True, required=False, default="", help_text="MM/YYYY")
     to = serializers.CharField(max_length=20, allow_blank=True, required=False, default="", help_text="MM/YYYY")
     what = serializers.CharField(max_length=500)
@@ -75,7 +75,7 @@ class CurriculumRecordApi(APIView):
     parser_classes = PARSERS
 
     @extend_schema_serializer(component_name="DossierCurriculumInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         declared_on = DateField()
         name_in_use = serializers.CharField(max_length=120)
         birth_name = serializers.CharField(max_length=120, required=False, default="", allow_blank=True)
@@ -105,7 +105,7 @@ class CurriculumSealApi(APIView):
     """The stamp across the CV's page joins; prepares one verification per person to verify."""
 
     @extend_schema_serializer(component_name="DossierSealInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         sealed_on = DateField()
 
     @extend_schema(request=InputSerializer, responses={200: BackgroundCheckOutput(many=True)})
@@ -123,7 +123,7 @@ class CurriculumCertifyApi(APIView):
     """The cell committee's comment and/or the grassroots committee's certification, once verification is back."""
 
     @extend_schema_serializer(component_name="DossierCertificationInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         cell_comment = serializers.CharField(max_length=TEXT, required=False, default="", allow_blank=True)
         cell_commented_on = DateField(required=False, allow_null=True, default=None)
         committee_certification = serializers.CharField(max_length=TEXT, required=False, default="", allow_blank=True)

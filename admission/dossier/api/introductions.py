@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission.core.api.fields import DateField, RelatedIdField
+from admission.core.api.fields import DateField, Input, RelatedIdField
 from admission.dossier import services
 from admission.dossier.api.common import PARSERS, _membership_queryset, _scan_input
 from admission.dossier.api.outputs import IntroductionOutput, MassOrgResolutionOutput
@@ -22,7 +22,7 @@ from admission.sourcing import selectors
 from admission.sourcing.api.errors import service_errors
 
 
-class _IntroductionFields(serializers.Serializer):
+class _IntroductionFields(Input):
     introducer = RelatedIdField(
         queryset=Membership.objects.none(), help_text="Membership id of an official member in the caller's units"
     )
@@ -84,7 +84,7 @@ class MassOrgResolutionRecordApi(APIView):
     parser_classes = PARSERS
 
     @extend_schema_serializer(component_name="DossierMassOrgResolutionInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         organisation = serializers.ChoiceField(choices=MassOrgKind.choices, help_text="Youth Union or trade union")
         body_name = serializers.CharField(max_length=255)
         number = serializers.CharField(max_length=60)

@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission.core.api.fields import CountField, DateField
+from admission.core.api.fields import CountField, DateField, Input
 from admission.dossier import services
 from admission.dossier.api.common import PARSERS, TEXT, JsonListField, _scan_input
 from admission.dossier.api.outputs import OpinionSummaryOutput
@@ -17,7 +17,7 @@ from admission.sourcing.api.errors import service_errors
 
 
 @extend_schema_serializer(component_name="DossierOrganisationOpinionInput")
-class OrganisationOpinionInput(serializers.Serializer):
+class OrganisationOpinionInput(Input):
     name = serializers.CharField(max_length=255)
     met_on = DateField(required=False, allow_null=True, default=None)
     participants = CountField(required=False, allow_null=True, default=None)
@@ -31,7 +31,7 @@ class OpinionsRecordApi(APIView):
     parser_classes = PARSERS
 
     @extend_schema_serializer(component_name="DossierOpinionsInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         compiled_on = DateField()
         organisations = JsonListField(child=OrganisationOpinionInput(), required=False, default=list)
         residence_cell = serializers.CharField(max_length=255)

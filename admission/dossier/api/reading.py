@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from admission.core.api.fields import DATE_SCHEMA
 from admission.dossier import checklist as dossier
 from admission.dossier.api.outputs import (
     ApplicationOutput,
@@ -49,11 +49,7 @@ class DossierApi(APIView):
         opinion_summary = OpinionSummaryOutput(allow_null=True)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "date", OpenApiTypes.DATE, description="Checklist date, YYYY-MM-DD or dd/mm/yyyy (default today)"
-            )
-        ],
+        parameters=[OpenApiParameter("date", DATE_SCHEMA, description="Checklist date (default today)")],
         responses={200: OutputSerializer},
     )
     def get(self, request: Request, candidate_id: int) -> Response:

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission.core.api.fields import DateField, IdField, ListField
+from admission.core.api.fields import DateField, IdField, Input, ListField
 from admission.core.api.parsers import JSON_ONLY
 from admission.dossier.api import OrganisationOpinionInput
 from admission.party.models.people import Membership
@@ -29,7 +29,7 @@ class ProbationHelperReplaceApi(APIView):
     """Replace a helper from a date; the old assignment ends with its reason."""
 
     @extend_schema_serializer(component_name="ProbationHelperReplaceInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         replacement = IdField(help_text="Membership id of an official member of the cell")
         on = DateField(required=False, help_text="Default: today")
         reason = serializers.CharField(max_length=255)
@@ -58,7 +58,7 @@ class ProbationCertificateRecordApi(APIView):
     """Record the new-member course certificate."""
 
     @extend_schema_serializer(component_name="ProbationCertificateInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         number = serializers.CharField(max_length=60)
         issued_on = DateField()
         issuer = serializers.CharField(max_length=255)
@@ -76,7 +76,7 @@ class ProbationDisciplineRecordApi(APIView):
     """Record a reprimand or a warning decided during probation."""
 
     @extend_schema_serializer(component_name="ProbationDisciplineInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         kind = serializers.ChoiceField(choices=DisciplineKind.choices)
         decided_on = DateField()
         decision_ref = serializers.CharField(max_length=60)
@@ -96,7 +96,7 @@ class ProbationSelfReviewRecordApi(APIView):
     """The self-review (10-KNĐ), by the member themself or by the cell."""
 
     @extend_schema_serializer(component_name="ProbationSelfReviewInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         written_on = DateField()
         strengths = serializers.CharField(max_length=20000)
         weaknesses = serializers.CharField(max_length=20000, required=False, allow_blank=True)
@@ -115,7 +115,7 @@ class ProbationHelperCommentRecordApi(APIView):
     """A helper's comment (11-KNĐ), by the helper or by the cell."""
 
     @extend_schema_serializer(component_name="ProbationHelperCommentInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         mentor = IdField(help_text="Id of the helper (the helper assignment)")
         written_on = DateField()
         assessment = serializers.CharField(max_length=20000)
@@ -137,7 +137,7 @@ class ProbationOpinionsRecordApi(APIView):
     parser_classes = JSON_ONLY  # organisations: a list of objects
 
     @extend_schema_serializer(component_name="ProbationOpinionsInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         compiled_on = DateField()
         residence_cell = serializers.CharField(max_length=255)
         residence_opinion = serializers.CharField(max_length=20000)

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission.core.api.fields import CountField, DateField, IdField, ListField
+from admission.core.api.fields import CountField, DateField, IdField, Input, ListField
 from admission.core.api.parsers import JSON_ONLY
 from admission.core.bounds import MAX_ITEMS
 from admission.decisions.models.meetings import Meeting, MeetingPurpose
@@ -37,7 +37,7 @@ class RecognitionVoteRecordApi(APIView):
     parser_classes = JSON_ONLY  # absence_reasons: an object
 
     @extend_schema_serializer(component_name="RecognitionVoteInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         meeting = IdField(required=False, help_text="Id of a recognition meeting of the cell already recorded")
         held_on = DateField(required=False)
         place = serializers.CharField(max_length=255, required=False, allow_blank=True)
@@ -123,7 +123,7 @@ class RecognitionStepCompleteApi(APIView):
     the decision (16-KNĐ: its number and date; the member is official from the end of probation)."""
 
     @extend_schema_serializer(component_name="RecognitionStepCompleteInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         on = DateField(required=False, help_text="Date of the document; default today")
         document_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
         note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
@@ -174,7 +174,7 @@ class RecognitionStepRefuseApi(APIView):
     """A body of the chain does not agree: the chain stops and the removal is proposed to the competent committee."""
 
     @extend_schema_serializer(component_name="RecognitionStepRefuseInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         on = DateField(required=False)
         reason = serializers.CharField(max_length=4000)
         reason_code = serializers.ChoiceField(choices=RemovalReason.choices, default=RemovalReason.FAILED_RECOGNITION)
@@ -195,7 +195,7 @@ class RecognitionDecisionExtendApi(APIView):
     """Extend the recognition decision's deadline once, with a reason (the deciding body)."""
 
     @extend_schema_serializer(component_name="RecognitionExtendInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         reason = serializers.CharField(max_length=4000)
 
     @extend_schema(request=InputSerializer, responses={200: ProbationOutput})

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission.core.api.fields import DateField
+from admission.core.api.fields import DateField, Input
 from admission.probation import services
 from admission.probation.api.outputs import ProbationOutput, _day, _probation, _respond, _validated
 from admission.probation.models import RemovalReason
@@ -26,7 +26,7 @@ class RemovalProposeApi(APIView):
     """The cell proposes the removal from the list (xóa tên), with its reason."""
 
     @extend_schema_serializer(component_name="RemovalProposeInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         reason_code = serializers.ChoiceField(choices=RemovalReason.choices)
         reason = serializers.CharField(max_length=4000)
         proposed_on = DateField(required=False)
@@ -50,7 +50,7 @@ class RemovalDecideApi(APIView):
     """The competent committee decides a proposed removal (approve with the decision's number, or not)."""
 
     @extend_schema_serializer(component_name="RemovalDecideInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         approve = serializers.BooleanField()
         decided_on = DateField(required=False)
         decision_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
@@ -77,7 +77,7 @@ class EscalationDecideApi(APIView):
     """After three inconclusive votes, the competent committee recognises or removes."""
 
     @extend_schema_serializer(component_name="EscalationDecideInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         recognise = serializers.BooleanField()
         decided_on = DateField(required=False)
         document_number = serializers.CharField(max_length=60)

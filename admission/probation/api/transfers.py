@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission.core.api.fields import DateField, IdField, ListField
+from admission.core.api.fields import DateField, IdField, Input, ListField
 from admission.core.api.filters import FILTER_BACKENDS
 from admission.party.models.orgs import PartyOrg
 from admission.party.models.people import Membership
@@ -29,7 +29,7 @@ class ProbationTransferOutApi(APIView):
     """The cell transfers the probationer to another cell (`to_cell`) or outside this system (`destination`)."""
 
     @extend_schema_serializer(component_name="ProbationTransferOutInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         moved_on = DateField(required=False)
         former_cell_comment = serializers.CharField(max_length=20000)
         to_cell = IdField(required=False, help_text="Id of a party cell of this system")
@@ -76,7 +76,7 @@ class ProbationTransferReceiveApi(APIView):
     """The receiving cell receives the probationer and names one or two helpers."""
 
     @extend_schema_serializer(component_name="ProbationTransferReceiveInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         received_on = DateField(required=False)
         helpers = ListField(child=IdField(), min_length=1, max_length=MAX_ACTIVE_MENTORS)
 

@@ -8,14 +8,13 @@ from typing import Any
 import django_filters
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission.core.api.fields import DateField, IdField
+from admission.core.api.fields import DATE_SCHEMA, DateField, IdField, Input
 from admission.core.api.filters import FILTER_BACKENDS
 from admission.party import permissions
 from admission.party.api import OrgFilter, PersonOutput
@@ -221,11 +220,7 @@ class CandidateEligibilityApi(APIView):
         results = EligibilityRuleOutput(many=True)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "date", OpenApiTypes.DATE, description="Planned meeting date, YYYY-MM-DD or dd/mm/yyyy (default today)"
-            )
-        ],
+        parameters=[OpenApiParameter("date", DATE_SCHEMA, description="Planned meeting date (default today)")],
         responses={200: OutputSerializer},
     )
     def get(self, request: Request, candidate_id: int) -> Response:
@@ -238,7 +233,7 @@ class ReviewNoteCreateApi(APIView):
     """Add the cell's periodic review note (only for someone acting for the case's cell: 403 otherwise)."""
 
     @extend_schema_serializer(component_name="ReviewNoteInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         reviewed_on = DateField(required=False, help_text="Default: today")
         text = serializers.CharField(max_length=4000)
 
@@ -261,7 +256,7 @@ class MentorEndApi(APIView):
     """End a helper's assignment (moved away, disciplined…), optionally naming an official member to replace them."""
 
     @extend_schema_serializer(component_name="HelperEndInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         ended_on = DateField(required=False, help_text="Default: today")
         reason = serializers.CharField(max_length=255)
         replacement = IdField(required=False, help_text="Membership id of the new helper")
@@ -294,7 +289,7 @@ class CandidateCloseApi(APIView):
     schema_tags = ["cases"]
 
     @extend_schema_serializer(component_name="CandidateCloseInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         outcome = serializers.ChoiceField(choices=[CandidateState.WITHDRAWN, CandidateState.NOT_ADMITTED])
         reason = serializers.CharField(max_length=2000)
         closed_on = DateField(required=False, help_text="Default: today")

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission.core.api.fields import CountField, DateField, IdField
+from admission.core.api.fields import CountField, DateField, IdField, Input
 from admission.party import selectors as party_selectors
 from admission.sourcing import selectors as sourcing_selectors
 from admission.sourcing.api.errors import service_errors
@@ -43,7 +43,7 @@ class CourseListApi(generics.ListAPIView):
     serializer_class = CourseOutput
 
     @extend_schema_serializer(component_name="CourseInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         name = serializers.CharField(max_length=255)
         organiser = IdField(help_text="Id of an org the caller acts for")
         issuer_name = serializers.CharField(max_length=255)

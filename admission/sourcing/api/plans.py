@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission.core.api.fields import IdField, IntegerField
+from admission.core.api.fields import IdField, Input, IntegerField
 from admission.core.api.parsers import JSON_ONLY
 from admission.party import selectors as party_selectors
 from admission.sourcing import selectors as sourcing_selectors
@@ -40,7 +40,7 @@ class PlanListApi(generics.ListAPIView):
     parser_classes = JSON_ONLY  # targets: an object
 
     @extend_schema_serializer(component_name="SourcingPlanInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         org = IdField(help_text="Id of an org the caller acts for, or one under it")
         year = IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR)
         title = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)

@@ -27,6 +27,7 @@ from admission.sourcing.models.candidates import Candidate
 from admission.sourcing.models.consents import Consent, ConsentKind
 from notifications.services import delegation_create, delegation_revoke
 from tests.admission.audit.helpers import assert_history_holds
+from tests.conftest import restore_migration_seed
 from tests.factories import MembershipFactory, UserFactory
 from tests.workflows import test_admission_flow as flow
 
@@ -185,8 +186,10 @@ def test_postgresql_refuses_update_and_delete_of_an_entry_in_plain_sql(decided):
 
 
 @on_postgresql
-@pytest.mark.django_db(transaction=True)
-def test_two_writers_at_once_never_fork_the_chain(world):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep what migrations seed, as the race tests do
+def test_two_writers_at_once_never_fork_the_chain():
+    restore_migration_seed()
+
     def write(n):
         try:
             for i in range(15):

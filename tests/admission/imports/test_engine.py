@@ -305,3 +305,15 @@ def test_a_required_column_missing_still_reports_the_cells_it_can_read(world):
         result = run(world, rows, dry_run=True)
     assert {e.row for e in result.errors} == {1, 2}
     assert Membership.objects.filter(person__full_name="Lê Thị Sáu").count() == 0
+
+
+def test_a_workbook_with_values_past_the_header_reports_them_with_the_other_problems(world):
+    rows = [
+        MEMBER_HEADER,
+        [*member(7, world.village_cell), "lạc cột"],
+        [*member(8, world.village_cell)[:3], "unknown sex", *member(8, world.village_cell)[4:]],
+    ]
+    with translation.override("en"):
+        result = run(world, rows, dry_run=True)
+    assert [(e.row, "header has 7 columns" in e.message) for e in result.errors if e.row == 2] == [(2, True)]
+    assert any(e.row == 3 and e.column for e in result.errors)  # the sex of row 3, in the same pass
