@@ -24,7 +24,7 @@ from admission.reports import views as reports
 from admission.sourcing.views import plans, training
 from notifications.viewsets import notifications_application
 from portal.accessibility import accessibility_statement
-from workflows import step_page, work_views
+from workflows import send_back_views, step_page, work_views
 from workflows import views as flow_views
 from workflows.flows import AdmissionCaseFlow, ProbationFlow, SourcingFlow
 from workflows.viewsets import ScopedFlowAppViewset
@@ -128,6 +128,7 @@ class CandidateViewset(AppMenuMixin, Viewset):
     )
     consent_path = path("<int:pk>/consents/", candidates.candidate_consent, name="consent")
     extend_path = path("<int:pk>/decision-extension/", flow_views.decision_extend, name="extend")
+    send_back_path = path("<int:pk>/send-back/", send_back_views.case_send_back_page, name="send_back")
 
 
 class CourseViewset(AppMenuMixin, Viewset):

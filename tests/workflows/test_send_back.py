@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 from django_fsm_log.models import StateLog
 from viewflow.workflow.status import PROCESS, STATUS
 
@@ -24,15 +25,8 @@ from admission.reports.statistics.pipeline import funnel
 from admission.sourcing.models.candidates import CandidateState
 from admission.sourcing.services.training import course_create
 from demo.dossier import fill_dossier
-from tests.factories import PersonFactory, UserFactory, give_role
-from tests.workflows.test_admission_flow import (  # noqa: F401  (the fixtures)
-    assert_in_step,
-    at,
-    english,
-    run,
-    step_data,
-    village,
-)
+from tests.factories import MembershipFactory, PersonFactory, UserFactory, give_role
+from tests.workflows.test_admission_flow import assert_in_step, at, run, step_data
 from workflows import send_back as flow_send_back
 from workflows import services
 from workflows.flows import AdmissionCaseFlow, SourcingFlow
@@ -42,6 +36,20 @@ START = D(2026, 1, 5)
 CERTIFICATE = D(2021, 2, 25)  # 60 months: valid until 24/02/2026, expired on 25/02/2026
 MEETING = D(2026, 3, 2)
 SECOND_MEETING = D(2026, 4, 6)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def village(world):
+    """The grassroots cell of the commune (six official members): resolution → the commune decides (9-KNĐ)."""
+    for _ in range(3):
+        MembershipFactory(cell=world.village_cell)
+    return world
 
 
 def open_case_with_old_certificate(world):
