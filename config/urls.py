@@ -16,6 +16,7 @@ from admission.audit import views as audit_views
 from admission.cases import views as candidates
 from admission.core.api import problems
 from admission.documents import views as documents
+from admission.dossier import redo_views as dossier_redo
 from admission.dossier import views as dossier
 from admission.imports import views as imports
 from admission.party.views import orgs, people
@@ -92,6 +93,7 @@ class CandidateViewset(AppMenuMixin, Viewset):
         "<int:pk>/dossier/mass-org-resolution/", dossier.mass_org_resolution_record, name="dossier_mass_org"
     )
     dossier_opinions_path = path("<int:pk>/dossier/opinions/", dossier.opinions_record, name="dossier_opinions")
+    dossier_redo_path = path("<int:pk>/dossier/redo/<str:paper>/", dossier_redo.paper_redo, name="dossier_redo")
     dossier_scan_path = path(
         "<int:pk>/dossier/scans/<str:kind>/<int:obj_pk>/", dossier.dossier_scan, name="dossier_scan"
     )
