@@ -29,7 +29,7 @@ from workflows.flows import AdmissionCaseFlow, SourcingFlow
 from workflows.services import OPEN_TASK, process_for
 
 # The waiting steps from which each move is possible.
-FROM_STEPS = {
+FROM_STEPS: dict[str, frozenset[str]] = {
     SendBackTarget.COURSE: frozenset({"open_dossier", "prepare_dossier", "cell_vote", "chain_step"}),
     SendBackTarget.DOSSIER: frozenset({"cell_vote", "chain_step"}),
 }

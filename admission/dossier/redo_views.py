@@ -4,6 +4,8 @@ dossier forms: 404 outside the user's units, 403 for a user who does not act for
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,7 +19,7 @@ from admission.dossier.models import PaperKind
 from admission.dossier.views import FORM_TEMPLATE, _acting_case, dossier_url
 
 # Where the new version is then recorded, and what the user is told.
-AFTER = {
+AFTER: dict[str, Any] = {
     PaperKind.APPLICATION: gettext_lazy("The earlier application is kept: record the new one."),
     PaperKind.CURRICULUM: gettext_lazy(
         "The earlier CV and its verification are kept: record the new CV, stamp it, verify and certify it again."
@@ -28,7 +30,7 @@ AFTER = {
     PaperKind.MASS_ORG_RESOLUTION: gettext_lazy("The earlier resolution is kept: record the new one."),
     PaperKind.OPINIONS: gettext_lazy("The earlier compiled opinions are kept: record the new ones."),
 }
-ANCHOR = {PaperKind.VERIFICATION: "verification", PaperKind.CURRICULUM: "curriculum"}
+ANCHOR: dict[str, str] = {PaperKind.VERIFICATION: "verification", PaperKind.CURRICULUM: "curriculum"}
 
 
 class RedoForm(forms.Form):

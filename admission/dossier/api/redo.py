@@ -23,7 +23,7 @@ class ReplacedPaperOutput(serializers.Serializer):
     paper_label = serializers.CharField(source="get_paper_display")
     dated = serializers.DateField(allow_null=True)
     summary = serializers.CharField()
-    data = serializers.JSONField(help_text="The replaced version, as it was")
+    data = serializers.JSONField(help_text="The replaced version, as it was")  # type: ignore[assignment]
     scans = serializers.ListField(child=serializers.CharField(), help_text="Its scans, kept")
     reason = serializers.CharField()
     replaced_on = serializers.DateField()

@@ -109,15 +109,15 @@ def paper_redo(*, candidate: Candidate, paper: str, reason: str, by: Any) -> Rep
         return _curriculum_redo(candidate, keep)
     if paper == PaperKind.VERIFICATION:
         return _verification_redo(candidate, keep)
-    model: type[Application | MassOrgResolution | OpinionSummary] = {
+    models_by_paper: dict[str, Any] = {
         PaperKind.APPLICATION: Application,
         PaperKind.MASS_ORG_RESOLUTION: MassOrgResolution,
         PaperKind.OPINIONS: OpinionSummary,
-    }[paper]
-    record = model.objects.select_for_update().filter(candidate=candidate).first()
+    }
+    record: Any = models_by_paper[paper].objects.select_for_update().filter(candidate=candidate).first()
     if record is None:
         raise ValidationError(_("There is nothing to redo: this paper has not been recorded yet."))
-    dated = getattr(record, "written_on", None) or getattr(record, "adopted_on", None) or record.compiled_on  # type: ignore[union-attr]
+    dated: date = getattr(record, "written_on", None) or getattr(record, "adopted_on", None) or record.compiled_on
     kept = paper_keep(
         dated=dated,
         summary=_("%(paper)s of %(day)s") % {"paper": str(PaperKind(paper).label), "day": _d(dated)},
@@ -140,7 +140,7 @@ def _curriculum_redo(candidate: Candidate, keep: dict[str, Any]) -> ReplacedPape
         summary=_("CV declared on %(day)s, stamped on %(sealed)s%(certified)s")
         % {
             "day": _d(curriculum.declared_on),
-            "sealed": _d(curriculum.page_join_sealed_on),
+            "sealed": _d(curriculum.page_join_sealed_on) if curriculum.page_join_sealed_on else "—",
             "certified": _(", certified on %(day)s") % {"day": _d(curriculum.committee_certified_on)}
             if curriculum.committee_certified_on
             else "",
@@ -155,7 +155,7 @@ def _curriculum_redo(candidate: Candidate, keep: dict[str, Any]) -> ReplacedPape
     curriculum.page_join_sealed_on = None
     curriculum.cell_comment, curriculum.cell_commented_on = "", None
     curriculum.committee_certification, curriculum.committee_certified_on = "", None
-    curriculum.scan = ""  # type: ignore[assignment]  # the file stays, named in the kept version
+    curriculum.scan = ""  # the file stays, named in the kept version
     curriculum.recorded_by = keep["by"]
     curriculum.save()
     return kept
