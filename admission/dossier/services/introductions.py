@@ -146,10 +146,8 @@ def introduction_replace(
         validity = rules.document_validity(
             rule_set=candidate.rule_set, document=DocumentKind.INTRODUCTION, issued_on=old.written_on
         )
-        if validity.valid_on(written_on):
-            raise ValidationError(
-                _("The introduction by this member is still valid: choose another member to replace the introducer.")
-            )
+        if validity.valid_on(written_on):  # still valid: only another member replaces it
+            raise ValidationError(_("Choose another member to replace the introducer."))
     if written_on < old.written_on:
         raise ValidationError(_("The new introduction cannot be dated before the one it replaces."))
     new = _introduction_create(

@@ -146,7 +146,7 @@ def test_a_verification_round_the_opinions_and_an_expired_introduction_are_redon
 
 def test_the_same_introducer_cannot_renew_a_valid_introduction_and_the_page_action(case, world):
     introduction = case.introductions.first()
-    with at(D(2026, 2, 25)), pytest.raises(Exception, match="still valid"):
+    with at(D(2026, 2, 25)), pytest.raises(Exception, match="Choose another member"):
         svc.introduction_replace(
             introduction=introduction,
             introducer=introduction.introducer,
