@@ -41,7 +41,10 @@ class SendBackForm(forms.Form):
         super().__init__(*args, **kwargs)
         if targets is not None:
             field: Any = self.fields["target"]
-            field.choices = [(value, label) for value, label in SendBackTarget.choices if value in targets]
+            # Nothing chosen in advance (as for every decision): the user picks where the case goes.
+            field.choices = [("", "—")] + [
+                (value, label) for value, label in SendBackTarget.choices if value in targets
+            ]
 
 
 def send_back_panel(candidate: Candidate, user: Any) -> dict[str, Any]:
