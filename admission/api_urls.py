@@ -76,6 +76,7 @@ urlpatterns = [
         name="api-dossier-mass-org-resolution",
     ),
     path(CASE + "dossier/opinions/", dossier.OpinionsRecordApi.as_view(), name="api-dossier-opinions"),
+    path(CASE + "dossier/replaced-papers/", dossier.ReplacedPapersApi.as_view(), name="api-dossier-replaced-papers"),
     # Admission: where the case stands after its dossier, the higher consents
     path(CASE + "admission/", admission.AdmissionOverviewApi.as_view(), name="api-admission"),
     path(CASE + "consents/", admission.ConsentRecordApi.as_view(), name="api-consent-record"),

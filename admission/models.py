@@ -4,7 +4,7 @@ permissions (and the engine's stored task permissions) exactly as they were befo
 own. Code imports a model from its part (`admission.party.models.orgs`), never from here."""
 
 from admission.audit import models as audit
-from admission.decisions.models import decisions, meetings, snapshots
+from admission.decisions.models import decisions, meetings, send_backs, snapshots
 from admission.dossier import models as dossier
 from admission.party.models import delegations, orgs, people, roles, users
 from admission.probation import models as probation
@@ -26,6 +26,7 @@ __all__ = [
     "probation",
     "roles",
     "rulesets",
+    "send_backs",
     "snapshots",
     "training",
     "users",

@@ -16,6 +16,7 @@ from admission.audit import views as audit_views
 from admission.cases import views as candidates
 from admission.core.api import problems
 from admission.documents import views as documents
+from admission.dossier import redo_views as dossier_redo
 from admission.dossier import views as dossier
 from admission.imports import views as imports
 from admission.party.views import orgs, people
@@ -24,7 +25,7 @@ from admission.reports import views as reports
 from admission.sourcing.views import plans, training
 from notifications.viewsets import notifications_application
 from portal.accessibility import accessibility_statement
-from workflows import step_page, work_views
+from workflows import send_back_views, step_page, work_views
 from workflows import views as flow_views
 from workflows.flows import AdmissionCaseFlow, ProbationFlow, SourcingFlow
 from workflows.viewsets import ScopedFlowAppViewset
@@ -92,6 +93,7 @@ class CandidateViewset(AppMenuMixin, Viewset):
         "<int:pk>/dossier/mass-org-resolution/", dossier.mass_org_resolution_record, name="dossier_mass_org"
     )
     dossier_opinions_path = path("<int:pk>/dossier/opinions/", dossier.opinions_record, name="dossier_opinions")
+    dossier_redo_path = path("<int:pk>/dossier/redo/<str:paper>/", dossier_redo.paper_redo, name="dossier_redo")
     dossier_scan_path = path(
         "<int:pk>/dossier/scans/<str:kind>/<int:obj_pk>/", dossier.dossier_scan, name="dossier_scan"
     )
@@ -128,6 +130,7 @@ class CandidateViewset(AppMenuMixin, Viewset):
     )
     consent_path = path("<int:pk>/consents/", candidates.candidate_consent, name="consent")
     extend_path = path("<int:pk>/decision-extension/", flow_views.decision_extend, name="extend")
+    send_back_path = path("<int:pk>/send-back/", send_back_views.case_send_back_page, name="send_back")
 
 
 class CourseViewset(AppMenuMixin, Viewset):

@@ -174,6 +174,10 @@ class SourcingFlow(CaseFlow):
     process_description = _("From an outstanding person to a certificate-holding candidate.")
 
     start = flow.StartHandle(this.start_case).Annotation(title=_("Nomination")).Next(this.list_sympathiser)
+    # A case sent back to the course from a later stage (workflows.send_back): the same case, its new course.
+    restart = (
+        flow.StartHandle(this.start_case).Annotation(title=_("Sent back to the course")).Next(this.propose_training)
+    )
 
     # The cell
     list_sympathiser = step("list_sympathiser", cell_of).Next(this.assign_mentors)

@@ -31,6 +31,7 @@ from admission.sourcing import selectors as sourcing_selectors
 from admission.sourcing.models.candidates import Candidate
 from workflows import services
 from workflows.models import WorkItem
+from workflows.send_back import send_back_targets
 from workflows.steps import STEPS, task_title
 
 MARK_MINUTES = 30  # how long "I am working on this" stays shown without being renewed
@@ -107,6 +108,7 @@ def case_step(request: HttpRequest, pk: int, node: str) -> HttpResponse:
         "mark_url": reverse("admission:candidates:step_mark", args=[candidate.pk, node]),
         "admission": admission_overview(candidate=candidate),
         "form": form,
+        "can_send_back": bool(send_back_targets(candidate, request.user)),
     }
     return TemplateResponse(request, "workflows/_parts/task_page.html", context, status=status)
 

@@ -210,6 +210,18 @@ DOMAIN_SOURCES = (
         actors=("decided_by", "proposed_by"),
     ),
     Source(
+        "send_back",
+        "admission.casesendback",
+        ("candidate", "target", "from_state", "from_step", "chain_step", "acting_org", "reason", "sent_on", "sent_by"),
+        actors=("sent_by",),
+    ),
+    Source(
+        "replaced_paper",
+        "admission.replacedpaper",
+        ("candidate", "paper", "dated", "summary", "data", "scans", "reason", "replaced_on", "replaced_by"),
+        actors=("replaced_by",),
+    ),
+    Source(
         "consent",
         "admission.consent",
         ("candidate", "kind", "reference", "granted_on", "granted_by", "scan", "recorded_by"),

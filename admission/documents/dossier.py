@@ -188,8 +188,39 @@ def plan_hash(candidate: Candidate, parts: list[Part]) -> str:
             "case": candidate.code,
             "rule_set": candidate.rule_set.code,
             "parts": [[p.code, p.title, p.date, p.status, p.key] for p in parts],
+            "replaced": [list(row.values()) for row in replaced_annex(candidate)],
         }
     )
+
+
+# The annex of papers replaced within the case (issue 14): the printed dossier is in Vietnamese only.
+PAPER_NAMES = {
+    "application": "Đơn xin vào Đảng (1-KNĐ)",
+    "curriculum": "Lý lịch của người xin vào Đảng (2-KNĐ)",
+    "verification": "Kết quả thẩm tra lý lịch",
+    "introduction": "Giấy giới thiệu người vào Đảng (3-KNĐ)",
+    "mass_org_resolution": "Nghị quyết giới thiệu của Đoàn/Công đoàn (4-KNĐ)",
+    "opinions": "Tổng hợp ý kiến nhận xét (5-KNĐ)",
+}
+
+
+def replaced_annex(candidate: Candidate) -> list[dict[str, str]]:
+    """Each paper replaced within the case, marked as replaced, with who replaced it, when and why."""
+    from admission.dossier.models import ReplacedPaper
+
+    rows = ReplacedPaper.objects.filter(candidate=candidate).select_related("replaced_by").order_by("recorded_at", "pk")
+    return [
+        {
+            "paper": PAPER_NAMES.get(row.paper, row.paper),
+            "dated": dmy(row.dated) if row.dated else "",
+            "summary": row.summary,
+            "replaced_on": dmy(row.replaced_on),
+            "by": (row.replaced_by.get_full_name() or row.replaced_by.get_username()) if row.replaced_by else "",
+            "reason": row.reason,
+            "scans": str(len(row.scans or [])),
+        }
+        for row in rows
+    ]
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -293,6 +324,7 @@ def dossier_html(candidate: Candidate, parts: list[Part]) -> str:
         ),
         # Issue 13: the history chain's head on the contents page, so a printed copy proves what the history said.
         "history_head": chain_head(),
+        "replaced": replaced_annex(candidate),
     }
     return render_to_string("admission/pdf/dossier.html", context)
 

@@ -279,3 +279,39 @@ class OpinionSummary(models.Model):
 
     def __str__(self) -> str:
         return f"5-KNĐ {self.candidate.code}"
+
+
+class PaperKind(models.TextChoices):
+    APPLICATION = "application", _("Application (1-KNĐ)")
+    CURRICULUM = "curriculum", _("CV (2-KNĐ)")
+    VERIFICATION = "verification", _("Background verification round")
+    INTRODUCTION = "introduction", _("Introduction (3-KNĐ)")
+    MASS_ORG_RESOLUTION = "mass_org_resolution", _("Youth Union or trade-union resolution (4-KNĐ)")
+    OPINIONS = "opinions", _("Compiled opinions (5-KNĐ)")
+
+
+class ReplacedPaper(models.Model):
+    """An earlier version of a paper of the dossier, replaced by a new one within the case (an expired or wrong CV,
+    a new verification round, a new introducer or opinion): what it said (`data`, with the names of its scans, whose
+    files are kept), who replaced it, when and why. Shown in the dossier's history and its annex."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="replaced_papers")
+    paper = models.CharField(_("paper"), max_length=24, choices=PaperKind.choices)
+    dated = models.DateField(_("dated"), null=True, blank=True)
+    summary = models.CharField(_("summary"), max_length=500)
+    data = models.JSONField(_("the replaced version"), default=dict, blank=True)
+    scans = models.JSONField(_("scans kept"), default=list, blank=True)
+    reason = models.TextField(_("reason for the replacement"))
+    replaced_on = models.DateField(_("replaced on"))
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("replaced by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["candidate", "recorded_at", "pk"]
+        verbose_name = _("replaced paper")
+        verbose_name_plural = _("replaced papers")
+
+    def __str__(self) -> str:
+        return f"{self.candidate.code}: {self.get_paper_display()} ({self.replaced_on:%d/%m/%Y})"

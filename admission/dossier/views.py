@@ -109,6 +109,8 @@ def _records(candidate: Candidate, on: date) -> dict[str, Any]:
         "introductions": [IntroductionRow(i, dossier.introduction_verdicts(i, meeting_on=on)) for i in introductions],
         "resolution": MassOrgResolution.objects.filter(candidate=candidate).first(),
         "summary": OpinionSummary.objects.filter(candidate=candidate).first(),
+        "replaced_papers": services.replaced_papers(candidate),
+        "redo_papers": [str(paper) for paper in services.REDO_PAPERS],
         "introducers_needed": dossier.introducers_needed(candidate, on),
         # The services count today's introductions against today's need: the button follows them.
         "introduction_wanted": len(dossier.active_introductions(candidate, today))

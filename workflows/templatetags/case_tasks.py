@@ -85,3 +85,12 @@ def case_tasks(context: dict[str, Any], candidate: Any) -> list[OpenStep]:
             )
         )
     return steps
+
+
+@register.simple_tag(takes_context=True)
+def send_back_panel(context: dict[str, Any], candidate: Any) -> dict[str, Any]:
+    """`{% send_back_panel candidate as panel %}`: where the user may send the case back now, its form, and the
+    case's earlier moves back (`workflows.send_back_views`)."""
+    from workflows.send_back_views import send_back_panel as panel
+
+    return panel(candidate, context["request"].user)

@@ -38,7 +38,12 @@ def _lock(candidate: Candidate) -> Candidate:
 
 
 def cell_resolution(candidate: Candidate) -> ChainStepRecord | None:
-    return candidate.chain_steps.filter(order=1, status=StepStatus.DONE).first()
+    """The cell's latest resolution: a case sent back and proposed again counts its deadlines from the new one."""
+    return (
+        candidate.chain_steps.filter(kind=hierarchy.StepKind.CELL_RESOLUTION, status=StepStatus.DONE)
+        .order_by("-order")
+        .first()
+    )
 
 
 def next_step(candidate: Candidate) -> ChainStepRecord | None:
@@ -204,6 +209,20 @@ def _stop(*, step: ChainStepRecord, reason: str, by: Any, on: date, status: str,
     step.status, step.note, step.done_on, step.done_by = status, normalise_text(reason), on, by
     step.save(update_fields=["status", "note", "done_on", "done_by"])
     candidate.chain_steps.filter(status=StepStatus.PENDING).exclude(pk=step.pk).delete()
+    if status == StepStatus.SENT_BACK:
+        # The chain's "send back" is the general move back to the dossier, with the same record.
+        from admission.decisions.services.send_back import send_back_record
+
+        send_back_record(
+            candidate=candidate,
+            target="dossier",
+            reason=reason,
+            on=on,
+            by=by,
+            acting_org=step.org,
+            from_step="chain_step",
+            chain_step=step,
+        )
     if transition == "refuse":
         candidate.closed_on = on
         candidate.closing_reason = normalise_text(reason)

@@ -15,7 +15,8 @@ The submodules, whose public names are all importable from here:
 - ``checks``: the verification requests and replies;
 - ``introductions``: 3-KNĐ and 4-KNĐ: the introductions, an introducer's replacement, the mass organisation's
   resolution;
-- ``opinions``: 5-KNĐ: the compiled opinions.
+- ``opinions``: 5-KNĐ: the compiled opinions;
+- ``redo``: a paper redone within the case, and the earlier versions kept.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from admission.dossier.api.outputs import (
     VerdictOutput,
 )
 from admission.dossier.api.reading import DossierApi, dossier_data
+from admission.dossier.api.redo import ReplacedPaperOutput, ReplacedPapersApi
 
 __all__ = [
     "PARSERS",
@@ -69,6 +71,8 @@ __all__ = [
     "OrganisationOpinionInput",
     "RelativeInput",
     "RelativeOutput",
+    "ReplacedPaperOutput",
+    "ReplacedPapersApi",
     "VerdictOutput",
     "WorkHistoryLineInput",
     "dossier_data",

@@ -15,7 +15,8 @@ The submodules, whose public names are all importable from here:
 - ``checks``: the background verification: the checks prepared, each request and each reply;
 - ``introductions``: 3-KNĐ and 4-KNĐ: the introductions, an introducer's replacement, the mass organisation's
   resolution;
-- ``opinions``: 5-KNĐ: the compiled opinions.
+- ``opinions``: 5-KNĐ: the compiled opinions;
+- ``redo``: a paper redone within the case, its earlier version kept (`ReplacedPaper`).
 """
 
 from __future__ import annotations
@@ -36,9 +37,11 @@ from admission.dossier.services.curriculum import (
 from admission.dossier.services.introductions import introduction_add, introduction_replace, mass_org_resolution_record
 from admission.dossier.services.opinions import _organisations as _organisations  # the probation's opinions reuse it
 from admission.dossier.services.opinions import opinions_record
+from admission.dossier.services.redo import REDO_PAPERS, paper_redo, replaced_papers
 
 __all__ = [
     "ADULT_AGE_YEARS",
+    "REDO_PAPERS",
     "SINGLE_RELATIONS",
     "application_record",
     "background_check_reply",
@@ -51,4 +54,6 @@ __all__ = [
     "introduction_replace",
     "mass_org_resolution_record",
     "opinions_record",
+    "paper_redo",
+    "replaced_papers",
 ]

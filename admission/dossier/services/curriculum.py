@@ -137,7 +137,13 @@ def curriculum_record(
         raise ValidationError(_("The Youth Union entry date cannot be after the CV's date."))
     curriculum = Curriculum.objects.select_for_update().filter(candidate=candidate).first()
     if curriculum is not None and curriculum.is_sealed:
+        # A new declaration goes through `paper_redo` (the stamped one is kept as replaced).
         raise ValidationError(_("The CV is stamped across its page joins: it can no longer be changed."))
+    replaced = candidate.replaced_papers.filter(paper="curriculum").order_by("-recorded_at", "-pk").first()
+    if replaced is not None and replaced.dated is not None and declared_on <= replaced.dated:
+        raise ValidationError(
+            _("The new CV must be declared after the one it replaces (%(day)s).") % {"day": _d(replaced.dated)}
+        )
     family = _relatives(relatives, declared_on=declared_on)
     _check_scan(scan)
     curriculum = curriculum or Curriculum(candidate=candidate)

@@ -14,8 +14,11 @@ from django.utils.translation import gettext as _
 from admission.dossier import checklist as dossier
 from admission.dossier.models import Introduction, MassOrgKind, MassOrgResolution
 from admission.dossier.services.common import _case_day, _check_scan, _lock_dossier, _save
+from admission.dossier.services.redo import introduction_keep
 from admission.party import permissions
 from admission.party.models.people import Membership
+from admission.rules import compute as rules
+from admission.rules.models.rulesets import DocumentKind
 from admission.rules.reference import normalise_text
 from admission.sourcing.models.candidates import Candidate
 
@@ -136,8 +139,15 @@ def introduction_replace(
         raise ValidationError(_("This introducer has already been replaced."))
     if not reason.strip():
         raise ValidationError(_("Say why the introducer is replaced."))
-    if introducer.person_id == old.introducer.person_id:
+    if introducer.person_id == old.introducer.person_id and old.introducer_id != introducer.pk:
         raise ValidationError(_("Choose another member to replace the introducer."))
+    if introducer.pk == old.introducer_id:
+        # The same introducer writes a new letter once the old one has expired (domain.md §2.5: made again).
+        validity = rules.document_validity(
+            rule_set=candidate.rule_set, document=DocumentKind.INTRODUCTION, issued_on=old.written_on
+        )
+        if validity.valid_on(written_on):  # still valid: only another member replaces it
+            raise ValidationError(_("Choose another member to replace the introducer."))
     if written_on < old.written_on:
         raise ValidationError(_("The new introduction cannot be dated before the one it replaces."))
     new = _introduction_create(
@@ -154,6 +164,7 @@ def introduction_replace(
     old.replaced_on = written_on
     old.replacement_reason = normalise_text(reason)
     old.save()
+    introduction_keep(old=old, reason=reason, by=by)
     return new
 
 

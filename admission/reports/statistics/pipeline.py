@@ -95,6 +95,9 @@ def funnel(scope: Scope, period: Period) -> list[FunnelStage]:
             done_on__lte=in_period["lte"],
         )
         .filter(scope.q(cell_field="org_id", day_field="done_on"))  # a cell resolution's org is the cell
+        # A case sent back and proposed again has two resolutions: it is one case proposed.
+        .values("candidate_id")
+        .distinct()
         .count(),
         "admitted": admission_counts(scope, period)["total"],
         "official": Membership.objects.filter(

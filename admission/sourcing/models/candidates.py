@@ -256,6 +256,19 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
     def send_back(self, *, by: Any = None, description: str = "") -> None:
         pass
 
+    # Back to the course (an expired certificate, domain.md §2.3): the dossier is kept; the case goes forward again
+    # through a new enrollment and certificate. Called only by `admission.decisions.services.send_back`, which
+    # checks the body whose turn it is (or a body above it).
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=[CandidateState.TRAINED, CandidateState.DOSSIER, CandidateState.PROPOSED],
+        target=CandidateState.SYMPATHISER,
+    )
+    def return_to_course(self, *, by: Any = None, description: str = "") -> None:
+        pass
+
     @fsm_log_by
     @fsm_log_description
     @transition(field=state, source=CandidateState.PROPOSED, target=CandidateState.ADMITTED)

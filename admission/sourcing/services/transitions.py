@@ -16,6 +16,7 @@ _STEP_RECORDS = {
     "admit": "chain_steps",
     "refuse": "chain_steps",
     "send_back": "chain_steps",
+    "return_to_course": "chain_steps",
     "recognise": "probation__steps",
     "remove": "probation__steps",
 }
