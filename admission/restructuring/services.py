@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 
 from admission.party import permissions
 from admission.party.models.orgs import PartyOrg
+from admission.party.models.roles import Role
 from admission.party.models.restructuring import RestructuringKind, RestructuringOperation, RestructuringStatus
 from admission.party.services import restructuring as tree
+from admission.party.services.roles import role_end
 from admission.restructuring import cases as case_moves
 from admission.restructuring.signals import restructuring_applied
 from admission.rules.reference import normalise_text
@@ -129,6 +131,8 @@ def restructuring_apply(*, operation: RestructuringOperation, by: Any = None) ->
         members, moved = case_moves.move_members_and_cases(cell=org, to=operation.target, on=on, reason=reason)
         outcome.update(members_moved=members, cases_moved=moved)
     tree.tree_change(operation, on=on)
+    if operation.kind in (RestructuringKind.MERGE, RestructuringKind.DISSOLVE):
+        outcome["roles_ended"] = _end_roles(org, on=on)
     followed = case_moves.follow(operation, cases=found.cases, on=today, by=who)
     outcome.update(followed)
     operation.status = RestructuringStatus.APPLIED
@@ -143,6 +147,16 @@ def restructuring_apply(*, operation: RestructuringOperation, by: Any = None) ->
         org_ids=moved_orgs,
     )
     return operation
+
+
+def _end_roles(org: PartyOrg, *, on: date) -> int:
+    """The roles at a dissolved or merged org end on its last day (the successor's bodies act from then on)."""
+    ended = 0
+    for role in Role.objects.filter(org=org).active_on(on).select_related("user"):
+        if role.starts_on < on:
+            role_end(role=role, on=on)
+            ended += 1
+    return ended
 
 
 def restructuring_apply_due(
