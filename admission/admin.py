@@ -76,9 +76,7 @@ class PartyOrgAdmin(SimpleHistoryAdmin):
         if obj is None or obj.pk is None:
             return ""
         url = reverse("admission:orgs:restructure", args=[obj.pk])
-        return format_html(
-            '<a href="{}">{}</a>', url, _("Merge, dissolve, move or rename on the restructuring screen")
-        )
+        return format_html('<a href="{}">{}</a>', url, _("Merge, dissolve, move or rename on the restructuring screen"))
 
 
 @admin.register(RestructuringOperation)

@@ -40,9 +40,7 @@ urlpatterns = [
     path("me/roles/", party.MyRolesApi.as_view(), name="api-my-roles"),
     # Restructuring the tree: the organisation board of the province or commune (admission.restructuring)
     path("restructurings/", restructuring.RestructuringListApi.as_view(), name="api-restructuring-list"),
-    path(
-        "restructurings/preview/", restructuring.RestructuringPreviewApi.as_view(), name="api-restructuring-preview"
-    ),
+    path("restructurings/preview/", restructuring.RestructuringPreviewApi.as_view(), name="api-restructuring-preview"),
     path(
         "restructurings/<id:restructuring_id>/cancel/",
         restructuring.RestructuringCancelApi.as_view(),

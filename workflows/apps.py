@@ -20,7 +20,9 @@ class WorkflowsConfig(AppConfig):
         from admission.restructuring.signals import restructuring_applied
         from workflows.restructuring import tasks_follow_restructuring
 
-        def restructured(sender: object, operation: object, candidate_ids: list[int], org_ids: list[int], **kw: object) -> None:
+        def restructured(
+            sender: object, operation: object, candidate_ids: list[int], org_ids: list[int], **kw: object
+        ) -> None:
             tasks_follow_restructuring(operation=operation, candidate_ids=candidate_ids, org_ids=org_ids)
 
         restructuring_applied.connect(restructured, dispatch_uid="workflows.restructuring", weak=False)

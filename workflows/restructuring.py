@@ -27,8 +27,8 @@ def _step_refs(node_name: str, candidate: Candidate) -> dict[str, Any]:
         return {"chain_step": step.pk if step else None}
     if node_name == "recognition_step":
         probation = Probation.objects.filter(candidate=candidate).first()
-        step = probation_services.next_step(probation) if probation else None
-        return {"recognition_step": step.pk if step else None}
+        recognition = probation_services.next_step(probation) if probation else None
+        return {"recognition_step": recognition.pk if recognition else None}
     return {}
 
 

@@ -125,7 +125,9 @@ class RestructuringPreviewApi(APIView):
                     {"id": c.pk, "code": c.code, "name": c.person.full_name, "cell_id": c.cell_id, "state": c.state}
                     for c in found.affected.cases
                 ],
-                "members": [{"id": m.pk, "name": m.person.full_name, "cell_id": m.cell_id} for m in found.affected.members],
+                "members": [
+                    {"id": m.pk, "name": m.person.full_name, "cell_id": m.cell_id} for m in found.affected.members
+                ],
                 "waiting_steps": [{"form": s.form, "org_id": s.org_id} for s in found.affected.waiting_steps],
             }
         )

@@ -45,10 +45,8 @@ def affected(operation: RestructuringOperation, *, on: date) -> Affected:
     org = operation.org
     subtree = Q(cell__path__startswith=org.path)
     steps_here = Q(org__path__startswith=org.path, status=StepStatus.PENDING)
-    waiting = list(ChainStepRecord.objects.filter(steps_here).select_related("org", "candidate__person"))
-    waiting += list(
-        RecognitionStep.objects.filter(steps_here).select_related("org", "probation__candidate__person")
-    )
+    waiting: list[Any] = list(ChainStepRecord.objects.filter(steps_here).select_related("org", "candidate__person"))
+    waiting += list(RecognitionStep.objects.filter(steps_here).select_related("org", "probation__candidate__person"))
     waiting_cases = {s.candidate_id if isinstance(s, ChainStepRecord) else s.probation.candidate_id for s in waiting}
     cases = list(_open_cases().filter(subtree | Q(pk__in=waiting_cases)).order_by("cell__path", "person__full_name"))
     members = list(
@@ -84,17 +82,18 @@ def move_members_and_cases(*, cell: PartyOrg, to: PartyOrg, on: date, reason: st
     moved_cases = 0
     for case in Candidate.objects.select_for_update().filter(cell=cell, state__in=CandidateState.open_states()):
         case.cell = to
-        case._change_reason = reason  # type: ignore[attr-defined]
+        case._change_reason = reason
         case.save(update_fields=["cell"])
         moved_cases += 1
     return moved_members, moved_cases
 
 
 def _successor(org: PartyOrg) -> PartyOrg:
-    seen = 0
-    while org.merged_into_id is not None and seen < 20:
-        org = org.merged_into  # type: ignore[assignment]
-        seen += 1
+    for _hop in range(20):
+        successor = org.merged_into
+        if successor is None:
+            break
+        org = successor
     return org
 
 
@@ -178,10 +177,12 @@ def follow(operation: RestructuringOperation, *, cases: list[Candidate], on: dat
         probation = Probation.objects.filter(candidate=case, status__in=ProbationStatus.open_states()).first()
         if probation is not None:
             last_round = probation.steps.aggregate(m=Max("round"))["m"] or 0
-            current = list(probation.steps.filter(round=last_round).select_related("org").order_by("order", "pk"))
-            pending = [s for s in current if s.status == StepStatus.PENDING]
+            current_round: list[Any] = list(
+                probation.steps.filter(round=last_round).select_related("org").order_by("order", "pk")
+            )
+            pending = [s for s in current_round if s.status == StepStatus.PENDING]
             if pending:
-                done = [s for s in current if s.status == StepStatus.DONE]
+                done = [s for s in current_round if s.status == StepStatus.DONE]
                 changes += _rechain(pending, done, case.cell, on, hierarchy.Purpose.RECOGNITION, operation)
         for enrollment in Enrollment.objects.filter(candidate=case, state=EnrollmentState.PROPOSED):
             try:

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from admission.party import permissions
 from admission.party.models.orgs import PartyOrg
-from admission.party.models.roles import Role
 from admission.party.models.restructuring import RestructuringKind, RestructuringOperation, RestructuringStatus
+from admission.party.models.roles import Role
 from admission.party.services import restructuring as tree
 from admission.party.services.roles import role_end
 from admission.restructuring import cases as case_moves

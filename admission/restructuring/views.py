@@ -73,6 +73,4 @@ def restructuring_list(request: HttpRequest) -> TemplateResponse:
         .select_related("org", "target", "owner_org", "requested_by")
         .order_by("-requested_at", "-pk")[:200]
     )
-    return TemplateResponse(
-        request, "admission/restructuring/list.html", {"operations": operations, "boards": boards}
-    )
+    return TemplateResponse(request, "admission/restructuring/list.html", {"operations": operations, "boards": boards})

@@ -130,7 +130,7 @@ def test_impossible_operations_are_refused_with_a_sentence(world, boards, extra,
 
 
 def test_a_future_operation_is_scheduled_and_can_be_cancelled_by_the_board_only(world, boards):
-    province_board, commune_board = boards
+    province_board, _ = boards
     data = body(world.village_cell, kind="move", target_id=world.other_commune.pk, effective_on="2026-04-01")
     response = client(province_board).post(LIST, data, format="json")
     assert response.status_code == 201 and response.json()["status"] == RestructuringStatus.SCHEDULED
