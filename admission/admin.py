@@ -8,12 +8,15 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from admission.decisions.models.snapshots import AdmissionSnapshot
 from admission.party.models.orgs import AdmissionAuthority, OrgParentLink, PartyOrg
 from admission.party.models.people import MemberExemption, Membership, Person
+from admission.party.models.restructuring import RestructuringOperation
 from admission.party.models.roles import Role
 from admission.party.models.users import User
 from admission.probation.models import (
@@ -50,13 +53,47 @@ class AuthorityInline(admin.TabularInline):
     extra = 0
 
 
+# The tree's links (superior, founding, dissolution, merger) change only through a restructuring operation: the
+# organisation board's screen previews the cases and members it touches, records who, when and why, and moves
+# the waiting steps to the successors. The admin shows them and points there.
+TREE_FIELDS = ["parent", "path", "valid_to", "merged_into", "restructure"]
+
+
 @admin.register(PartyOrg)
 class PartyOrgAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "code", "parent", "valid_from", "valid_to"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
-    readonly_fields = ["parent", "path"]
     inlines = [ParentLinkInline, AuthorityInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return TREE_FIELDS
+        return [*TREE_FIELDS, "valid_from", "kind"]
+
+    @admin.display(description=_("Restructuring"))
+    def restructure(self, obj: PartyOrg) -> str:
+        if obj is None or obj.pk is None:
+            return ""
+        url = reverse("admission:orgs:restructure", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Merge, dissolve, move or rename on the restructuring screen"))
+
+
+@admin.register(RestructuringOperation)
+class RestructuringOperationAdmin(SimpleHistoryAdmin):
+    """The record of each restructuring: read only (operations are asked for and applied on the screen)."""
+
+    list_display = ["org", "kind", "target", "effective_on", "status", "owner_org", "requested_by", "applied_at"]
+    list_filter = ["kind", "status"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [f.name for f in RestructuringOperation._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(AdmissionAuthority)

@@ -20,6 +20,7 @@ from admission.imports import api as imports
 from admission.party import api as party
 from admission.probation import api as probation
 from admission.reports import api as reports
+from admission.restructuring import api as restructuring
 from admission.sourcing import api as sourcing
 
 CASE = "candidates/<id:candidate_id>/"
@@ -37,6 +38,14 @@ urlpatterns = [
     path("people/<id:person_id>/", party.PersonDetailApi.as_view(), name="api-person-detail"),
     path("members/", party.MemberListApi.as_view(), name="api-member-list"),
     path("me/roles/", party.MyRolesApi.as_view(), name="api-my-roles"),
+    # Restructuring the tree: the organisation board of the province or commune (admission.restructuring)
+    path("restructurings/", restructuring.RestructuringListApi.as_view(), name="api-restructuring-list"),
+    path("restructurings/preview/", restructuring.RestructuringPreviewApi.as_view(), name="api-restructuring-preview"),
+    path(
+        "restructurings/<id:restructuring_id>/cancel/",
+        restructuring.RestructuringCancelApi.as_view(),
+        name="api-restructuring-cancel",
+    ),
     # Cases and sourcing
     path("candidates/", sourcing.CandidateListApi.as_view(), name="api-candidate-list"),
     path(CASE, sourcing.CandidateDetailApi.as_view(), name="api-candidate-detail"),

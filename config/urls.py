@@ -22,6 +22,7 @@ from admission.imports import views as imports
 from admission.party.views import orgs, people
 from admission.probation import views as probation_views
 from admission.reports import views as reports
+from admission.restructuring import views as restructuring
 from admission.sourcing.views import plans, training
 from notifications.viewsets import notifications_application
 from portal.accessibility import accessibility_statement
@@ -36,6 +37,9 @@ class OrgViewset(AppMenuMixin, Viewset):
     icon = "account_tree"
     index_path = path("", orgs.org_list, name="index")
     detail_path = path("<int:pk>/", orgs.org_detail, name="detail")
+    # Restructuring (merge, dissolve, move, rename) by the organisation board: admission/restructuring/views.py
+    restructure_path = path("<int:pk>/restructure/", restructuring.restructure, name="restructure")
+    restructurings_path = path("restructurings/", restructuring.restructuring_list, name="restructurings")
 
 
 class MemberViewset(AppMenuMixin, Viewset):

@@ -306,6 +306,9 @@ class TaskRecordOutput(serializers.Serializer):
     created = serializers.DateTimeField()
     finished = serializers.DateTimeField(allow_null=True)
     due_on = serializers.DateField(allow_null=True)
+    moved_from = serializers.ListField(
+        child=serializers.DictField(), help_text="The bodies the task sat with before a restructuring moved it"
+    )
 
 
 HISTORY = inline_serializer(

@@ -16,6 +16,17 @@ class WorkflowsConfig(AppConfig):
 
         probation_changed.connect(follow, dispatch_uid="workflows.probation_sync", weak=False)
 
+        # A restructuring moves the open tasks of the cases it concerns to the successors' queues, in its transaction.
+        from admission.restructuring.signals import restructuring_applied
+        from workflows.restructuring import tasks_follow_restructuring
+
+        def restructured(
+            sender: object, operation: object, candidate_ids: list[int], org_ids: list[int], **kw: object
+        ) -> None:
+            tasks_follow_restructuring(operation=operation, candidate_ids=candidate_ids, org_ids=org_ids)
+
+        restructuring_applied.connect(restructured, dispatch_uid="workflows.restructuring", weak=False)
+
         # The work page's read model follows every save of a task, in the same transaction.
         from django.db.models.signals import post_save
         from viewflow.workflow.models import Task

@@ -162,6 +162,8 @@ def task_history(candidate: Candidate) -> list[dict[str, Any]]:
             "created": task.created.isoformat(),
             "finished": task.finished.isoformat() if task.finished else None,
             "due_on": (task.data or {}).get("due_on"),
+            # The bodies the task sat with before a restructuring moved it (workflows.restructuring).
+            "moved_from": (task.data or {}).get("moved_from", []),
         }
         for task in tasks
     ]

@@ -244,6 +244,27 @@ DOMAIN_SOURCES = (
         ),
         actors=("revoked_by", "created_by"),
     ),
+    # A change of the tree: who asked, for which date, why, and when it was applied (admission.restructuring).
+    Source(
+        "restructuring",
+        "admission.restructuringoperation",
+        (
+            "kind",
+            "org",
+            "target",
+            "new_name",
+            "old_name",
+            "effective_on",
+            "reason",
+            "decision_number",
+            "owner_org",
+            "status",
+            "requested_by",
+            "requested_at",
+            "applied_at",
+        ),
+        actors=("requested_by",),
+    ),
     # A step of a flow, once done: which step of which process, who did it and when (viewflow's Task).
     Source(
         "task",

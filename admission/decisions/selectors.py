@@ -35,7 +35,9 @@ def admission_overview(*, candidate: Candidate, on: date | None = None) -> Admis
     from admission.sourcing.models.consents import ConsentKind
 
     on = on or permissions.today()
-    chain = list(candidate.chain_steps.select_related("org", "done_by", "vote").order_by("order"))
+    chain = list(
+        candidate.chain_steps.select_related("org", "done_by", "vote", "moved_from", "moved_by").order_by("order", "pk")
+    )
     deadlines = decisions.admission_deadlines(candidate)
     resolution = decisions.cell_resolution(candidate)
     required = decisions.required_consents(candidate, resolution.done_on if resolution and resolution.done_on else on)

@@ -28,6 +28,7 @@ from admission.decisions.models.decisions import Ceremony, StepStatus
 from admission.decisions.models.meetings import Vote
 from admission.party.models.orgs import DecidingBody, PartyOrg
 from admission.party.models.people import Membership
+from admission.party.models.restructuring import RestructuringOperation
 from admission.rules.models.rulesets import VoteBody
 from admission.sourcing.models.candidates import Candidate, Mentor
 
@@ -229,6 +230,13 @@ class RecognitionStep(models.Model):
     done_on = models.DateField(_("done on"), null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A waiting step re-resolved by a restructuring: the body it first belonged to, and the operation that moved it.
+    moved_from = models.ForeignKey(
+        PartyOrg, verbose_name=_("moved from"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    moved_by = models.ForeignKey(
+        RestructuringOperation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     history = HistoricalRecords()
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from admission.party import hierarchy, selectors
 from admission.party.models.orgs import OrgKind
+from admission.party.services.restructuring import owning_board
 
 
 @require_safe
@@ -34,6 +35,7 @@ def org_detail(request: HttpRequest, pk: int) -> TemplateResponse:
         "authorities": org.authorities.select_related("granted_by").all(),
         "history": org.history.select_related("history_user")[:20],
         "today": today,
+        "can_restructure": org.valid_to is None and owning_board(request.user, org) is not None,
     }
     if org.kind in OrgKind.cell_kinds():
         context["members"] = selectors.member_list_for_user(user=request.user).filter(cell=org)

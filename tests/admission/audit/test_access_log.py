@@ -203,6 +203,7 @@ def test_the_candidate_sees_on_their_own_page_who_read_their_data(client, world,
 # test below until it is logged or listed here with its reason.
 NOT_ABOUT_A_PERSON = (
     "orgs/<",  # an org: its name and tree
+    "restructurings/<",  # a restructuring of the tree: orgs, dates, the reason
     "courses/<",  # a course: its roster shows names only
     "plans/<",  # a sourcing plan: targets and counts
     "notifications/<",  # the user's own notification
