@@ -105,9 +105,7 @@ class CommitteeDecisionForm(StepForm):
     )
     decided_on = date_field(_("Date of the decision"), initial=timezone.localdate)
     document_number = forms.CharField(label=_("Number of the decision"), max_length=60, required=False)
-    reason_code = forms.ChoiceField(
-        label=_("Reason, when removing"), choices=REMOVAL_REASON_OR_BLANK, required=False
-    )
+    reason_code = forms.ChoiceField(label=_("Reason, when removing"), choices=REMOVAL_REASON_OR_BLANK, required=False)
     note = forms.CharField(label=_("Reason or note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     choices: tuple[tuple[str, Any], ...] = ()

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('admission', '0013_snapshot_durations_and_report_indexes'),
+        ('admission', '0015_send_back_and_replaced_papers'),
     ]
 
     operations = [
