@@ -41,6 +41,9 @@ urlpatterns = [
     path("candidates/", sourcing.CandidateListApi.as_view(), name="api-candidate-list"),
     path(CASE, sourcing.CandidateDetailApi.as_view(), name="api-candidate-detail"),
     path(CASE + "eligibility/", sourcing.CandidateEligibilityApi.as_view(), name="api-candidate-eligibility"),
+    path(
+        CASE + "earlier-memberships/", sourcing.EarlierMembershipListApi.as_view(), name="api-earlier-membership-list"
+    ),
     path(CASE + "review-notes/", sourcing.ReviewNoteCreateApi.as_view(), name="api-review-note-create"),
     path(CASE + "close/", sourcing.CandidateCloseApi.as_view(), name="api-candidate-close"),
     path(CASE + "helpers/<id:helper_id>/end/", sourcing.MentorEndApi.as_view(), name="api-helper-end"),

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from admission.core.api.filters import FILTER_BACKENDS
 from admission.core.bounds import MAX_ID
 from admission.party import hierarchy, permissions, selectors
+from admission.party.models.earlier import EarlierMembership
 from admission.party.models.orgs import PartyOrg
 from admission.party.models.people import Membership, Person
 from admission.party.models.roles import Role
@@ -90,6 +91,37 @@ class PersonOutput(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(component_name="EarlierMembership")
+class EarlierMembershipOutput(serializers.ModelSerializer):
+    how_left_label = serializers.CharField(source="get_how_left_display")
+    consequence = serializers.CharField()
+    consequence_label = serializers.CharField(source="get_consequence_display")
+
+    class Meta:
+        model = EarlierMembership
+        fields = [
+            "id",
+            "admitted_on",
+            "official_on",
+            "left_on",
+            "how_left",
+            "how_left_label",
+            "consequence",
+            "consequence_label",
+            "conviction_expunged_on",
+            "was_readmission",
+            "note",
+        ]
+
+
+@extend_schema_serializer(component_name="PersonDetail")
+class PersonDetailOutput(PersonOutput):
+    earlier_memberships = EarlierMembershipOutput(many=True, read_only=True)
+
+    class Meta(PersonOutput.Meta):
+        fields = [*PersonOutput.Meta.fields, "earlier_memberships"]
+
+
 class PersonListApi(generics.ListAPIView):
     """People of the caller's units (members past and present) and the caller's own record, by name."""
 
@@ -100,7 +132,9 @@ class PersonListApi(generics.ListAPIView):
 
 
 class PersonDetailApi(generics.RetrieveAPIView):
-    serializer_class = PersonOutput
+    """One person, with their earlier party memberships (re-admission, domain.md §2.6)."""
+
+    serializer_class = PersonDetailOutput
 
     def get_object(self) -> Person:
         return selectors.person_get_for_user(user=self.request.user, pk=self.kwargs["person_id"])
