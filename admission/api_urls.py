@@ -33,6 +33,7 @@ urlpatterns = [
     # Orgs and people
     path("orgs/", party.OrgListApi.as_view(), name="api-org-list"),
     path("orgs/<id:org_id>/", party.OrgDetailApi.as_view(), name="api-org-detail"),
+    path("orgs/<id:org_id>/guests/", party.OrgGuestListApi.as_view(), name="api-org-guest-list"),
     path("people/", party.PersonListApi.as_view(), name="api-person-list"),
     path("people/<id:person_id>/", party.PersonDetailApi.as_view(), name="api-person-detail"),
     path("members/", party.MemberListApi.as_view(), name="api-member-list"),
