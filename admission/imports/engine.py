@@ -332,7 +332,7 @@ def _candidate_row(ctx: Context, v: dict[str, Any]) -> tuple[str, str]:
         rule_set = RuleSet.in_force_on(v["nominated_on"])
     except RuleSet.DoesNotExist as exc:
         raise RowProblem([("nominated_on", _("No rule set is in force on that date."))]) from exc
-    problems = earlier_membership_import(person, v)
+    problems = earlier_membership_import(person, v, by=ctx.by)
     if problems:
         raise RowProblem(problems)
     nominated: date = v["nominated_on"]

@@ -14,7 +14,7 @@ from admission.party.models.people import Person
 _EARLIER = ("earlier_admitted_on", "earlier_official_on", "earlier_left_on", "earlier_how_left", "earlier_expunged_on")
 
 
-def earlier_membership_import(person: Person, v: dict[str, Any]) -> list[tuple[str, str]]:
+def earlier_membership_import(person: Person, v: dict[str, Any], *, by: Any) -> list[tuple[str, str]]:
     """The row's earlier membership, recorded on the person unless the same one (same leaving date) already is;
     the problems of the row, by column, when it cannot be."""
     if not any(v.get(key) for key in _EARLIER):
@@ -37,6 +37,7 @@ def earlier_membership_import(person: Person, v: dict[str, Any]) -> list[tuple[s
         how_left=v["earlier_how_left"],
         conviction_expunged_on=v.get("earlier_expunged_on"),
         note=_("Imported from a spreadsheet"),
+        recorded_by=by,
     )
     columns = {
         "admitted_on": "earlier_admitted_on",

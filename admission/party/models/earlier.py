@@ -71,7 +71,9 @@ class EarlierMembership(models.Model):
     conviction_expunged_on = models.DateField(_("conviction expunged on"), null=True, blank=True)
     was_readmission = models.BooleanField(_("that membership was itself a re-admission"), default=False)
     note = models.CharField(_("note"), max_length=255, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:

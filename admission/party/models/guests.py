@@ -33,7 +33,9 @@ class CellGuest(models.Model):
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until (exclusive)"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=255)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     history = HistoricalRecords()
 
     objects = GuestQuerySet.as_manager()
