@@ -79,5 +79,5 @@ def sync_readmission(*, person_id: int) -> None:
         is_readmission=recorded
     ):
         case.is_readmission = recorded
-        case._change_reason = _("Earlier membership recorded")  # type: ignore[attr-defined]
+        case._change_reason = _("Earlier membership recorded")
         case.save(update_fields=["is_readmission"])
