@@ -34,6 +34,7 @@ urlpatterns = [
     # Orgs and people
     path("orgs/", party.OrgListApi.as_view(), name="api-org-list"),
     path("orgs/<id:org_id>/", party.OrgDetailApi.as_view(), name="api-org-detail"),
+    path("orgs/<id:org_id>/guests/", party.OrgGuestListApi.as_view(), name="api-org-guest-list"),
     path("people/", party.PersonListApi.as_view(), name="api-person-list"),
     path("people/<id:person_id>/", party.PersonDetailApi.as_view(), name="api-person-detail"),
     path("members/", party.MemberListApi.as_view(), name="api-member-list"),
@@ -50,6 +51,9 @@ urlpatterns = [
     path("candidates/", sourcing.CandidateListApi.as_view(), name="api-candidate-list"),
     path(CASE, sourcing.CandidateDetailApi.as_view(), name="api-candidate-detail"),
     path(CASE + "eligibility/", sourcing.CandidateEligibilityApi.as_view(), name="api-candidate-eligibility"),
+    path(
+        CASE + "earlier-memberships/", sourcing.EarlierMembershipListApi.as_view(), name="api-earlier-membership-list"
+    ),
     path(CASE + "review-notes/", sourcing.ReviewNoteCreateApi.as_view(), name="api-review-note-create"),
     path(CASE + "close/", sourcing.CandidateCloseApi.as_view(), name="api-candidate-close"),
     path(CASE + "helpers/<id:helper_id>/end/", sourcing.MentorEndApi.as_view(), name="api-helper-end"),

@@ -6,7 +6,7 @@ own. Code imports a model from its part (`admission.party.models.orgs`), never f
 from admission.audit import models as audit
 from admission.decisions.models import decisions, meetings, send_backs, snapshots
 from admission.dossier import models as dossier
-from admission.party.models import delegations, orgs, people, restructuring, roles, users
+from admission.party.models import delegations, earlier, guests, orgs, people, restructuring, roles, users
 from admission.probation import models as probation
 from admission.rules.models import calendar, rulesets
 from admission.sourcing.models import candidates, consents, plans, training
@@ -19,6 +19,8 @@ __all__ = [
     "decisions",
     "delegations",
     "dossier",
+    "earlier",
+    "guests",
     "meetings",
     "orgs",
     "people",

@@ -753,8 +753,6 @@ class Country:
                 "sympathiser_note",
                 "education_exception",
                 "is_readmission",
-                "leaving_reason",
-                "previous_readmissions",
                 "cell",
                 "person",
                 "rule_set",

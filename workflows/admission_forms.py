@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,9 +18,11 @@ from admission.decisions.models.decisions import ChainStepRecord, StepStatus
 from admission.decisions.services.decisions import next_step
 from admission.party import hierarchy
 from admission.party.models.people import Membership
+from admission.party.selectors import guests_of, helpers_and_introducers_offered
 from admission.rules.models.rulesets import VoteBody
+from admission.rules.services import ruleset_for_step
 from admission.sourcing.services.candidates import MAX_ACTIVE_MENTORS
-from workflows.forms import StepForm, date_field
+from workflows.forms import StepForm, date_field, helper_label
 
 APPROVE, REFUSE, SEND_BACK = "approve", "refuse", "send_back"
 
@@ -68,9 +71,14 @@ class CellVoteForm(VoteCountMixin, StepForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         members = list(_members(self.candidate))
+        # The cell's guests (members of other cells taking part in its meetings): on the roster, never counted.
+        self.guests = list(guests_of(cell=self.candidate.cell, on=timezone.localdate()))
+        guest_ids = [g.membership_id for g in self.guests]
         field = self.fields["present"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = _members(self.candidate)
+        field.queryset = Membership.objects.filter(
+            Q(pk__in=_members(self.candidate).values("pk")) | Q(pk__in=guest_ids)
+        )
         field.initial = [m.pk for m in members]  # most members attend: the secretary unticks the absent
         today = timezone.localdate()
         self.members = members
@@ -91,10 +99,11 @@ class CellVoteForm(VoteCountMixin, StepForm):
         self.roster_field_names = {"present", *(f"reason_{m.pk}" for m in members)}
 
     def roster_rows(self) -> list[dict[str, Any]]:
-        """One row per member for the page: the attendance box and the reason, shown only when the box is unticked."""
+        """One row per member for the page: the attendance box and the reason, shown only when the box is unticked;
+        then the cell's guests, marked as such, with no reason to give and no vote."""
         today = timezone.localdate()
         present = {str(v) for v in (self["present"].value() or [])}
-        return [
+        rows: list[dict[str, Any]] = [
             {
                 "member": m,
                 "probationary": m.status_on(today) != "official",
@@ -103,6 +112,11 @@ class CellVoteForm(VoteCountMixin, StepForm):
             }
             for m in self.members
         ]
+        rows += [
+            {"member": g.membership, "guest": g, "checked": str(g.membership_id) in present, "reason": ""}
+            for g in self.guests
+        ]
+        return rows
 
     def absence_reasons(self) -> dict[int, str]:
         return {m.pk: self.cleaned_data.get(f"reason_{m.pk}", "") for m in self.members}
@@ -223,13 +237,13 @@ class CeremonyForm(StepForm):
         super().__init__(*args, **kwargs)
         field = self.fields["mentors"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = (
-            Membership.objects.filter(cell=self.candidate.cell)
-            .official_on(timezone.localdate())
-            .select_related("person")
-            .order_by("person__full_name")
-        )
-        field.label_from_instance = lambda m: str(m.person.full_name)  # type: ignore[method-assign,assignment]
+        today = timezone.localdate()
+        rules = ruleset_for_step(case_rule_set=self.candidate.rule_set, step_on=today)
+        field.queryset = helpers_and_introducers_offered(
+            cell=self.candidate.cell, on=today, with_guests=rules.guests_may_help_or_introduce
+        ).order_by("person__full_name")
+        cell = self.candidate.cell
+        field.label_from_instance = lambda m: helper_label(m, cell)  # type: ignore[method-assign,assignment]
         # The helpers of the sourcing stage usually go on helping: offer them first.
         field.initial = list(self.candidate.mentors.filter(ended_on__isnull=True).values_list("member_id", flat=True))
 

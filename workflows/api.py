@@ -161,7 +161,7 @@ class NominateApi(APIView):
         if not form.is_valid():
             raise form_invalid(form)
         with service_errors():
-            candidate = nominate_case(user=request.user, data=form.cleaned_data)
+            candidate = nominate_case(user=request.user, data=form.cleaned_data, earlier=form.earlier_membership())
         return Response(case_state(candidate), status=status.HTTP_201_CREATED)
 
 

@@ -8,10 +8,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from admission.party.models.earlier import LeavingReason
 from admission.party.models.orgs import PartyOrg
 from admission.party.models.people import Membership, Sex
 from admission.party.permissions import today
+from admission.party.selectors import helpers_and_introducers_offered
 from admission.rules import reference
+from admission.rules.services import ruleset_for_step
 from admission.sourcing import selectors
 from admission.sourcing.forms import date_field
 from admission.sourcing.models.candidates import Candidate, NominationSource
@@ -34,6 +37,13 @@ class SympathiserForm(StepForm):
     note = forms.CharField(label=_("Note of the meeting"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def helper_label(member: Membership, cell: PartyOrg) -> str:
+    """A helper's name, with their own cell when they are a guest of `cell`."""
+    if member.cell_id == cell.pk:
+        return str(member.person.full_name)
+    return str(_("%(name)s (guest from %(cell)s)") % {"name": member.person.full_name, "cell": member.cell.name})
+
+
 class MentorsForm(StepForm):
     members = forms.ModelMultipleChoiceField(
         label=_("Official members who will help"),
@@ -47,13 +57,12 @@ class MentorsForm(StepForm):
         candidate = self.candidate
         field = self.fields["members"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = (
-            Membership.objects.filter(cell=candidate.cell)
-            .official_on(timezone.localdate())
-            .select_related("person")
-            .order_by("person__full_name")
-        )
-        field.label_from_instance = lambda m: str(m.person.full_name)  # type: ignore[method-assign,assignment]
+        today = timezone.localdate()
+        rule_set = ruleset_for_step(case_rule_set=candidate.rule_set, step_on=today)
+        field.queryset = helpers_and_introducers_offered(
+            cell=candidate.cell, on=today, with_guests=rule_set.guests_may_help_or_introduce
+        ).order_by("person__full_name")
+        field.label_from_instance = lambda m: helper_label(m, candidate.cell)  # type: ignore[method-assign,assignment]
 
     def clean_members(self) -> Any:
         members = self.cleaned_data["members"]
@@ -139,6 +148,26 @@ class NominationForm(forms.Form):
     nominating_body = forms.CharField(label=_("Name of the nominating body"), required=False)
     nominated_on = date_field(_("Nomination date"), initial=timezone.localdate)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    # Re-admission (domain.md §2.6): the person's earlier membership, when there was one.
+    earlier_admitted_on = date_field(_("Earlier membership: admitted on"), required=False)
+    earlier_official_on = date_field(_("Earlier membership: official member since"), required=False)
+    earlier_left_on = date_field(_("Earlier membership: left the party on"), required=False)
+    earlier_how_left = forms.ChoiceField(
+        label=_("Earlier membership: how it ended"), choices=[("", "—"), *LeavingReason.choices], required=False
+    )
+    earlier_expunged_on = date_field(_("Earlier membership: conviction expunged on"), required=False)
+    earlier_was_readmission = forms.BooleanField(
+        label=_("That earlier membership was itself a re-admission"), required=False
+    )
+
+    EARLIER_KEYS = {
+        "earlier_admitted_on": "admitted_on",
+        "earlier_official_on": "official_on",
+        "earlier_left_on": "left_on",
+        "earlier_how_left": "how_left",
+        "earlier_expunged_on": "conviction_expunged_on",
+        "earlier_was_readmission": "was_readmission",
+    }
 
     PERSON_KEYS = (
         "ethnicity",
@@ -159,3 +188,19 @@ class NominationForm(forms.Form):
         field.queryset = cells
         if cells.count() == 1:
             field.initial = cells.first()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        given = [k for k in self.EARLIER_KEYS if data.get(k) and k != "earlier_was_readmission"]
+        if given or data.get("earlier_was_readmission"):
+            for key in ("earlier_admitted_on", "earlier_left_on", "earlier_how_left"):
+                if not data.get(key) and key not in self.errors:
+                    self.add_error(key, _("Needed to record the earlier membership."))
+        return data
+
+    def earlier_membership(self) -> dict[str, Any] | None:
+        """The earlier membership as `earlier_membership_add` takes it, or None when none is given."""
+        data = self.cleaned_data
+        if not data.get("earlier_left_on"):
+            return None
+        return {field: data.get(key) for key, field in self.EARLIER_KEYS.items()}

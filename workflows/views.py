@@ -22,6 +22,7 @@ from viewflow.views import FormLayoutMixin
 from admission.party.models.orgs import OrgKind
 from admission.party.services.people import person_get_or_create
 from admission.sourcing.models.candidates import Candidate
+from admission.sourcing.services.readmission import earlier_membership_add
 from workflows import services
 from workflows.forms import NominationForm
 from workflows.step_view import TurboFormMixin
@@ -35,8 +36,9 @@ def acting_cells(user: Any) -> Any:
     return PartyOrg.objects.filter(pk__in=active_roles(user).values("org_id"), kind__in=OrgKind.cell_kinds())
 
 
-def nominate_case(*, user: Any, data: dict[str, Any]) -> Candidate:
-    """Create or find the person, then open the case and start its flow (shared by the page and the API)."""
+def nominate_case(*, user: Any, data: dict[str, Any], earlier: dict[str, Any] | None = None) -> Candidate:
+    """Create or find the person, then open the case and start its flow (shared by the page and the API); with
+    `earlier`, record the person's earlier membership in the same transaction (a re-admission case)."""
     person_data = {key: data[key] for key in NominationForm.PERSON_KEYS if key in data}
     with transaction.atomic():
         person, _created = person_get_or_create(
@@ -46,7 +48,7 @@ def nominate_case(*, user: Any, data: dict[str, Any]) -> Candidate:
             sex=data["sex"],
             **person_data,
         )
-        return services.case_nominate(
+        candidate = services.case_nominate(
             person=person,
             cell=data["cell"],
             nominated_by=data["nominated_by"],
@@ -55,6 +57,10 @@ def nominate_case(*, user: Any, data: dict[str, Any]) -> Candidate:
             note=data.get("note", ""),
             by=user,
         )
+        if earlier:
+            earlier_membership_add(candidate=candidate, by=user, **earlier)
+            candidate.refresh_from_db()
+        return candidate
 
 
 class NominateView(TurboFormMixin, FormLayoutMixin, generic.FormView):
@@ -67,7 +73,7 @@ class NominateView(TurboFormMixin, FormLayoutMixin, generic.FormView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         try:
-            candidate = nominate_case(user=self.request.user, data=form.cleaned_data)
+            candidate = nominate_case(user=self.request.user, data=form.cleaned_data, earlier=form.earlier_membership())
         except (ValidationError, PermissionDenied) as exc:
             for message in getattr(exc, "messages", [str(exc)]):
                 form.add_error(None, message)

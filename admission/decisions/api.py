@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,12 +23,28 @@ from admission.sourcing.api import service_errors
 from admission.sourcing.models.consents import Consent, ConsentKind
 
 
+@extend_schema_serializer(component_name="MeetingRosterEntry")
+class RosterEntryOutput(serializers.Serializer):
+    membership = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    official = serializers.BooleanField()
+    present = serializers.BooleanField()
+    guest = serializers.BooleanField(help_text="A member of another cell taking part in the meeting: never counted")
+
+
 @extend_schema_serializer(component_name="AdmissionVote")
 class VoteOutput(serializers.ModelSerializer):
     held_on = serializers.DateField(source="meeting.held_on")
     org = serializers.CharField(source="meeting.org.name")
     body = serializers.CharField(source="meeting.body")
     rule_set = serializers.CharField(source="rule_set.code")
+    roster = serializers.SerializerMethodField()
+
+    @extend_schema_field(RosterEntryOutput(many=True))
+    def get_roster(self, vote: Vote) -> list[dict[str, Any]]:
+        """The cell's roster as it stood at the meeting (members, then guests, marked as such)."""
+        rows = [{"guest": False, "membership": None, **row} for row in vote.meeting.roster or []]
+        return list(RosterEntryOutput(rows, many=True).data)
 
     class Meta:
         model = Vote
@@ -43,6 +59,7 @@ class VoteOutput(serializers.ModelSerializer):
             "denominator",
             "needed",
             "passed",
+            "roster",
         ]
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.forms.formsets import BaseFormSet
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +32,7 @@ from admission.dossier.models import (
     Relation,
 )
 from admission.party import permissions
+from admission.party.models.guests import CellGuest
 from admission.party.models.people import Membership
 from admission.sourcing.forms import DATE_FORMAT, date_field
 
@@ -349,10 +350,13 @@ class IntroducerField(forms.ModelChoiceField):
 
 
 def introducer_choices(user: Any) -> QuerySet[Membership]:
+    """Members of the units in scope, and the guests of their cells (whom the checks accept only where the rule set
+    lets guests introduce)."""
     today = permissions.today()
+    guests = CellGuest.objects.filter(permissions.scope_q(user, field="host_cell__path")).active_on(today)
     return (
         Membership.objects.active_on(today)
-        .filter(permissions.scope_q(user, field="cell__path"))
+        .filter(permissions.scope_q(user, field="cell__path") | Q(pk__in=guests.values("membership")))
         .select_related("person", "cell")
         .order_by("cell__name", "person__full_name")
     )

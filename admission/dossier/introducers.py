@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from django.utils.translation import gettext as _
 
 from admission.dossier.models import Introduction, MassOrgResolution
+from admission.party.models.guests import guest_in
+from admission.party.models.orgs import PartyOrg
 from admission.party.models.people import Membership, MembershipStatus
 from admission.rules import compute as rules
 from admission.rules.models.rulesets import RuleSet
@@ -34,12 +36,15 @@ def check_introducer(
     worked_together_to: date | None,
     rule_set: RuleSet,
     meeting_on: date,
+    cell: PartyOrg | None = None,
 ) -> list[RuleResult]:
     """Can this member introduce the applicant at a meeting on `meeting_on`?
 
     Charter Art. 4.2; 294-QĐ/TW §3.2.1 [C]: an official member on that date (no minimum seniority as official
     member), still in the party unit, who has worked, studied or lived with the applicant in the same unit for at
     least `rule_set.introducer_cowork_months` months on that date (exactly 12 months passes, a day less fails).
+    A guest of the applicant's `cell` (a member of another cell taking part in its meetings) introduces only where
+    the rule set lets guests help and introduce (`guests_may_help_or_introduce`).
     """
     source = _("Charter Art. 4.2; 294-QĐ/TW item 3.2.1")
     name = introducer.person.full_name
@@ -69,6 +74,22 @@ def check_introducer(
             else _("%(name)s is a member of %(cell)s.") % {"name": name, "cell": introducer.cell},
         )
     )
+    guest = guest_in(membership=introducer, cell=cell, on=meeting_on) if cell is not None else None
+    if guest is not None and introducer.cell_id != cell.pk:  # type: ignore[union-attr]
+        allowed = rule_set.guests_may_help_or_introduce
+        results.append(
+            RuleResult(
+                "introducer_guest",
+                _("A guest of the cell introduces only where the rule set allows it"),
+                _("Rule set %(code)s (guests of a cell)") % {"code": rule_set.code},
+                allowed,
+                _("%(name)s takes part in %(cell)s's meetings as a guest (%(reason)s); the rule set allows it.")
+                % {"name": name, "cell": cell, "reason": guest.reason}
+                if allowed
+                else _("%(name)s is only a guest in %(cell)s's meetings: the rule set does not let guests introduce.")
+                % {"name": name, "cell": cell},
+            )
+        )
     months = rule_set.introducer_cowork_months
     qualifies_on = rules.add_months(worked_together_from, months)
     end = cowork_end(worked_together_to=worked_together_to, meeting_on=meeting_on)
@@ -110,6 +131,7 @@ def introduction_verdicts(introduction: Introduction, *, meeting_on: date) -> li
         worked_together_to=introduction.worked_together_to,
         rule_set=introduction.candidate.rule_set,
         meeting_on=meeting_on,
+        cell=introduction.candidate.cell,
     )
 
 

@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from admission.party.models.earlier import LeavingReason
 from admission.party.models.orgs import OrgKind
 from admission.party.models.people import Sex
 from admission.rules import reference
@@ -169,5 +170,16 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("decision_on", gettext_lazy("Admission decision date"), kind="date"),
         Column("ceremony_on", gettext_lazy("Ceremony date"), kind="date"),
         Column("readmission", gettext_lazy("Re-admission"), kind="bool"),
+        # The person's earlier membership (re-admission, domain.md §2.6): the last one, when there was one.
+        Column("earlier_admitted_on", gettext_lazy("Earlier membership: admitted on"), kind="date"),
+        Column("earlier_official_on", gettext_lazy("Earlier membership: official member since"), kind="date"),
+        Column("earlier_left_on", gettext_lazy("Earlier membership: left the party on"), kind="date"),
+        Column(
+            "earlier_how_left",
+            gettext_lazy("Earlier membership: how it ended"),
+            kind="choice",
+            choices=LeavingReason.choices,
+        ),
+        Column("earlier_expunged_on", gettext_lazy("Earlier membership: conviction expunged on"), kind="date"),
     ),
 }

@@ -28,6 +28,7 @@ from admission.core.spreadsheets import csv_value_read
 from admission.decisions.models.decisions import Ceremony, ChainStepRecord, StepStatus
 from admission.decisions.services.snapshots import snapshot_take
 from admission.imports.columns import CANDIDATES, COLUMNS, MEMBERS, ORGS, CellError, Column
+from admission.imports.readmission import earlier_membership_import
 from admission.party import hierarchy, permissions
 from admission.party.models.orgs import PartyOrg
 from admission.party.models.people import Membership, Person
@@ -331,6 +332,9 @@ def _candidate_row(ctx: Context, v: dict[str, Any]) -> tuple[str, str]:
         rule_set = RuleSet.in_force_on(v["nominated_on"])
     except RuleSet.DoesNotExist as exc:
         raise RowProblem([("nominated_on", _("No rule set is in force on that date."))]) from exc
+    problems = earlier_membership_import(person, v, by=ctx.by)
+    if problems:
+        raise RowProblem(problems)
     nominated: date = v["nominated_on"]
     attempt = (
         Candidate.objects.filter(person=person).order_by("-attempt").values_list("attempt", flat=True).first() or 0
@@ -346,7 +350,7 @@ def _candidate_row(ctx: Context, v: dict[str, Any]) -> tuple[str, str]:
         nominated_by=v["nominated_by"] or NominationSource.CELL,
         nominated_on=nominated,
         sympathiser_meeting_on=v["sympathiser_meeting_on"],
-        is_readmission=bool(v["readmission"]),
+        is_readmission=bool(v["readmission"]) or person.earlier_memberships.exists(),
         closed_on=nominated if state in CandidateState.closed_states() else None,
     )
     with blame("state"):

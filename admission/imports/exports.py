@@ -102,12 +102,24 @@ def roster_rows(members: QuerySet[Membership]) -> Iterable[Sequence[Any]]:
     return members.order_by("cell__path", "person__full_name").values_list(*fields).iterator(chunk_size=2000)
 
 
+# The person's last earlier membership, as the import's columns take it.
+_EARLIER_FIELDS = {
+    "earlier_admitted": "admitted_on",
+    "earlier_official": "official_on",
+    "earlier_left": "left_on",
+    "earlier_how_left": "how_left",
+    "earlier_expunged": "conviction_expunged_on",
+}
+_EARLIER = tuple(_EARLIER_FIELDS)
+
+
 def case_rows(cases: QuerySet[Candidate]) -> Iterable[Sequence[Any]]:
     """One row per case with the dates of its steps, read through joins (the decision and the ceremony)."""
-    from django.db.models import FilteredRelation, Q
+    from django.db.models import FilteredRelation, OuterRef, Q, Subquery
 
     from admission.decisions.models.decisions import StepStatus
     from admission.party.hierarchy import StepKind
+    from admission.party.models.earlier import EarlierMembership
 
     cases = cases.annotate(
         resolution=FilteredRelation(
@@ -129,7 +141,10 @@ def case_rows(cases: QuerySet[Candidate]) -> Iterable[Sequence[Any]]:
         "decision__document_date",
         "ceremony__held_on",
         "is_readmission",
+        *_EARLIER,
     )
+    last = EarlierMembership.objects.filter(person=OuterRef("person")).order_by("-left_on", "-pk")
+    cases = cases.annotate(**{name: Subquery(last.values(field)[:1]) for name, field in _EARLIER_FIELDS.items()})
     return cases.order_by("cell__path", "code").values_list(*fields).iterator(chunk_size=2000)
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('admission', '0013_snapshot_durations_and_report_indexes'),
+        ('admission', '0014_earlier_membership_and_guests'),
     ]
 
     operations = [

@@ -5,18 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
-from rest_framework import generics, serializers
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_serializer
+from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from admission.core.api.fields import DateField, IdField, parse_day
 from admission.core.api.filters import FILTER_BACKENDS, StrictIdField
+from admission.core.api.problems import service_errors
 from admission.core.bounds import MAX_ID
 from admission.party import hierarchy, permissions, selectors
+from admission.party.models.earlier import EarlierMembership
+from admission.party.models.guests import CellGuest
 from admission.party.models.orgs import PartyOrg
 from admission.party.models.people import Membership, Person
 from admission.party.models.roles import Role
+from admission.party.services.guests import guest_record
 
 
 class OrgOutput(serializers.ModelSerializer):
@@ -89,6 +96,37 @@ class PersonOutput(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(component_name="EarlierMembership")
+class EarlierMembershipOutput(serializers.ModelSerializer):
+    how_left_label = serializers.CharField(source="get_how_left_display")
+    consequence = serializers.CharField()
+    consequence_label = serializers.CharField(source="get_consequence_display")
+
+    class Meta:
+        model = EarlierMembership
+        fields = [
+            "id",
+            "admitted_on",
+            "official_on",
+            "left_on",
+            "how_left",
+            "how_left_label",
+            "consequence",
+            "consequence_label",
+            "conviction_expunged_on",
+            "was_readmission",
+            "note",
+        ]
+
+
+@extend_schema_serializer(component_name="PersonDetail")
+class PersonDetailOutput(PersonOutput):
+    earlier_memberships = EarlierMembershipOutput(many=True, read_only=True)
+
+    class Meta(PersonOutput.Meta):
+        fields = [*PersonOutput.Meta.fields, "earlier_memberships"]
+
+
 class PersonListApi(generics.ListAPIView):
     """People of the caller's units (members past and present) and the caller's own record, by name."""
 
@@ -99,7 +137,9 @@ class PersonListApi(generics.ListAPIView):
 
 
 class PersonDetailApi(generics.RetrieveAPIView):
-    serializer_class = PersonOutput
+    """One person, with their earlier party memberships (re-admission, domain.md §2.6)."""
+
+    serializer_class = PersonDetailOutput
 
     def get_object(self) -> Person:
         return selectors.person_get_for_user(user=self.request.user, pk=self.kwargs["person_id"])
@@ -167,3 +207,70 @@ class MyRolesApi(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.role_list_for_user(user=self.request.user).select_related("org").order_by("starts_on", "pk")
+
+
+@extend_schema_serializer(component_name="CellGuest")
+class GuestOutput(serializers.ModelSerializer):
+    membership_id = serializers.IntegerField()
+    full_name = serializers.CharField(source="membership.person.full_name")
+    home_cell_id = serializers.IntegerField(source="membership.cell_id")
+    home_cell_name = serializers.CharField(source="membership.cell.name")
+    host_cell_id = serializers.IntegerField()
+
+    class Meta:
+        model = CellGuest
+        fields = [
+            "id",
+            "membership_id",
+            "full_name",
+            "home_cell_id",
+            "home_cell_name",
+            "host_cell_id",
+            "starts_on",
+            "ends_on",
+            "reason",
+        ]
+
+
+class OrgGuestListApi(APIView):
+    """GET: the guests of a cell on a date (default today): members of other cells taking part in its meetings,
+    on its roster but never counted. POST: record one (someone acting for the cell; 403 otherwise)."""
+
+    schema_tags = ["orgs/people"]
+
+    @extend_schema_serializer(component_name="CellGuestInput")
+    class InputSerializer(serializers.Serializer):
+        membership = IdField(help_text="Membership id of the member (in their own cell)")
+        starts_on = DateField()
+        ends_on = DateField(required=False, allow_null=True, help_text="Exclusive; empty while it lasts")
+        reason = serializers.CharField(max_length=255)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("date", OpenApiTypes.DATE, description="YYYY-MM-DD or dd/mm/yyyy (default today)")
+        ],
+        responses=GuestOutput(many=True),
+    )
+    def get(self, request: Request, org_id: int) -> Response:
+        org = selectors.org_get_for_user(user=request.user, pk=org_id)
+        day = parse_day(request.query_params.get("date"), "date")
+        return Response(GuestOutput(selectors.guests_of(cell=org, on=day), many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: GuestOutput})
+    def post(self, request: Request, org_id: int) -> Response:
+        org = selectors.org_get_for_user(user=request.user, pk=org_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = get_object_or_404(
+            Membership.objects.select_related("person", "cell"), pk=data.validated_data["membership"]
+        )
+        with service_errors():
+            guest = guest_record(
+                membership=membership,
+                host_cell=org,
+                starts_on=data.validated_data["starts_on"],
+                ends_on=data.validated_data.get("ends_on"),
+                reason=data.validated_data["reason"],
+                by=request.user,
+            )
+        return Response(GuestOutput(guest).data, status=status.HTTP_201_CREATED)

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from admission.party import permissions
+from admission.party.models.guests import CellGuest
 from admission.party.models.orgs import PartyOrg
 from admission.party.models.people import ExemptionKind, MemberExemption, Membership, Person
 from admission.party.models.roles import Role
@@ -62,6 +63,8 @@ class VotingRoster:
     probationary: int
     temporarily_transferred: int
     exempted: int
+    # Members of other cells taking part in this cell's meetings: on the roster, never in the count.
+    guests: int = 0
 
     def denominator(self, *, exempted_present: int = 0) -> int:
         """Official members, less those temporarily transferred away and the exempted members who stayed away."""
@@ -91,4 +94,25 @@ def voting_roster(*, cell: PartyOrg, on: date) -> VotingRoster:
         .values("membership")
         .distinct()
         .count(),
+        guests=guests_of(cell=cell, on=on).count(),
     )
+
+
+def guests_of(*, cell: PartyOrg, on: date) -> QuerySet[CellGuest]:
+    """The guests of `cell` on `on` whose own membership is active that day, by name."""
+    active = Membership.objects.active_on(on).values("pk")
+    return (
+        CellGuest.objects.filter(host_cell=cell, membership__in=active)
+        .active_on(on)
+        .select_related("membership__person", "membership__cell")
+        .order_by("membership__person__full_name", "pk")
+    )
+
+
+def helpers_and_introducers_offered(*, cell: PartyOrg, on: date, with_guests: bool) -> QuerySet[Membership]:
+    """Official members of `cell` on `on`, and its guests who are official members when the rule set lets guests
+    help and introduce there (`RuleSet.guests_may_help_or_introduce`)."""
+    where = Q(cell=cell)
+    if with_guests:
+        where |= Q(pk__in=CellGuest.objects.filter(host_cell=cell).active_on(on).values("membership"))
+    return Membership.objects.filter(where).official_on(on).select_related("person", "cell")

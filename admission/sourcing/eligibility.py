@@ -12,10 +12,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from admission.party.models.earlier import Consequence, EarlierMembership, readmissions_so_far
 from admission.rules import compute as rules
 from admission.rules import reference
 from admission.rules.reference import vn_date as _d
-from admission.sourcing.models.candidates import NEVER_READMIT, Candidate, EducationException
+from admission.sourcing.models.candidates import Candidate, EducationException
 from admission.sourcing.models.consents import ConsentKind
 
 
@@ -160,63 +161,103 @@ def check_certificate(candidate: Candidate, on: date) -> RuleResult:
     return RuleResult("certificate", title, source, False, reason)
 
 
+def _earlier_memberships(candidate: Candidate) -> list[EarlierMembership]:
+    if not candidate.person_id:
+        return []
+    return list(EarlierMembership.objects.filter(person_id=candidate.person_id).order_by("left_on", "pk"))
+
+
+def _wait_result(code: str, title: str, source: str, *, start: date, months: int, on: date, reason: str) -> RuleResult:
+    ready = rules.add_months(start, months)
+    return RuleResult(code, title, source, on >= ready, reason % {"day": _d(start), "ready": _d(ready)})
+
+
 def check_readmission(candidate: Candidate, on: date) -> list[RuleResult]:
-    if not candidate.is_readmission:
+    """294-QĐ/TW §3.5 on the person's recorded earlier memberships: how the last one ended (never re-admitted, or
+    a wait counted from leaving or from the expungement), the lifetime maximum, the provincial consent."""
+    earlier = _earlier_memberships(candidate)
+    if not earlier and not candidate.is_readmission:
         return []
     rs = candidate.rule_set
-    source = _("294-QĐ/TW item 3.5")
-    results: list[RuleResult] = []
-    reason_code = candidate.leaving_reason
-    never = reason_code in NEVER_READMIT
-    results.append(
+    source = _("294-QĐ/TW item 3.5 (rule set %(code)s)") % {"code": rs.code}
+    if not earlier:
+        return [
+            RuleResult(
+                "readmission_record",
+                _("The earlier membership is recorded"),
+                source,
+                False,
+                _("Record the earlier membership: when the person was admitted, when and how they left."),
+            )
+        ]
+    last = earlier[-1]
+    never = [m for m in earlier if m.consequence == Consequence.NEVER]
+    results = [
         RuleResult(
             "readmission_reason",
-            _("The reason for leaving allows re-admission"),
+            _("How the earlier membership ended allows re-admission"),
             source,
-            not never and bool(reason_code),
-            _("Never re-admitted: %(reason)s.") % {"reason": candidate.get_leaving_reason_display()}
+            not never,
+            _("Never re-admitted: %(reason)s (left on %(day)s).")
+            % {"reason": never[0].get_how_left_display(), "day": _d(never[0].left_on)}
             if never
-            else (_("Reason for leaving: %(reason)s.") % {"reason": candidate.get_leaving_reason_display()})
-            if reason_code
-            else _("Record why and when the person left the party."),
+            else _("Left on %(day)s: %(reason)s; %(consequence)s.")
+            % {
+                "day": _d(last.left_on),
+                "reason": last.get_how_left_display(),
+                "consequence": last.get_consequence_display().lower(),
+            },
         )
-    )
+    ]
+    times = readmissions_so_far(earlier)
     results.append(
         RuleResult(
             "readmission_once",
-            _("Re-admitted only once in a lifetime"),
+            _("Re-admitted at most %(max)d time(s) in a lifetime") % {"max": rs.readmission_max_times},
             source,
-            candidate.previous_readmissions < rs.readmission_max_times,
-            _("Already re-admitted %(n)d time(s).") % {"n": candidate.previous_readmissions},
+            times < rs.readmission_max_times,
+            _("Already re-admitted %(n)d time(s).") % {"n": times},
         )
     )
-    if candidate.left_party_on is None:
-        results.append(
-            RuleResult("readmission_wait", _("Time since leaving"), source, False, _("The leaving date is missing."))
+    results.append(
+        _wait_result(
+            "readmission_wait",
+            _("At least %(months)d months since leaving") % {"months": rs.readmission_wait_months},
+            source,
+            start=last.left_on,
+            months=rs.readmission_wait_months,
+            on=on,
+            reason=_("Left on %(day)s; may be re-admitted from %(ready)s."),
         )
-    else:
-        ready = rules.add_months(candidate.left_party_on, rs.readmission_wait_months)
-        results.append(
-            RuleResult(
-                "readmission_wait",
-                _("At least %(months)d months since leaving") % {"months": rs.readmission_wait_months},
-                source,
-                on >= ready,
-                _("Left on %(left)s; may be re-admitted from %(ready)s.")
-                % {"left": _d(candidate.left_party_on), "ready": _d(ready)},
+    )
+    if last.consequence == Consequence.WAIT_FROM_EXPUNGED or last.conviction_expunged_on is not None:
+        title = _("At least %(months)d months since the conviction was expunged") % {
+            "months": rs.readmission_after_expunged_months
+        }
+        if last.conviction_expunged_on is None:
+            results.append(
+                RuleResult("readmission_expunged", title, source, False, _("The date of the expungement is missing."))
             )
-        )
-    if candidate.conviction_expunged_on is not None:
-        ready = rules.add_months(candidate.conviction_expunged_on, rs.readmission_after_expunged_months)
+        else:
+            results.append(
+                _wait_result(
+                    "readmission_expunged",
+                    title,
+                    source,
+                    start=last.conviction_expunged_on,
+                    months=rs.readmission_after_expunged_months,
+                    on=on,
+                    reason=_("Expunged on %(day)s; may be re-admitted from %(ready)s."),
+                )
+            )
+    if last.consequence == Consequence.SEPARATE_RULES:
         results.append(
             RuleResult(
-                "readmission_expunged",
-                _("At least %(months)d months since the conviction was expunged")
-                % {"months": rs.readmission_after_expunged_months},
-                source,
-                on >= ready,
-                _("Expunged on %(day)s; may be re-admitted from %(ready)s.")
-                % {"day": _d(candidate.conviction_expunged_on), "ready": _d(ready)},
+                "readmission_separate_rules",
+                _("The Secretariat's separate rules on population-policy removals"),
+                _("294-QĐ/TW item 3.5"),
+                True,
+                _("Check the Secretariat's separate rules before the meeting; the waiting period above applies."),
             )
         )
     consent = _consent(candidate, on, ConsentKind.READMISSION)
@@ -226,7 +267,7 @@ def check_readmission(candidate: Candidate, on: date) -> list[RuleResult]:
             _("Written agreement of the provincial standing committee"),
             source,
             consent is not None,
-            _("Consent %(ref)s recorded.") % {"ref": consent.reference}
+            _("Consent %(ref)s of %(day)s recorded.") % {"ref": consent.reference, "day": _d(consent.granted_on)}
             if consent
             else _("The provincial standing committee's written agreement is not recorded."),
         )

@@ -221,6 +221,13 @@ SPECTACULAR_SETTINGS = {
         "RecognitionOutcomeEnum": ["approve", "refuse"],  # the flow's recognition_step
         "CaseCloseOutcomeEnum": ["withdrawn", "not_admitted"],
         "YesNoEnum": ["1", "0"],  # a step's decision as its screen posts it: 1 yes, 0 no
+        "SexEnum": "admission.party.models.people.Sex",
+        "EthnicityEnum": "admission.rules.reference.lists.ETHNICITY_CHOICES",
+        "ReligionEnum": "admission.rules.reference.lists.RELIGIONS",
+        "EducationEnum": "admission.rules.reference.lists.EDUCATION_LEVELS",
+        "OccupationEnum": "admission.rules.reference.lists.OCCUPATION_CLASSES",
+        "EmployerSectorEnum": "admission.rules.reference.lists.EMPLOYER_SECTORS",
+        "RestructuringKindEnum": "admission.party.models.restructuring.RestructuringKind",
     },
 }
 

@@ -70,6 +70,8 @@ class Attendance(models.Model):
     membership = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("name"), max_length=120)
     official = models.BooleanField(_("official member"))
+    # A member of another cell taking part in this cell's meetings: on the roster, never counted nor voting.
+    guest = models.BooleanField(_("guest"), default=False)
     present = models.BooleanField(_("present"))
     absence_reason = models.CharField(_("reason for absence"), max_length=255, blank=True)
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from admission.decisions.models.decisions import Ceremony, ChainStepRecord, StepStatus
 from admission.decisions.models.meetings import MeetingPurpose, Vote
 from admission.party import hierarchy, permissions
+from admission.party.models.guests import guest_in
 from admission.party.models.people import Membership
 from admission.rules import compute as rules
 from admission.rules.calendar import WorkingCalendar, working_calendar
@@ -29,7 +30,7 @@ from admission.rules.services import ruleset_for_step
 from admission.sourcing.eligibility import check_certificate
 from admission.sourcing.models.candidates import Candidate, CandidateState, EducationException
 from admission.sourcing.models.consents import Consent, ConsentKind
-from admission.sourcing.services.candidates import MAX_ACTIVE_MENTORS
+from admission.sourcing.services.candidates import MAX_ACTIVE_MENTORS, helper_refusal
 from admission.sourcing.services.transitions import fire
 
 
@@ -352,10 +353,16 @@ def ceremony_record(
             _("The ceremony was due by %(day)s: record the superior committee's consent to hold it later.")
             % {"day": _d(deadlines.ceremony_due)}
         )
-    if not 1 <= len(mentors) <= MAX_ACTIVE_MENTORS or any(
-        m.cell_id != candidate.cell_id or m.status_on(held_on) != "official" for m in mentors
-    ):
+    if not 1 <= len(mentors) <= MAX_ACTIVE_MENTORS:
         raise ValidationError(_("Assign one or two official members of the cell to help the new member."))
+    step_rules = ruleset_for_step(case_rule_set=candidate.rule_set, step_on=held_on)
+    for mentor in mentors:
+        # An official member of the cell, or its guest where the rule set lets guests help.
+        refusal = helper_refusal(member=mentor, cell=candidate.cell, on=held_on, rule_set=step_rules)
+        if refusal and guest_in(membership=mentor, cell=candidate.cell, on=held_on) is None:
+            raise ValidationError(_("Assign one or two official members of the cell to help the new member."))
+        if refusal:
+            raise ValidationError(refusal)
     if not decision_read_by.strip():
         raise ValidationError(_("Say who read the admission decision."))
     membership = Membership(

@@ -20,6 +20,7 @@ from admission.decisions.models.meetings import Attendance, Meeting, MeetingPurp
 from admission.party import permissions
 from admission.party.models.orgs import PartyOrg
 from admission.party.models.people import ExemptionKind, MemberExemption, Membership
+from admission.party.selectors import guests_of
 from admission.rules.models.rulesets import VoteBody
 from admission.rules.reference import normalise_text
 from admission.rules.services import ruleset_for_step
@@ -46,14 +47,16 @@ def cell_meeting_record(
     place: str = "",
 ) -> Meeting:
     """Record a cell meeting: `present` holds the membership ids of those who attended; every official member who
-    did not attend (and was not transferred away) needs a reason."""
+    did not attend (and was not transferred away) needs a reason. The cell's guests on that date (members of other
+    cells taking part in its meetings) are on the roster, marked as guests; they never count nor vote."""
     permissions.require_act_for_org(by, cell)
     _check_date(cell, held_on)
     if purpose not in MeetingPurpose.values:
         raise ValidationError(_("Unknown meeting purpose."))
     members = list(Membership.objects.filter(cell=cell).active_on(held_on).select_related("person"))
+    guests = list(guests_of(cell=cell, on=held_on))
     known = {m.pk for m in members}
-    if not present <= known:
+    if not present <= known | {g.membership_id for g in guests}:
         raise ValidationError(_("Some of the people marked present are not members of this cell on that date."))
     exemptions = {
         e.membership_id: e.kind for e in MemberExemption.objects.filter(membership_id__in=known) if e.covers(held_on)
@@ -81,6 +84,17 @@ def cell_meeting_record(
         )
     if missing:
         raise ValidationError(_("Give the reason for absence of: %(names)s.") % {"names": ", ".join(missing)})
+    guest_rows = [
+        Attendance(
+            membership=g.membership,
+            name=g.membership.person.full_name,
+            official=False,
+            guest=True,
+            present=g.membership_id in present,
+            absence_reason="",
+        )
+        for g in guests
+    ]
     # (attendance row, exemption kind) of every official member: only they count (Charter Art. 3.4).
     officials = [(r, exemptions.get(r.membership.pk) if r.membership else None) for r in rows if r.official]
     meeting = Meeting.objects.create(
@@ -97,13 +111,20 @@ def cell_meeting_record(
         exempted_present=sum(row.present and kind == ExemptionKind.EXEMPTED for row, kind in officials),
         present=sum(row.present for row in rows),
         roster=[
-            {"membership": r.membership_id, "name": r.name, "official": r.official, "present": r.present} for r in rows
+            {
+                "membership": r.membership_id,
+                "name": r.name,
+                "official": r.official,
+                "present": r.present,
+                **({"guest": True} if r.guest else {}),
+            }
+            for r in [*rows, *guest_rows]
         ],
         recorded_by=by,
     )
-    for row in rows:
+    for row in [*rows, *guest_rows]:
         row.meeting = meeting
-    Attendance.objects.bulk_create(rows)
+    Attendance.objects.bulk_create([*rows, *guest_rows])
     return meeting
 
 
@@ -144,7 +165,7 @@ def vote_record(*, meeting: Meeting, candidate: Candidate, votes_for: int, votes
     # Who may vote: the official members present (a cell) or the members present (a committee), never more than
     # the members the threshold counts (a member temporarily transferred elsewhere votes in that other cell).
     voters = min(
-        meeting.attendance.filter(official=True, present=True).count()
+        meeting.attendance.filter(official=True, present=True, guest=False).count()
         if meeting.body == VoteBody.CELL
         else meeting.present,
         meeting.denominator,

@@ -100,6 +100,22 @@ def _vietnamese(label: Any) -> str:
         return str(label())
 
 
+def earlier_memberships(candidate: Candidate) -> list[Data]:
+    """The CV's re-admission item (2-KNĐ item 13 of the 2025 booklet): each earlier membership's dates and how it
+    ended; empty unless the case is a re-admission."""
+    if not candidate.is_readmission:
+        return []
+    return [
+        {
+            "admitted_on": fmt.dmy(m.admitted_on) if m.admitted_on else "",
+            "official_on": fmt.dmy(m.official_on) if m.official_on else "",
+            "left_on": fmt.dmy(m.left_on),
+            "how_left": fmt.nfc(_vietnamese(m.get_how_left_display)),
+        }
+        for m in candidate.person.earlier_memberships.order_by("left_on", "pk")
+    ]
+
+
 def build_2_knd(candidate: Candidate, version_key: str) -> Data | None:
     """2-KNĐ, the CV as declared, a draft to copy into the printed booklet (the booklet is handwritten)."""
     cv = getattr(candidate, "curriculum", None)
@@ -136,6 +152,7 @@ def build_2_knd(candidate: Candidate, version_key: str) -> Data | None:
             }
             for r in cv.relatives.all()
         ],
+        "earlier_memberships": earlier_memberships(candidate),
         "self_assessment": fmt.nfc(cv.self_assessment),
         "place_date": fmt.place_and_date(place, cv.pledge_on or cv.declared_on),
         "cell_comment": fmt.nfc(cv.cell_comment),

@@ -141,7 +141,7 @@ def _left_out(meeting: Meeting) -> list[Data]:
     the exemptions in force on the meeting's date, which is what `cell_meeting_record` counted."""
     if meeting.body != VoteBody.CELL:
         return []
-    rows = list(meeting.attendance.filter(official=True, membership__isnull=False))
+    rows = list(meeting.attendance.filter(official=True, guest=False, membership__isnull=False))
     exemptions = {
         e.membership_id: e
         for e in MemberExemption.objects.filter(membership_id__in=[r.membership_id for r in rows])
@@ -165,9 +165,10 @@ def _left_out(meeting: Meeting) -> list[Data]:
 
 def _vote_block(vote: Vote) -> Data:
     meeting: Meeting = vote.meeting
-    absent = list(meeting.attendance.filter(present=False).values_list("name", "official", "absence_reason"))
-    present_official = meeting.attendance.filter(present=True, official=True).count()
-    present_probationary = meeting.attendance.filter(present=True, official=False).count()
+    members = meeting.attendance.filter(guest=False)  # the cell's guests are on its roster, never in its counts
+    absent = list(members.filter(present=False).values_list("name", "official", "absence_reason"))
+    present_official = members.filter(present=True, official=True).count()
+    present_probationary = members.filter(present=True, official=False).count()
     left_out = _left_out(meeting)
     not_counted = max(meeting.official_members - vote.denominator, 0) if meeting.body == VoteBody.CELL else 0
     return {

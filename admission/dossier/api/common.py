@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.db.models import Q
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.utils import html
@@ -13,6 +14,7 @@ from rest_framework.utils import html
 from admission.core.api.parsers import PARSERS
 from admission.core.bounds import MAX_ITEMS
 from admission.party import permissions
+from admission.party.models.guests import CellGuest
 from admission.party.models.people import Membership
 
 __all__ = ["PARSERS", "JsonListField"]
@@ -47,6 +49,8 @@ def _scan_output() -> serializers.FileField:
 
 
 def _membership_queryset(request: Request) -> Any:
-    return Membership.objects.filter(permissions.scope_q(request.user, field="cell__path")).select_related(
-        "person", "cell"
-    )
+    """Members of the caller's units and the guests of their cells (as on the introduction screen)."""
+    guests = CellGuest.objects.filter(permissions.scope_q(request.user, field="host_cell__path"))
+    return Membership.objects.filter(
+        permissions.scope_q(request.user, field="cell__path") | Q(pk__in=guests.values("membership"))
+    ).select_related("person", "cell")

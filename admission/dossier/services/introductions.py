@@ -45,6 +45,7 @@ def _refuse_ineligible_introducer(
         worked_together_to=worked_together_to,
         rule_set=candidate.rule_set,
         meeting_on=written_on,
+        cell=candidate.cell,
     )
     for verdict in verdicts:
         ended = worked_together_to is not None and worked_together_to < written_on

@@ -40,6 +40,7 @@ def org_detail(request: HttpRequest, pk: int) -> TemplateResponse:
     if org.kind in OrgKind.cell_kinds():
         context["members"] = selectors.member_list_for_user(user=request.user).filter(cell=org)
         context["roster"] = selectors.voting_roster(cell=org, on=today)
+        context["guests"] = selectors.guests_of(cell=org, on=today)
         try:
             context["chain"] = hierarchy.approval_chain(org, today)
         except hierarchy.ChainError as exc:

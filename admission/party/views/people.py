@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
 from admission.party import selectors
+from admission.party.models.guests import CellGuest
 
 
 @require_safe
@@ -28,6 +29,11 @@ def person_detail(request: HttpRequest, pk: int) -> TemplateResponse:
     person = selectors.person_get_for_user(user=request.user, pk=pk)
     memberships = person.memberships.select_related("cell").order_by("-joined_cell_on")
     history = person.history.select_related("history_user")[:20]
-    return TemplateResponse(
-        request, "admission/person_detail.html", {"person": person, "memberships": memberships, "history": history}
-    )
+    context = {
+        "person": person,
+        "memberships": memberships,
+        "history": history,
+        "earlier": person.earlier_memberships.all(),
+        "guest_periods": CellGuest.objects.filter(membership__person=person).select_related("host_cell"),
+    }
+    return TemplateResponse(request, "admission/person_detail.html", context)

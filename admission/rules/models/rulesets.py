@@ -136,6 +136,11 @@ class RuleSet(models.Model):
         _("months after a conviction is expunged"), default=60
     )
     readmission_max_times = models.PositiveSmallIntegerField(_("re-admissions allowed in a lifetime"), default=1)
+    # Guests of a cell (a member taking part in another cell's meetings): never counted in its votes; whether they
+    # may help a candidate or introduce an applicant there is a choice of each rule set.
+    guests_may_help_or_introduce = models.BooleanField(
+        _("a cell's guests may help candidates and introduce applicants there"), default=False
+    )
     # Working days (domain.md §3)
     count_from = models.CharField(
         _("working days are counted from"), max_length=20, choices=CountFrom.choices, default=CountFrom.NEXT_DAY

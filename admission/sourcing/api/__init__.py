@@ -33,6 +33,7 @@ from admission.sourcing.api.candidates import (
 from admission.sourcing.api.courses import CourseDetailApi, CourseEnrollmentOutput, CourseListApi, CourseOutput
 from admission.sourcing.api.errors import ServiceRefused, parse_day, service_errors
 from admission.sourcing.api.plans import PlanDetailApi, PlanListApi, PlanOutput, PlanProgressOutput
+from admission.sourcing.api.readmission import EarlierMembershipListApi
 
 __all__ = [
     "CandidateCloseApi",
@@ -46,6 +47,7 @@ __all__ = [
     "CourseEnrollmentOutput",
     "CourseListApi",
     "CourseOutput",
+    "EarlierMembershipListApi",
     "EligibilityRuleOutput",
     "MentorEndApi",
     "MentorOutput",

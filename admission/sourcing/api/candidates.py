@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from admission.core.api.fields import DATE_SCHEMA, DateField, IdField, Input
 from admission.core.api.filters import FILTER_BACKENDS
 from admission.party import permissions
-from admission.party.api import OrgFilter, PersonOutput
+from admission.party.api import EarlierMembershipOutput, OrgFilter, PersonOutput
 from admission.party.models.people import Membership
 from admission.sourcing import selectors as sourcing_selectors
 from admission.sourcing.api.errors import parse_day, service_errors
@@ -161,6 +161,7 @@ class CandidateDetailApi(APIView):
         review_notes = ReviewNoteOutput(many=True)
         enrollments = CandidateEnrollmentOutput(many=True)
         certificates = serializers.SerializerMethodField()
+        earlier_memberships = EarlierMembershipOutput(source="person.earlier_memberships", many=True, read_only=True)
         timeline = serializers.SerializerMethodField()
 
         class Meta(CandidateOutput.Meta):
@@ -176,6 +177,7 @@ class CandidateDetailApi(APIView):
                 "closing_reason",
                 "education_exception",
                 "is_readmission",
+                "earlier_memberships",
                 "mentors",
                 "review_notes",
                 "enrollments",

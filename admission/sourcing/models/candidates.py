@@ -66,32 +66,6 @@ class NominationSource(models.TextChoices):
     OTHER = "other", _("Other organisation")
 
 
-class LeavingReason(models.TextChoices):
-    """Why a former member left the party (re-admission rules, 294-QĐ/TW §3.5)."""
-
-    REMOVED = "removed", _("Removed from the list (xóa tên)")
-    FAMILY_REASONS = "family_reasons", _("Left on request for justified family reasons")
-    ABANDONED_ACTIVITY = "abandoned_activity", _("Abandoned party activity")
-    REQUESTED_TO_LEAVE = "requested_to_leave", _("Asked to leave the party")
-    DISUNITY = "disunity", _("Caused serious internal disunity")
-    EXPELLED_CORRUPTION = "expelled_corruption", _("Expelled for corruption or serious violations")
-    SERIOUS_CRIME = "serious_crime", _("Convicted of a serious crime")
-    FAMILY_PLANNING = "family_planning", _("Removed for violating the population policy")
-    OTHER = "other", _("Other")
-
-
-# 294-QĐ/TW §3.5.2: never re-admitted (the first three confirmed, the last two recalled [R]).
-NEVER_READMIT = frozenset(
-    {
-        LeavingReason.ABANDONED_ACTIVITY,
-        LeavingReason.REQUESTED_TO_LEAVE,
-        LeavingReason.DISUNITY,
-        LeavingReason.EXPELLED_CORRUPTION,
-        LeavingReason.SERIOUS_CRIME,
-    }
-)
-
-
 class EducationException(models.TextChoices):
     NONE = "none", _("General rule")
     HARDSHIP_AREA = "hardship_area", _("Mountain, border, island or disadvantaged area; fishermen at sea")
@@ -140,11 +114,9 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
     education_exception = models.CharField(
         _("education exception"), max_length=20, choices=EducationException.choices, default=EducationException.NONE
     )
+    # Follows the person's recorded earlier memberships (`admission.party.models.earlier`), kept in step by the
+    # services that record them; stored for the statistics and the admission snapshot.
     is_readmission = models.BooleanField(_("re-admission"), default=False)
-    left_party_on = models.DateField(_("left the party on"), null=True, blank=True)
-    leaving_reason = models.CharField(_("reason for leaving"), max_length=30, choices=LeavingReason.choices, blank=True)
-    conviction_expunged_on = models.DateField(_("conviction expunged on"), null=True, blank=True)
-    previous_readmissions = models.PositiveSmallIntegerField(_("earlier re-admissions"), default=0)
     political_review = models.BooleanField(
         _("political history to review (58-QĐ/TW)"),
         default=False,

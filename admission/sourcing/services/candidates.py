@@ -17,11 +17,12 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from admission.party import permissions
+from admission.party.models.guests import guest_in
 from admission.party.models.orgs import PartyOrg
 from admission.party.models.people import Membership, Person
 from admission.rules.models.rulesets import RuleSet
 from admission.rules.reference import normalise_text
-from admission.rules.services import ruleset_lock
+from admission.rules.services import ruleset_for_step, ruleset_lock
 from admission.sourcing.models.candidates import Candidate, CandidateState, Mentor, ReviewNote
 from admission.sourcing.services.transitions import fire
 
@@ -90,6 +91,7 @@ def candidate_nominate(
         nominating_body=normalise_text(nominating_body),
         nominated_on=nominated_on,
         nomination_note=normalise_text(note),
+        is_readmission=person.earlier_memberships.exists(),
     )
     candidate.full_clean(exclude=["state"])
     candidate._change_reason = _("Nominated")
@@ -113,15 +115,7 @@ def candidate_reopen(
         by=by,
         note=note,
     )
-    for field in (
-        "education_exception",
-        "is_readmission",
-        "left_party_on",
-        "leaving_reason",
-        "conviction_expunged_on",
-        "previous_readmissions",
-    ):
-        setattr(case, field, getattr(previous, field))
+    case.education_exception = previous.education_exception
     case.save()
     return case
 
@@ -145,6 +139,24 @@ def candidate_list_as_sympathiser(*, candidate: Candidate, meeting_on: date, by:
     return candidate
 
 
+def helper_refusal(*, member: Membership, cell: PartyOrg, on: date, rule_set: RuleSet) -> str | None:
+    """Why `member` cannot help a candidate of `cell` on `on`, or None: an official member of the cell, or a guest of
+    the cell (an official member elsewhere) when the rule set lets guests help (`guests_may_help_or_introduce`)."""
+    official = Membership.objects.filter(pk=member.pk).official_on(on).exists()
+    if member.cell_id != cell.pk:
+        if not official or guest_in(membership=member, cell=cell, on=on) is None:
+            return str(_("The helper must be an official member of the same cell on that date."))
+        if not rule_set.guests_may_help_or_introduce:
+            return str(
+                _("%(name)s is a guest of %(cell)s: rule set %(code)s does not let guests help or introduce there.")
+                % {"name": member.person.full_name, "cell": cell, "code": rule_set.code}
+            )
+        return None
+    if not official:
+        return str(_("The helper must be an official member of the same cell on that date."))
+    return None
+
+
 @transaction.atomic
 def mentor_assign(*, candidate: Candidate, member: Membership, assigned_on: date, by: Any) -> Mentor:
     """Assign an official member of the cell to help the person (one or two at a time)."""
@@ -152,11 +164,14 @@ def mentor_assign(*, candidate: Candidate, member: Membership, assigned_on: date
     permissions.require_act_for_org(by, candidate.cell)
     if not candidate.is_open:
         raise ValidationError(_("The case is closed."))
-    if (
-        member.cell_id != candidate.cell_id
-        or not Membership.objects.filter(pk=member.pk).official_on(assigned_on).exists()
-    ):
-        raise ValidationError(_("The helper must be an official member of the same cell on that date."))
+    refusal = helper_refusal(
+        member=member,
+        cell=candidate.cell,
+        on=assigned_on,
+        rule_set=ruleset_for_step(case_rule_set=candidate.rule_set, step_on=assigned_on),
+    )
+    if refusal:
+        raise ValidationError(refusal)
     active = candidate.mentors.filter(ended_on__isnull=True)
     if active.filter(member=member).exists():
         raise ValidationError(_("This member already helps the person."))
@@ -229,15 +244,9 @@ def candidate_close(*, candidate: Candidate, withdrawn: bool, reason: str, on: d
 
 @transaction.atomic
 def candidate_update_special_path(*, candidate: Candidate, by: Any, **fields: Any) -> Candidate:
-    """Record the facts behind the special paths (education exception, re-admission, provincial consent)."""
-    allowed = {
-        "education_exception",
-        "is_readmission",
-        "left_party_on",
-        "leaving_reason",
-        "conviction_expunged_on",
-        "previous_readmissions",
-    }
+    """Record the facts behind the special paths (the education exception; a re-admission follows the earlier
+    memberships recorded with `admission.sourcing.services.readmission`)."""
+    allowed = {"education_exception"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(_("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))})

@@ -7,13 +7,16 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 
-from admission.rules.models.rulesets import AgeCounting
+from admission.party.models.earlier import NEVER_READMIT, EarlierMembership, LeavingReason
+from admission.rules.models.rulesets import AgeCounting, RuleSet
 from admission.rules.services import ruleset_copy
 from admission.sourcing.eligibility import check_eligibility
-from admission.sourcing.models.candidates import NEVER_READMIT, EducationException, LeavingReason
+from admission.sourcing.models.candidates import Candidate, EducationException
 from admission.sourcing.models.consents import Consent, ConsentKind
 from admission.sourcing.services.candidates import candidate_nominate, candidate_update_special_path
+from admission.sourcing.services.readmission import earlier_membership_add
 from admission.sourcing.services.training import certificate_record_external
 from tests.factories import PersonFactory
 
@@ -169,16 +172,26 @@ CONSENT_ON = D(2025, 1, 1)
 
 
 def readmission_case(world, consent_on=CONSENT_ON, **facts):
+    """A case whose person left the party on 10/03/2022 (removed from the list), recorded through the service."""
     case = open_case(world)
     values = {
-        "is_readmission": True,
-        "leaving_reason": LeavingReason.REMOVED,
-        "left_party_on": D(2022, 3, 10),
+        "admitted_on": D(2010, 5, 19),
+        "official_on": D(2011, 5, 19),
+        "left_on": D(2022, 3, 10),
+        "how_left": LeavingReason.REMOVED,
         **facts,
     }
     if consent_on is not None:
         consent(case, ConsentKind.READMISSION, "9-CV/TU", consent_on)
-    return candidate_update_special_path(candidate=case, by=world.secretary, **values)
+    earlier_membership_add(candidate=case, by=world.secretary, **values)
+    case.refresh_from_db()
+    return case
+
+
+def test_recording_an_earlier_membership_makes_the_case_a_readmission(world):
+    case = readmission_case(world)
+    assert case.is_readmission
+    assert case.history.first().history_change_reason == "Earlier membership recorded"
 
 
 def test_a_former_member_may_be_readmitted_on_the_day_36_months_after_leaving(world):
@@ -191,29 +204,56 @@ def test_the_day_before_36_months_since_leaving_is_too_early(world):
     wait = result(readmission_case(world), D(2025, 3, 9), "readmission_wait")
     assert not wait.passed
     assert "10/03/2025" in wait.reason
+    assert "294-QĐ/TW" in wait.source
 
 
 def test_a_conviction_must_be_expunged_60_months_before_the_meeting(world):
-    case = readmission_case(world, conviction_expunged_on=D(2020, 6, 30))
-    assert not result(case, D(2025, 6, 29), "readmission_expunged").passed
-    assert result(case, D(2025, 6, 30), "readmission_expunged").passed
+    case = readmission_case(world, how_left=LeavingReason.CONVICTED_LESS_SERIOUS, conviction_expunged_on=D(2022, 6, 30))
+    assert not result(case, D(2027, 6, 29), "readmission_expunged").passed
+    assert result(case, D(2027, 6, 30), "readmission_expunged").passed
+
+
+def test_a_less_serious_conviction_needs_its_expungement_date(world):
+    with pytest.raises(ValidationError, match="expunged"):
+        readmission_case(world, how_left=LeavingReason.CONVICTED_LESS_SERIOUS)
+
+
+@pytest.mark.parametrize("reason", sorted(NEVER_READMIT))
+def test_a_category_never_readmitted_is_refused_when_recorded(world, reason):
+    with pytest.raises(ValidationError, match="never re-admitted"):
+        readmission_case(world, how_left=reason)
 
 
 @pytest.mark.parametrize("reason", sorted(NEVER_READMIT))
 def test_some_reasons_for_leaving_never_allow_readmission(world, reason):
-    case = readmission_case(world, leaving_reason=reason)
-    assert not result(case, D(2026, 3, 2), "readmission_reason").passed
+    """A never-re-admitted category already on record (an import, an earlier release) fails the rule."""
+    case = readmission_case(world)
+    EarlierMembership.objects.create(
+        person=case.person, admitted_on=D(1990, 1, 1), left_on=D(1999, 1, 1), how_left=reason
+    )
+    verdict = result(case, D(2026, 3, 2), "readmission_reason")
+    assert not verdict.passed and "01/01/1999" in verdict.reason
     assert not check_eligibility(case, D(2026, 3, 2)).eligible
 
 
 def test_leaving_for_justified_family_reasons_allows_readmission(world):
-    case = readmission_case(world, leaving_reason=LeavingReason.FAMILY_REASONS)
+    case = readmission_case(world, how_left=LeavingReason.FAMILY_REASONS)
     assert result(case, D(2026, 3, 2), "readmission_reason").passed
 
 
 def test_readmission_happens_only_once_in_a_lifetime(world):
     assert result(readmission_case(world), D(2026, 3, 2), "readmission_once").passed
-    assert not result(readmission_case(world, previous_readmissions=1), D(2026, 3, 2), "readmission_once").passed
+    again = readmission_case(world, was_readmission=True)
+    once = result(again, D(2026, 3, 2), "readmission_once")
+    assert not once.passed and "1" in once.reason
+
+
+def test_the_lifetime_maximum_is_the_rule_sets(world):
+    case = readmission_case(world, was_readmission=True)
+    rs = case.rule_set
+    RuleSet.objects.filter(pk=rs.pk).update(readmission_max_times=2)
+    case.refresh_from_db()
+    assert result(case, D(2026, 3, 2), "readmission_once").passed
 
 
 def test_readmission_needs_the_provincial_consent_given_before_the_meeting(world):
@@ -222,6 +262,14 @@ def test_readmission_needs_the_provincial_consent_given_before_the_meeting(world
     later = readmission_case(world, consent_on=D(2026, 3, 3))
     assert not result(later, D(2026, 3, 2), "readmission_consent").passed
     assert result(later, D(2026, 3, 3), "readmission_consent").passed
+
+
+def test_a_readmission_flag_without_the_earlier_membership_asks_for_it(world):
+    case = open_case(world)
+    Candidate.objects.filter(pk=case.pk).update(is_readmission=True)
+    case.refresh_from_db()
+    verdict = result(case, D(2026, 3, 2), "readmission_record")
+    assert not verdict.passed
 
 
 def test_a_first_admission_has_no_readmission_rules(world):
