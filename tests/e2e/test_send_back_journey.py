@@ -1,12 +1,14 @@
 """Issue 14 in the browser: a certificate expires while the dossier is open; the secretary, on a phone, sends the case
 back to the course from the case page, records the new certificate and opens the dossier again (kept, checked again),
-up to the cell's meeting; and an expired CV is redone from the dossier page, the earlier one kept and listed."""
+through the cell's meeting to the commune's decision; and an expired CV is redone from the dossier page, the earlier
+one kept and listed."""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -55,10 +57,11 @@ def case_with_dossier(w: World, *, dossier_start_days_ago: int) -> Candidate:
 
 @pytest.mark.browser_context_args(**PHONE)
 def test_sent_back_to_the_course_and_forward_again_on_a_phone(
-    journey_world: World, page: Page, network: Network, screenshots_dir: Path
+    journey_world: World, page: Page, browser: Any, network: Network, screenshots_dir: Path
 ) -> None:
     w = journey_world
     case = case_with_dossier(w, dossier_start_days_ago=120)
+    code = case.code
     run(case, "prepare_dossier", w.secretary, {"confirm": True})
     # The certificate expires while the dossier is open (it was 61 months old on the meeting day).
     AwarenessCertificate.objects.filter(person=case.person).update(
@@ -104,6 +107,34 @@ def test_sent_back_to_the_course_and_forward_again_on_a_phone(
     case.refresh_from_db()
     assert case.state == CandidateState.DOSSIER and case.attempt == 1
     assert [t.flow_task.name for t in services.open_tasks(case)] == ["cell_vote"]
+
+    # The cell's meeting on the kept dossier (its papers checked again on this date), then the commune decides.
+    page.get_by_test_id("do-step").click()
+    page.wait_for_url("**/step/cell_vote/")
+    page.locator("input[name=held_on]").fill(today)
+    present = page.locator("input[name=present]")
+    for box in present.all():
+        box.check()
+    page.locator("input[name=votes_for]").fill(str(present.count()))
+    page.get_by_test_id("submit-step").click()
+    page.wait_for_url(f"**/app/admission/candidates/{case.pk}/")
+    expect(page.get_by_test_id("case-state")).to_have_text(vietnamese(CandidateState.PROPOSED.label))
+
+    desk = browser.new_context(base_url=page.url.split("/app/")[0], locale="vi-VN")
+    approver = desk.new_page()
+    log_in(approver, w.approver.username)
+    approver.get_by_test_id("work-row").filter(has_text="Lục Văn Sáng").locator("a").click()
+    approver.wait_for_url("**/step/chain_step/")
+    approver.locator("input[name=outcome][value='approve']").check()
+    approver.locator("input[name=on]").fill(today)
+    approver.locator("input[name=document_number]").fill("153-QĐ/ĐU")
+    approver.get_by_test_id("submit-step").click()
+    approver.wait_for_url(f"**/app/admission/candidates/{case.pk}/")
+    expect(approver.get_by_test_id("case-state")).to_have_text(vietnamese(CandidateState.ADMITTED.label))
+    desk.close()
+
+    case.refresh_from_db()
+    assert case.state == CandidateState.ADMITTED and case.attempt == 1 and case.code == code
     assert network.external == [] and network.broken_assets == []
 
 
