@@ -85,7 +85,7 @@ class RestructuringListApi(generics.ListAPIView):
     """GET: the operations decided by the boards the caller sits on. POST: record one (201)."""
 
     serializer_class = OperationOutput
-    schema_tags = ["orgs"]
+    schema_tags = ["orgs/people"]
 
     def get_queryset(self) -> Any:
         return (
@@ -105,7 +105,7 @@ class RestructuringListApi(generics.ListAPIView):
 class RestructuringPreviewApi(APIView):
     """What the operation would touch (nothing is saved): the open cases, the members, the waiting steps."""
 
-    schema_tags = ["orgs"]
+    schema_tags = ["orgs/people"]
 
     @extend_schema(request=OperationInput, responses={200: dict})
     def post(self, request: Request) -> Response:
@@ -136,7 +136,7 @@ class RestructuringPreviewApi(APIView):
 class RestructuringCancelApi(APIView):
     """Withdraw a scheduled operation before its date, with a reason."""
 
-    schema_tags = ["orgs"]
+    schema_tags = ["orgs/people"]
 
     @extend_schema_serializer(component_name="RestructuringCancelInput")
     class InputSerializer(serializers.Serializer):

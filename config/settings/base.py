@@ -163,6 +163,7 @@ API_MAX_JSON_DEPTH = 16  # objects and lists inside one another
 # The tag of each area in the OpenAPI schema, by the module of the view (a view may name its own: `schema_tags`).
 API_TAGS = {
     "admission.party": "orgs/people",
+    "admission.restructuring": "orgs/people",
     "admission.sourcing": "sourcing",
     "admission.dossier": "dossier",
     "admission.decisions": "admission",
