@@ -242,6 +242,8 @@ def fill(route: str, foreign: Foreign) -> str | None:
             value = "application"
         elif name == "kind":
             value = "members"
+        elif name == "paper":
+            value = "curriculum"  # a paper of the dossier that can be redone
         elif name == "fmt":
             value = "xlsx"
         elif name in ("node", "step"):
