@@ -144,7 +144,9 @@ def _roll_counts(scope: Scope, period: Period) -> dict[str, int]:
     )
     entries = rolls.filter(joined_cell_on__gte=period.start, joined_cell_on__lte=period.end).exclude(moved_in)
     exits = rolls.filter(left_cell_on__gte=period.start, left_cell_on__lte=period.end).exclude(moved_out)
-    start = rolls.filter(scope.q(cell_field="cell_id", day=before_start)).active_on(before_start).count()
+    # The day's cells alone (`scope.q` names a subset of `cells`): repeating the whole list as a second
+    # `= ANY(…)` made PostgreSQL square its selectivity and misjudge the scan.
+    start = Membership.objects.filter(scope.q(cell_field="cell_id", day=before_start)).active_on(before_start).count()
     flows = entries.aggregate(
         entries=Count("pk"), admitted=Count("pk", filter=Q(admission_ceremony__isnull=False))
     ) | exits.aggregate(
@@ -156,7 +158,7 @@ def _roll_counts(scope: Scope, period: Period) -> dict[str, int]:
         # the end is the one at the start with the period's entries and exits (one count of the rolls fewer).
         end = start + flows["entries"] - flows["exits"]
     else:  # as the tree stood: the cells of the subtree may differ between the two days
-        end = rolls.filter(scope.q(cell_field="cell_id", day=period.end)).active_on(period.end).count()
+        end = Membership.objects.filter(scope.q(cell_field="cell_id", day=period.end)).active_on(period.end).count()
     return {"start": start, "end": end, **flows}
 
 

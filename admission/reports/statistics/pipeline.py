@@ -81,12 +81,16 @@ def funnel(scope: Scope, period: Period) -> list[FunnelStage]:
     in_period = {"gte": period.start, "lte": period.end}
     events = {
         "nominated": cohort["nominated"],
+        # The cases with a certificate issued in the period, as a semi-join on the person (a join through the
+        # person, then DISTINCT, read every case of the scope and hashed them).
         "trained": Candidate.objects.filter(
-            person__certificates__issued_on__gte=period.start, person__certificates__issued_on__lte=period.end
+            Exists(
+                AwarenessCertificate.objects.filter(
+                    person_id=OuterRef("person_id"), issued_on__gte=period.start, issued_on__lte=period.end
+                )
+            )
         )
         .filter(scope.q(cell_field="cell_id", day_field="nominated_on"))
-        .values("pk")
-        .distinct()
         .count(),
         "proposed": ChainStepRecord.objects.filter(
             kind=StepKind.CELL_RESOLUTION,
