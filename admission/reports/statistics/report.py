@@ -37,9 +37,6 @@ def _reporting() -> Iterator[None]:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
                 cursor.execute("SET LOCAL random_page_cost = 1.1")
-                # Each query reads a province's rows through (cell, date) indexes; a parallel plan built the same
-                # hash of those rows in every worker (three times the index reads for one answer).
-                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         yield
 
 
