@@ -24,11 +24,34 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Field, ForeignObject, Lookup, Q
 from django.utils.translation import gettext_lazy as _
 
 from admission.party.models.orgs import OrgKind, OrgParentLink, PartyOrg
+
+
+class AnyOf(Lookup[Any]):
+    """`field__anyof=[ids]`: on PostgreSQL `field = ANY(%s)` with the ids as one array parameter (an `__in` list
+    of a province's thousand cells costs its driver ~25 ms per query to expand, and a report runs dozens of them);
+    elsewhere a plain IN list. Registered on every field: the reports use it on cell and org ids."""
+
+    lookup_name = "anyof"
+    prepare_rhs = False  # a list of ids, passed as they are
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        ids = list(self.rhs)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", (*lhs_params, ids)
+        if not ids:
+            return "1 = 0", tuple(lhs_params)
+        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", (*lhs_params, *ids)
+
+
+Field.register_lookup(AnyOf)
+ForeignObject.register_lookup(AnyOf)  # foreign keys keep lookups of their own
 
 TODAY = "today"
 THEN = "then"
@@ -80,7 +103,7 @@ class Scope:
             intervals[(group.start, group.end)].update(group.cell_ids)
         query = Q(pk__in=[])
         for (start, end), cells in intervals.items():
-            part = Q(**{f"{cell_field}__in": sorted(cells)})
+            part = Q(**{f"{cell_field}__anyof": sorted(cells)})
             if day_field is not None and day is None:
                 if start is not None:
                     part &= Q(**{f"{day_field}__gte": start})
@@ -90,10 +113,10 @@ class Scope:
         return query
 
     def _today_q(self, relation: str) -> Q:
-        live = Q(**{f"{relation}__path__startswith": self.root.path, f"{relation}__valid_to__isnull": True})
-        if self.carried_cells:
-            live |= Q(**{f"{relation}_id__in": sorted(self.carried_cells)})
-        return live
+        """The report's cells as one id list: with the (cell, date) indexes of the counted tables the database
+        reads only these cells' rows of the period, however big the rest of the country (a join on the cells' path
+        made it read every row of the period, then drop the other provinces')."""
+        return Q(**{f"{relation}_id__anyof": sorted(self.cell_ids)})
 
     def snapshot_q(self) -> Q:
         """`AdmissionSnapshot` rows of the report: by the cell mapped to today's orgs, or by the path of their day."""

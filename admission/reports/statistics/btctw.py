@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 
 from admission.party.models.orgs import OrgKind
 from admission.party.models.people import Membership
-from admission.reports.scope import Scope
+from admission.reports.scope import TODAY, Scope
 from admission.reports.statistics.classification import (
     CLASSIFICATION,
     FORM2_ROWS,
@@ -25,6 +25,7 @@ from admission.reports.statistics.counting import (
     admissions,
     grassroots_orgs,
     grassroots_with_admissions,
+    recognised_count,
 )
 from admission.reports.statistics.periods import Period
 from admission.reports.statistics.results import (
@@ -129,24 +130,35 @@ def _roll_counts(scope: Scope, period: Period) -> dict[str, int]:
     A move between two cells of the scope on the same day is neither an entry nor an exit.
     """
     cells = sorted(scope.cell_ids)
-    rolls = Membership.objects.filter(cell_id__in=cells)
+    rolls = Membership.objects.filter(cell_id__anyof=cells)
     before_start = period.start - timedelta(days=1)
     moved_in = Exists(
-        Membership.objects.filter(cell_id__in=cells, person=OuterRef("person"), left_cell_on=OuterRef("joined_cell_on"))
+        Membership.objects.filter(
+            cell_id__anyof=cells, person=OuterRef("person"), left_cell_on=OuterRef("joined_cell_on")
+        )
     )
     moved_out = Exists(
-        Membership.objects.filter(cell_id__in=cells, person=OuterRef("person"), joined_cell_on=OuterRef("left_cell_on"))
+        Membership.objects.filter(
+            cell_id__anyof=cells, person=OuterRef("person"), joined_cell_on=OuterRef("left_cell_on")
+        )
     )
     entries = rolls.filter(joined_cell_on__gte=period.start, joined_cell_on__lte=period.end).exclude(moved_in)
     exits = rolls.filter(left_cell_on__gte=period.start, left_cell_on__lte=period.end).exclude(moved_out)
-    start = rolls.filter(scope.q(cell_field="cell_id", day=before_start)).active_on(before_start).count()
-    end = rolls.filter(scope.q(cell_field="cell_id", day=period.end)).active_on(period.end).count()
+    # The day's cells alone (`scope.q` names a subset of `cells`): repeating the whole list as a second
+    # `= ANY(…)` made PostgreSQL square its selectivity and misjudge the scan.
+    start = Membership.objects.filter(scope.q(cell_field="cell_id", day=before_start)).active_on(before_start).count()
     flows = entries.aggregate(
         entries=Count("pk"), admitted=Count("pk", filter=Q(admission_ceremony__isnull=False))
     ) | exits.aggregate(
         exits=Count("pk"),
         exits_probationary=Count("pk", filter=Q(official_on__isnull=True) | Q(official_on__gt=F("left_cell_on"))),
     )
+    if scope.basis == TODAY:
+        # The form's own identity, D = A + B - C: on today's tree the same cells count on both days, so the roll at
+        # the end is the one at the start with the period's entries and exits (one count of the rolls fewer).
+        end = start + flows["entries"] - flows["exits"]
+    else:  # as the tree stood: the cells of the subtree may differ between the two days
+        end = Membership.objects.filter(scope.q(cell_field="cell_id", day=period.end)).active_on(period.end).count()
     return {"start": start, "end": end, **flows}
 
 
@@ -190,16 +202,13 @@ def supplementary_lines(scope: Scope, period: Period) -> list[Line]:
     removals of probationers wait for the probation records (issue 5)."""
 
     def counts(p: Period) -> dict[str, int]:
-        recognised = Membership.objects.filter(
-            admission_ceremony__isnull=False, official_on__gte=p.start, official_on__lte=p.end
-        ).filter(scope.q(cell_field="cell_id", day_field="official_on"))
         cases = Candidate.objects.filter(scope.q(cell_field="cell_id", day_field="sympathiser_meeting_on"))
         enrolled = Enrollment.objects.filter(
             state__in=EnrollmentState.taking_a_place(), course__starts_on__gte=p.start, course__starts_on__lte=p.end
         ).filter(scope.q(cell_field="candidate__cell_id", day_field="course__starts_on"))
         return {
             "admitted": admission_counts(scope, p)["total"],
-            "recognised": recognised.count(),
+            "recognised": recognised_count(scope, p),
             "without_admission": len(set(grassroots_orgs(scope, p.end)) - grassroots_with_admissions(scope, p)),
             "sympathisers": cases.filter(
                 sympathiser_meeting_on__gte=p.start, sympathiser_meeting_on__lte=p.end

@@ -12,6 +12,7 @@ from django.db.models.functions import ExtractMonth
 
 from admission.decisions.models.snapshots import AdmissionSnapshot
 from admission.party.models.orgs import OrgKind, PartyOrg
+from admission.party.models.people import Membership
 from admission.reports.scope import Scope
 from admission.reports.statistics.classification import (
     CATEGORY_Q,
@@ -69,4 +70,19 @@ def grassroots_with_admissions(scope: Scope, period: Period) -> set[int]:
     if key not in scope.cache:
         ids = admissions(scope, period).filter(grassroots__isnull=False).values_list("grassroots_id", flat=True)
         scope.cache[key] = {scope.map_org(pk) for pk in ids.distinct().order_by()}
+    return scope.cache[key]  # type: ignore[return-value]
+
+
+def recognised_count(scope: Scope, period: Period) -> int:
+    """New members recognised as official in the period (their official date), counted once per report: the
+    funnel's last stage and the supplementary table both print it."""
+    key = ("recognised", period)
+    if key not in scope.cache:
+        scope.cache[key] = (
+            Membership.objects.filter(
+                admission_ceremony__isnull=False, official_on__gte=period.start, official_on__lte=period.end
+            )
+            .filter(scope.q(cell_field="cell_id", day_field="official_on"))
+            .count()
+        )
     return scope.cache[key]  # type: ignore[return-value]

@@ -13,14 +13,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from admission.decisions.models.decisions import ChainStepRecord, StepStatus
+from admission.decisions.models.decisions import Ceremony, ChainStepRecord, StepStatus
 from admission.party.hierarchy import StepKind
 from admission.party.models.orgs import PartyOrg
-from admission.party.models.people import Membership
 from admission.reports.scope import Scope
 from admission.reports.statistics.counting import (
     admission_counts,
     admissions,
+    recognised_count,
 )
 from admission.reports.statistics.periods import Period
 from admission.reports.statistics.results import (
@@ -81,12 +81,16 @@ def funnel(scope: Scope, period: Period) -> list[FunnelStage]:
     in_period = {"gte": period.start, "lte": period.end}
     events = {
         "nominated": cohort["nominated"],
+        # The cases with a certificate issued in the period, as a semi-join on the person (a join through the
+        # person, then DISTINCT, read every case of the scope and hashed them).
         "trained": Candidate.objects.filter(
-            person__certificates__issued_on__gte=period.start, person__certificates__issued_on__lte=period.end
+            Exists(
+                AwarenessCertificate.objects.filter(
+                    person_id=OuterRef("person_id"), issued_on__gte=period.start, issued_on__lte=period.end
+                )
+            )
         )
         .filter(scope.q(cell_field="cell_id", day_field="nominated_on"))
-        .values("pk")
-        .distinct()
         .count(),
         "proposed": ChainStepRecord.objects.filter(
             kind=StepKind.CELL_RESOLUTION,
@@ -100,11 +104,7 @@ def funnel(scope: Scope, period: Period) -> list[FunnelStage]:
         .distinct()
         .count(),
         "admitted": admission_counts(scope, period)["total"],
-        "official": Membership.objects.filter(
-            admission_ceremony__isnull=False, official_on__gte=period.start, official_on__lte=period.end
-        )
-        .filter(scope.q(cell_field="cell_id", day_field="official_on"))
-        .count(),
+        "official": recognised_count(scope, period),
     }
     stages: list[FunnelStage] = []
     previous: int | None = None
@@ -218,7 +218,11 @@ def processing_times(scope: Scope, period: Period) -> list[StepTime]:
     cal = working_calendar()
     rules = _deadline_rules()
     rows = list(
-        admissions(scope, period).values_list(
+        admissions(scope, period)
+        .order_by()
+        .values_list(
+            "candidate_id",
+            "decision_id",
             "rule_set_id",
             "nominated_on",
             "listed_on",
@@ -226,13 +230,24 @@ def processing_times(scope: Scope, period: Period) -> list[StepTime]:
             "resolution_on",
             "steps",
             "decided_on",
-            "decision__received_on",
-            "candidate__ceremony__held_on",
         )
+    )
+    # The decision's receipt and the ceremony by primary key, for these admissions only (a join would let the
+    # planner read the steps and ceremonies of the whole country to hash them).
+    received_on = dict(
+        ChainStepRecord.objects.filter(pk__anyof=[r[1] for r in rows if r[1]])
+        .order_by()
+        .values_list("pk", "received_on")
+    )
+    held_on = dict(
+        Ceremony.objects.filter(candidate_id__anyof=[r[0] for r in rows])
+        .order_by()
+        .values_list("candidate_id", "held_on")
     )
     spans: dict[str, list[dict[str, Any]]] = defaultdict(list)
     chain: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for rule_set, nominated, listed, certified, resolution, steps, decided, received, held in rows:
+    for case, decision, rule_set, nominated, listed, certified, resolution, steps, decided in rows:
+        received, held = received_on.get(decision), held_on.get(case)
         spans["listed"].append({"start": nominated, "end": listed, "n": 1})
         spans["trained"].append({"start": listed, "end": certified, "n": 1})
         spans["proposed"].append({"start": certified, "end": resolution, "n": 1})
