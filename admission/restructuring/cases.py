@@ -167,7 +167,7 @@ def follow(operation: RestructuringOperation, *, cases: list[Candidate], on: dat
     for case in Candidate.objects.filter(pk__in=[c.pk for c in cases]).select_related("cell"):
         changes: list[tuple[PartyOrg, PartyOrg]] = []
         if case.state == CandidateState.PROPOSED:
-            steps = list(case.chain_steps.select_for_update().select_related("org").order_by("order", "pk"))
+            steps = list(case.chain_steps.select_for_update(of=("self",)).select_related("org").order_by("order", "pk"))
             start = max((i for i, s in enumerate(steps) if s.kind == hierarchy.StepKind.CELL_RESOLUTION), default=0)
             current = steps[start:]
             pending = [s for s in current if s.status == StepStatus.PENDING]
