@@ -112,7 +112,11 @@ def restructuring_request(
 @transaction.atomic
 def restructuring_apply(*, operation: RestructuringOperation, by: Any = None) -> RestructuringOperation:
     """Apply a scheduled operation whose date has come: the tree, then the members and cases, then the tasks."""
-    operation = RestructuringOperation.objects.select_for_update(of=("self",)).select_related("org", "target").get(pk=operation.pk)
+    operation = (
+        RestructuringOperation.objects.select_for_update(of=("self",))
+        .select_related("org", "target")
+        .get(pk=operation.pk)
+    )
     today = permissions.today()
     if operation.status != RestructuringStatus.SCHEDULED:
         raise ValidationError(_("This restructuring is not waiting to be applied."))
