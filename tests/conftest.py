@@ -23,16 +23,19 @@ def restore_migration_seed() -> None:
     from django.contrib.auth.management import create_permissions
     from django.contrib.contenttypes.management import create_contenttypes
     from django.contrib.contenttypes.models import ContentType
+    from guardian.shortcuts import clear_ct_cache
 
     from admission.rules.models.rulesets import RuleSet
 
-    # A flush made the content types again under new ids: the manager's cache would still hand out the old ones
-    # (guardian then finds a permission's content type "differs" from its model's).
+    # A flush made the content types again under new ids: Django's and guardian's caches would still hand out the old
+    # ones (guardian then finds a permission's content type "differs" from its model's).
     ContentType.objects.clear_cache()
+    clear_ct_cache()
     for app_config in apps.get_app_configs():
         create_contenttypes(app_config, verbosity=0)
         create_permissions(app_config, verbosity=0)
     ContentType.objects.clear_cache()
+    clear_ct_cache()
     if not RuleSet.objects.exists():
         importlib.import_module("admission.migrations.0002_seed_rule_sets").seed(apps, None)
 
