@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,3 +138,13 @@ def verify_second_factor(client: Any, user: Any) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """Messages asserted in English (the msgids) while the interface itself is Vietnamese: a module that checks
+    English text says `pytestmark = pytest.mark.usefixtures("english")`."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

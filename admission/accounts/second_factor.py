@@ -8,6 +8,7 @@ A session counts as verified when django-otp's session key names one of the user
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from base64 import b32encode
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ REMEMBER_COOKIE = "kn_trusted_browser"
 _REMEMBER_SALT = "admission.accounts.remember"
 _SETUP_NAME = "authenticator"
 _RECOVERY_NAME = "recovery codes"
+# Sign-in security events (an authenticator set up or removed, recovery codes, tokens): who, not the secrets.
+security_log = logging.getLogger("ketnap.security")
 
 
 # -- the authenticator -------------------------------------------------------------------------------------------
@@ -78,11 +81,15 @@ def authenticator_confirm(*, request: HttpRequest, code: str) -> Enrolled:
             _("This code does not match. Type the 6 digits the app shows now (they change every 30 seconds)."),
             code="otp_mismatch",
         )
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    replaced = TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()[0]
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = recovery_codes_issue(user=user)
+    # A new authenticator (a lost phone, or one reset by the administrator) ends the trust of every browser
+    # remembered before it: this one may be remembered again at the next verification.
+    browsers_forget(user=user)
     otp_login(request, device)
+    security_log.info("authenticator confirmed for user %s (earlier ones removed: %d)", user.pk, replaced)
     return Enrolled(device, codes)
 
 
@@ -93,6 +100,7 @@ def recovery_codes_issue(*, user: Any) -> list[str]:
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    security_log.info("recovery codes issued for user %s", user.pk)
     return codes
 
 
@@ -137,11 +145,13 @@ def code_verify(*, request: HttpRequest, code: str) -> Device:
     return device
 
 
+@transaction.atomic
 def authenticator_remove(*, user: Any) -> None:
     """Remove the authenticator, the recovery codes and every remembered browser (a lost phone, or opting out)."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     browsers_forget(user=user)
+    security_log.info("authenticator, recovery codes and remembered browsers removed for user %s", user.pk)
 
 
 # -- remembered browsers -----------------------------------------------------------------------------------------

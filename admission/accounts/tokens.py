@@ -9,6 +9,7 @@ own tokens used, so clients keep working after asking for a new token.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -31,6 +32,8 @@ from admission.accounts.policy import has_standing
 # Written at most this often per token, so that a busy client does not write on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 MAX_NAME = 100
+
+security_log = logging.getLogger("ketnap.security")  # tokens issued and revoked (never the key)
 
 
 def _hash(key: str) -> str:
@@ -62,6 +65,7 @@ def token_issue(*, user: Any, name: str, days: int | None = None) -> IssuedToken
     token = ApiToken.objects.create(
         user=user, name=name, key_hash=_hash(key), prefix=key[:8], created=now, expires_at=now + lifetime
     )
+    security_log.info("API token %s issued for user %s until %s", token.prefix, user.pk, token.expires_at)
     return IssuedToken(token, key)
 
 
@@ -78,11 +82,14 @@ def token_revoke(*, user: Any, pk: int) -> ApiToken:
         raise Http404
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
+    security_log.info("API token %s of user %s revoked", token.prefix, user.pk)
     return token
 
 
 def token_revoke_all(*, user: Any) -> int:
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    security_log.info("%d API tokens of user %s revoked", revoked, user.pk)
+    return revoked
 
 
 def token_user(key: str) -> tuple[Any, ApiToken] | None:

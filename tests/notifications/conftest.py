@@ -1,11 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def english():
+def _in_english(english):
     """Messages are asserted in English (the msgids); the interface itself is Vietnamese."""
-    with translation.override("en"):
-        yield

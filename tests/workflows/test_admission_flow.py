@@ -8,7 +8,6 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
@@ -44,10 +43,7 @@ def at(day):
     return time_machine.travel(datetime.datetime(day.year, day.month, day.day, 3, 0, tzinfo=datetime.UTC), tick=False)
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def assert_in_step(case):

@@ -7,7 +7,6 @@ import datetime
 
 import pytest
 from django.test import Client
-from django.utils import translation
 from rest_framework.test import APIClient
 
 from admission.decisions.services.decisions import next_step
@@ -22,10 +21,7 @@ from workflows import services
 D = datetime.date
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
-from django.utils import timezone, translation
+from django.utils import timezone
 from viewflow.workflow.status import PROCESS, STATUS
 
 from admission.party.models.people import Membership
@@ -28,10 +28,7 @@ CEREMONY = D(2026, 4, 20)
 ENDS = D(2027, 4, 20)
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 from django_fsm_log.models import StateLog
 from viewflow.workflow.status import PROCESS, STATUS
 
@@ -38,10 +37,7 @@ MEETING = D(2026, 3, 2)
 SECOND_MEETING = D(2026, 4, 6)
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

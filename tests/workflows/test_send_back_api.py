@@ -7,7 +7,6 @@ import datetime
 
 import pytest
 from django.test import Client
-from django.utils import translation
 from rest_framework.test import APIClient
 
 from admission.decisions.models.send_backs import CaseSendBack
@@ -22,10 +21,7 @@ D = datetime.date
 DAY = D(2026, 2, 23)
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

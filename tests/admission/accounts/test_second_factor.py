@@ -298,6 +298,27 @@ def test_the_cookie_is_bound_to_its_owner_and_to_a_live_authenticator(client: Cl
     assert client.get(HOME).status_code == 302
 
 
+def test_a_new_authenticator_ends_the_trust_of_browsers_remembered_before_it(
+    client: Client, world: Any, clock: Any, caplog: Any
+) -> None:
+    device = authenticator_for(world.approver)
+    log_in_with_password(client, "approver")
+    remember(client, device)
+    # The phone is lost: the administrator resets the authenticator and the person sets up a new one elsewhere.
+    TOTPDevice.objects.filter(user=world.approver).delete()
+    elsewhere = Client()
+    elsewhere.force_login(world.approver)
+    elsewhere.get(SETUP)
+    new = TOTPDevice.objects.get(user=world.approver, confirmed=False)
+    with caplog.at_level("INFO", logger="ketnap.security"):
+        assert elsewhere.post(SETUP, {"code": code_of(new)}).status_code == 200
+    assert f"authenticator confirmed for user {world.approver.pk}" in caplog.text
+    assert not TrustedBrowser.objects.filter(user=world.approver).live().exists()
+    client.post("/accounts/logout/")
+    log_in_with_password(client, "approver")
+    assert client.get(HOME).status_code == 302  # the browser remembered with the lost phone asks again
+
+
 # -- the security page ---------------------------------------------------------------------------------------------
 
 

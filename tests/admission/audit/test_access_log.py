@@ -9,7 +9,6 @@ import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import translation
 
 from admission.audit.access import names_a_subject, subject_for_route, what_for_route
 from admission.audit.models import PersonalDataRead, ReadKind
@@ -18,11 +17,7 @@ from admission.party.models.roles import RoleKind
 from tests.factories import MembershipFactory, UserFactory, give_role
 from tests.workflows import test_admission_flow as flow
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 
 from admission.decisions.models.decisions import StepStatus
 from admission.decisions.services.decisions import (
@@ -46,10 +45,7 @@ def at(day):
     return time_machine.travel(datetime.datetime(day.year, day.month, day.day, 3, 0, tzinfo=datetime.UTC), tick=False)
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def case_in_dossier(world, cell, secretary, *, dob=None):

@@ -300,25 +300,34 @@ def recognise(world, people, case):
         prob.recognition_step_complete(
             step=prob.next_step(probation), by=partial_officer, on=D(2027, 5, 26), note="Hồ sơ đầy đủ, đúng quy trình."
         )
-        committee = committee_meeting_record(
-            org=world.agency,
-            body=VoteBody.GRASSROOTS_COMMITTEE,
-            held_on=D(2027, 5, 28),
-            purpose="recognition",
-            members_total=9,
-            present=9,
-            by=world.agency_officer,
-        )
-        vote = vote_record(meeting=committee, candidate=case, votes_for=8, votes_against=1, by=world.agency_officer)
-        prob.recognition_step_complete(
-            step=prob.next_step(probation), by=world.agency_officer, on=D(2027, 5, 28), vote=vote
-        )
-        prob.recognition_step_complete(
-            step=prob.next_step(probation), by=world.approver, on=D(2027, 6, 3), document_number="35-QĐ/ĐU"
-        )
+        recognition_above_the_partial_committee(world, case, members_total=9, votes_for=8)
     case.refresh_from_db()
     assert case.state == CandidateState.OFFICIAL
     return case
+
+
+def recognition_above_the_partial_committee(world, case, *, members_total, votes_for):
+    """The school committee's vote on 28/05/2027 (everyone present, one against) and the commune's decision
+    35-QĐ/ĐU of 03/06/2027: the end of a recognition chain whose partial committee has appraised."""
+    from admission.probation import services as prob
+
+    probation = case.probation
+    committee = committee_meeting_record(
+        org=world.agency,
+        body=VoteBody.GRASSROOTS_COMMITTEE,
+        held_on=D(2027, 5, 28),
+        purpose="recognition",
+        members_total=members_total,
+        present=members_total,
+        by=world.agency_officer,
+    )
+    vote = vote_record(meeting=committee, candidate=case, votes_for=votes_for, votes_against=1, by=world.agency_officer)
+    prob.recognition_step_complete(
+        step=prob.next_step(probation), by=world.agency_officer, on=D(2027, 5, 28), vote=vote
+    )
+    prob.recognition_step_complete(
+        step=prob.next_step(probation), by=world.approver, on=D(2027, 6, 3), document_number="35-QĐ/ĐU"
+    )
 
 
 @pytest.fixture

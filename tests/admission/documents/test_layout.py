@@ -17,7 +17,13 @@ from admission.party.models.orgs import PartyOrg
 from admission.party.models.people import ExemptionKind, MemberExemption, Membership
 from admission.rules.models.rulesets import VoteBody
 from admission.sourcing.models.candidates import CandidateState
-from tests.admission.documents.conftest import at, dossier_case, probation_of, recognition_dossier
+from tests.admission.documents.conftest import (
+    at,
+    dossier_case,
+    probation_of,
+    recognition_above_the_partial_committee,
+    recognition_dossier,
+)
 from tests.admission.documents.helpers import lone_signature_pages, page_texts, text
 from tests.factories import MembershipFactory, PersonFactory
 
@@ -141,22 +147,7 @@ def recognise_all_present(world, people, case):
             probation=probation, meeting=meeting, votes_for=voters, votes_against=0, by=secretary
         )
         prob.recognition_step_complete(step=prob.next_step(probation), by=partial_officer, on=D(2027, 5, 26))
-        committee = committee_meeting_record(
-            org=world.agency,
-            body=VoteBody.GRASSROOTS_COMMITTEE,
-            held_on=D(2027, 5, 28),
-            purpose="recognition",
-            members_total=15,
-            present=15,
-            by=world.agency_officer,
-        )
-        vote = vote_record(meeting=committee, candidate=case, votes_for=14, votes_against=1, by=world.agency_officer)
-        prob.recognition_step_complete(
-            step=prob.next_step(probation), by=world.agency_officer, on=D(2027, 5, 28), vote=vote
-        )
-        prob.recognition_step_complete(
-            step=prob.next_step(probation), by=world.approver, on=D(2027, 6, 3), document_number="35-QĐ/ĐU"
-        )
+        recognition_above_the_partial_committee(world, case, members_total=15, votes_for=14)
     case.refresh_from_db()
     assert case.state == CandidateState.OFFICIAL
     return case

@@ -8,7 +8,6 @@ import datetime
 
 import pytest
 from django.test import Client
-from django.utils import translation
 from rest_framework.test import APIClient
 
 from admission.audit.models import HistoryEntry
@@ -24,10 +23,7 @@ D = datetime.date
 LATER = D(2027, 2, 10)  # the CV certified on 30/01/2026 expired on 30/01/2027
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

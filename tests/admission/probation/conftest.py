@@ -1,6 +1,6 @@
-"""Fixtures of the probation tests: English messages (`english`), the screens' frozen day (`frozen_today`), the
-standard probation (`probation`) and the probationer's own login (`member`). None is autouse: the test modules ask
-for `english` and `frozen_today` through `pytestmark`.
+"""Fixtures of the probation tests: the screens' frozen day (`frozen_today`), the standard probation (`probation`)
+and the probationer's own login (`member`). None is autouse: the test modules ask for `english` (tests/conftest.py)
+and `frozen_today` through `pytestmark`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.utils import translation
 
 from admission.party.models.people import Person
 from admission.probation.models import Probation
@@ -21,12 +20,6 @@ from tests.factories import UserFactory
 @pytest.fixture
 def frozen_today():
     with time_machine.travel(datetime.datetime(2026, 6, 15, 3, 0, tzinfo=datetime.UTC), tick=False):
-        yield
-
-
-@pytest.fixture
-def english():
-    with translation.override("en"):
         yield
 
 
