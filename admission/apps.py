@@ -10,5 +10,7 @@ class AdmissionConfig(AppConfig):
     def ready(self) -> None:
         # The history chain follows every save of the records it covers, in the same transaction.
         from admission.audit import sources
+        from admission.core import lookups
 
+        lookups.register()  # `__anyof`
         sources.connect()

@@ -21,6 +21,7 @@ from admission.party.models.roles import Role, RoleKind
 from admission.party.permissions import today
 from admission.party.services.people import person_get_or_create
 from admission.rules.models.rulesets import VoteBody
+from admission.rules.reference import citizen_id_prefix
 from admission.sourcing.models.candidates import Candidate
 from demo import province as demo
 from demo.dossier import fill_dossier
@@ -179,8 +180,8 @@ def _create(spec: AdmissionDemo, resolution: date, ceremony_on: date | None = No
     cell = PartyOrg.objects.get(code=spec.cell)
     secretary = _actor(cell, RoleKind.CELL_SECRETARY)
     person, _created = person_get_or_create(
-        citizen_id=f"{demo.BIRTH_PROVINCE}{(spec.dob.year // 100 - 19) * 2 + (spec.sex == 'female'):d}"
-        f"{spec.dob.year % 100:02d}{spec.suffix:06d}",
+        citizen_id=citizen_id_prefix(province_code=demo.BIRTH_PROVINCE, date_of_birth=spec.dob, sex=spec.sex)
+        + f"{spec.suffix:06d}",
         full_name=spec.full_name,
         date_of_birth=spec.dob,
         sex=spec.sex,

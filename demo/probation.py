@@ -44,6 +44,7 @@ from admission.probation.services import (
 )
 from admission.rules import compute as rules
 from admission.rules.models.rulesets import VoteBody
+from admission.rules.reference import citizen_id_prefix
 from admission.sourcing.models.candidates import Candidate
 from admission.sourcing.services.candidates import (
     candidate_list_as_sympathiser,
@@ -100,8 +101,8 @@ def _admitted(spec: DemoProbationer, cell: PartyOrg, secretary: Any, ceremony_on
     start = resolution - timedelta(days=LEAD_DAYS)
     nominated_on = max(start - timedelta(days=25), cell.valid_from or start)
     person, _created = person_get_or_create(
-        citizen_id=f"{demo.BIRTH_PROVINCE}{(spec.dob.year // 100 - 19) * 2 + (spec.sex == 'female'):d}"
-        f"{spec.dob.year % 100:02d}{spec.suffix:06d}",
+        citizen_id=citizen_id_prefix(province_code=demo.BIRTH_PROVINCE, date_of_birth=spec.dob, sex=spec.sex)
+        + f"{spec.suffix:06d}",
         full_name=spec.full_name,
         date_of_birth=spec.dob,
         sex=spec.sex,

@@ -18,6 +18,7 @@ from admission.party.models.orgs import PartyOrg
 from admission.party.models.people import Membership, Person
 from admission.party.permissions import today
 from admission.party.services.people import person_get_or_create
+from admission.rules.reference import citizen_id_prefix
 from admission.sourcing.models.candidates import Candidate
 from admission.sourcing.models.plans import PlanCategory, PlanTarget, SourcingPlan
 from admission.sourcing.models.training import AwarenessCourse
@@ -124,8 +125,8 @@ def seed_demo_cases() -> int:
     }
     for spec in CASES:
         person, _created = person_get_or_create(
-            citizen_id=f"{demo.BIRTH_PROVINCE}{(spec.dob.year // 100 - 19) * 2 + (spec.sex == 'female'):d}"
-            f"{spec.dob.year % 100:02d}{spec.suffix:06d}",
+            citizen_id=citizen_id_prefix(province_code=demo.BIRTH_PROVINCE, date_of_birth=spec.dob, sex=spec.sex)
+            + f"{spec.suffix:06d}",
             full_name=spec.full_name,
             date_of_birth=spec.dob,
             sex=spec.sex,

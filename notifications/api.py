@@ -1,7 +1,8 @@
 """REST API v1: the caller's notifications and preferences, the deadline board of their units, delegations.
 
 Scope as everywhere: a notification or a delegation of someone else, an org outside the caller's units: 404; a
-service refusing the caller: 403; a broken rule: 400 `{"detail": message}`.
+service refusing the caller: 403; a broken rule: 400. Each is an RFC 9457 problem (`detail`, and `errors` naming
+the refused fields).
 """
 
 from __future__ import annotations
@@ -149,7 +150,8 @@ class NotificationPreferenceApi(APIView):
 
 
 class BoardFilter(django_filters.FilterSet):
-    """The board's filters, checked (an org outside the caller's units, a state that does not exist: 400)."""
+    """The board's filters, checked: a value that cannot be read (an org id that is not a number, a state that does
+    not exist, overdue=maybe) is a 400 naming it; an org outside the caller's units is a 404, as a missing one."""
 
     org = OrgFilter(method="keep", help_text="Narrow to this org's subtree (in the caller's units)")
     state = django_filters.ChoiceFilter(choices=CandidateState.choices, method="keep", help_text="Only this state")

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from admission.core.api.fields import DateField, Input
+from admission.core.network import client_address
 from portal import lookup, selectors
 from portal.selectors import CaseProgress, Position
 from portal.services import PIN_DIGITS
@@ -205,7 +206,7 @@ class LookupApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         result = lookup.lookup(
-            client=lookup.client_address(request),
+            client=client_address(request),
             code=data["code"],
             pin=data.get("pin") or "",
             date_of_birth=data.get("date_of_birth"),

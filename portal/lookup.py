@@ -23,14 +23,12 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from admission.core.network import client_address as _client_address
 from admission.sourcing.models.candidates import Candidate
 from portal.models import LookupAttempt
 
@@ -59,11 +57,16 @@ def _keys(client: str, code: str) -> list[tuple[str, int]]:
     return [(_key("code", client, code), LIMIT_PER_CODE), (_key("client", client), LIMIT_PER_CLIENT)]
 
 
-def blocked_until(*, client: str, code: str, now: datetime | None = None) -> datetime | None:
-    """When the client may try this code again, or None if it may now."""
+Keys = list[tuple[str, int]]
+
+
+def blocked_until(
+    *, client: str, code: str = "", keys: Keys | None = None, now: datetime | None = None
+) -> datetime | None:
+    """When the client may try this code again (or try again at all, for other `keys`), or None if it may now."""
     now = now or timezone.now()
     until: datetime | None = None
-    for key, limit in _keys(client, code):
+    for key, limit in keys if keys is not None else _keys(client, code):
         recent = list(
             LookupAttempt.objects.filter(key=key, at__gt=now - WINDOW)
             .order_by("-at")
@@ -86,28 +89,24 @@ def _lock_client(client: str) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number])
 
 
-def reserve_attempt(*, client: str, code: str, now: datetime | None = None) -> tuple[datetime | None, list[int]]:
+def reserve_attempt(
+    *, client: str, code: str = "", keys: Keys | None = None, now: datetime | None = None
+) -> tuple[datetime | None, list[int]]:
     """Count this attempt as a failure before its answer is checked, unless the client is blocked already.
 
-    Returns (blocked until, []) or (None, the ids of the rows recorded), atomically per client address.
+    The counters are the lookup's (this code and all codes from the client) unless `keys` names others, each with
+    its limit (the verification page counts its checks so). Returns (blocked until, []) or (None, the ids of the
+    rows recorded), atomically per client address.
     """
     now = now or timezone.now()
+    keys = keys if keys is not None else _keys(client, code)
     with transaction.atomic():
         _lock_client(client)
-        until = blocked_until(client=client, code=code, now=now)
+        until = blocked_until(client=client, keys=keys, now=now)
         if until is not None:
             return until, []
-        rows = LookupAttempt.objects.bulk_create(
-            [LookupAttempt(key=key, at=now) for key, _limit in _keys(client, code)]
-        )
+        rows = LookupAttempt.objects.bulk_create([LookupAttempt(key=key, at=now) for key, _limit in keys])
     return None, [row.pk for row in rows]
-
-
-def record_failure(*, client: str, code: str, now: datetime | None = None) -> None:
-    """Count a failure outright (the reserved attempt of `lookup` already is one) and prune old rows."""
-    now = now or timezone.now()
-    LookupAttempt.objects.bulk_create([LookupAttempt(key=key, at=now) for key, _limit in _keys(client, code)])
-    prune(now=now)
 
 
 def prune(*, now: datetime) -> None:
@@ -158,8 +157,3 @@ def lookup(*, client: str, code: str, pin: str = "", date_of_birth: date | None 
         return LookupResult(None)
     record_success(client=client, code=code, reserved=reserved)
     return LookupResult(candidate)
-
-
-def client_address(request: Any) -> str:
-    """The client's address as the login lockout resolves it (`settings.TRUSTED_PROXIES`): one setting for both."""
-    return _client_address(request)

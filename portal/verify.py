@@ -2,10 +2,11 @@
 learns who signed it, when, for which body, whether it was altered since, and whether the certificate is trusted
 (`admission.documents.signing.verify`). Linked from the status lookup, which the dossier's QR code opens.
 
-Public, so bounded like the lookup: at most LIMIT_PER_CLIENT checks per client address in lookup.WINDOW (counted in
-the lookup's table under a keyed hash of the address, never the address itself), and a file of at most
-SIGNING_VERIFY_MAX_BYTES, refused from its announced length before it is read. The upload is checked in memory
-and not kept.
+Public, so bounded like the lookup: at most lookup.LIMIT_PER_CLIENT checks per client address in lookup.WINDOW
+(counted by `lookup.reserve_attempt`, in the lookup's table under a keyed hash of the address, never the address
+itself), and a file of at most SIGNING_VERIFY_MAX_BYTES, refused from its announced length before it is read; at
+most SIGNING_VERIFY_MAX_SIGNATURES signatures and SIGNING_VERIFY_MAX_ATTACHMENTS attached PDFs are checked. The
+upload is checked in memory and not kept.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from datetime import datetime
 
 from django import forms
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -24,11 +24,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from admission.core.network import client_address
 from admission.documents.signing.verify import verify_pdf
 from portal import lookup
-from portal.models import LookupAttempt
-
-LIMIT_PER_CLIENT = 20
 
 
 def max_bytes() -> int:
@@ -53,20 +51,13 @@ def _key(client: str) -> str:
 
 
 def check_allowed(*, client: str, now: datetime | None = None) -> datetime | None:
-    """Count one check for the client address; return when it may check again if it is over the limit."""
+    """Count one check for the client address (as the lookup counts its attempts, under its lock per address);
+    return when it may check again if it is over the limit."""
     now = now or timezone.now()
-    key = _key(client)
-    with transaction.atomic():
-        recent = list(
-            LookupAttempt.objects.filter(key=key, at__gt=now - lookup.WINDOW)
-            .order_by("-at")
-            .values_list("at", flat=True)[:LIMIT_PER_CLIENT]
-        )
-        if len(recent) >= LIMIT_PER_CLIENT:
-            return recent[-1] + lookup.WINDOW
-        LookupAttempt.objects.create(key=key, at=now)
-    lookup.prune(now=now)
-    return None
+    until, _reserved = lookup.reserve_attempt(client=client, keys=[(_key(client), lookup.LIMIT_PER_CLIENT)], now=now)
+    if until is None:
+        lookup.prune(now=now)
+    return until
 
 
 def _page(request: HttpRequest, status: int = 200, **context: object) -> TemplateResponse:
@@ -74,7 +65,7 @@ def _page(request: HttpRequest, status: int = 200, **context: object) -> Templat
     context.update(
         {
             "max_mb": max_bytes() // (1024 * 1024),
-            "limit": LIMIT_PER_CLIENT,
+            "limit": lookup.LIMIT_PER_CLIENT,
             "window_minutes": int(lookup.WINDOW.total_seconds() // 60),
         }
     )
@@ -92,7 +83,7 @@ def verify_page(request: HttpRequest) -> TemplateResponse:
     announced = int(request.META.get("CONTENT_LENGTH") or 0)
     if announced > max_bytes() + 64 * 1024:  # refused before the body is read
         return _page(request, 413, too_large=True)
-    until = check_allowed(client=lookup.client_address(request))
+    until = check_allowed(client=client_address(request))
     if until is not None:
         return _page(request, 429, blocked_until=timezone.localtime(until))
     form = VerifyForm(request.POST, request.FILES)

@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from admission.audit import selectors as audit_selectors
+from admission.core.network import client_address
 from admission.documents import services as documents
 from admission.documents.dossier import lookup_url
 from admission.documents.models import DocumentStatus
@@ -120,7 +121,7 @@ def lookup_page(request: HttpRequest) -> TemplateResponse:
     if not form.is_valid():
         return _lookup_page(request, 422, form=form)
     result = lookup.lookup(
-        client=lookup.client_address(request),
+        client=client_address(request),
         code=form.cleaned_data["ma"],
         pin=form.cleaned_data["pin"],
         date_of_birth=form.cleaned_data["ngay_sinh"],

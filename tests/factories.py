@@ -14,6 +14,7 @@ from admission.party.models.people import Membership, Person
 from admission.party.models.roles import Role
 from admission.party.services.orgs import org_create
 from admission.party.services.roles import role_assign
+from admission.rules.reference import citizen_id_prefix
 
 _codes = itertools.count(1)
 _ids = itertools.count(1)
@@ -32,12 +33,10 @@ def make_org(kind: str, parent: PartyOrg | None = None, *, name: str | None = No
 
 
 def citizen_id_for(dob: datetime.date, sex: str) -> str:
-    century = (dob.year // 100) - 19
-    digit = century * 2 + (1 if sex == "female" else 0)
     # Serials 000001–899999: unique for the first 900,000 people of a test session (the whole suite makes about 11,000),
     # and never in the demo province's 99xxxx range. (Adding to 990000 and cutting to 12 digits made ten people share
     # one id once a session had made 10,000.)
-    return f"022{digit}{dob.year % 100:02d}{next(_ids) % 900_000:06d}"
+    return citizen_id_prefix(province_code="022", date_of_birth=dob, sex=sex) + f"{next(_ids) % 900_000:06d}"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

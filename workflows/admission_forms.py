@@ -6,9 +6,11 @@ acting user (`StepForm`), so the flow, the task page and the API build them the 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -68,11 +70,22 @@ class CellVoteForm(VoteCountMixin, StepForm):
 
     field_order = ["held_on", "place", "present"]
 
+    def _meeting_day(self) -> date:
+        """The meeting's date as submitted (the guests on the roster are those of that day), else today."""
+        if self.is_bound:
+            try:
+                day = self.fields["held_on"].clean(self.data.get(self.add_prefix("held_on")))
+            except ValidationError:
+                day = None
+            if isinstance(day, date):
+                return day
+        return timezone.localdate()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         members = list(_members(self.candidate))
         # The cell's guests (members of other cells taking part in its meetings): on the roster, never counted.
-        self.guests = list(guests_of(cell=self.candidate.cell, on=timezone.localdate()))
+        self.guests = list(guests_of(cell=self.candidate.cell, on=self._meeting_day()))
         guest_ids = [g.membership_id for g in self.guests]
         field = self.fields["present"]
         assert isinstance(field, forms.ModelMultipleChoiceField)

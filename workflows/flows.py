@@ -22,7 +22,6 @@ from viewflow.workflow.activation import Activation
 from admission.decisions.services import decisions
 from admission.party import permissions
 from admission.party.models.orgs import PartyOrg
-from admission.party.models.roles import RoleKind
 from admission.party.permissions import today
 from admission.probation import services as probation_services
 from admission.probation.models import Probation, ProbationStatus
@@ -149,7 +148,7 @@ class CaseFlow(flow.Flow):
         the product's pages: the work page, the case page and the step page (`workflows.step_page`)."""
         if not user.is_authenticated:
             return False
-        if not (user.is_superuser or permissions.active_roles(user).filter(kind=RoleKind.ADMINISTRATOR).exists()):
+        if not permissions.can_administer(user):
             return False
         return obj is None or self.process_in_scope(user, obj)
 
@@ -359,7 +358,7 @@ def wake_at(probation: Probation) -> datetime:
 class ProbationFlow(CaseFlow):
     """Twelve months of probation, then recognition (13-KNĐ → 14–16-KNĐ) or removal.
 
-    A database timer (`flow.Timer`, fired by `manage.py workflow_timers`) wakes the case on each reminder date and
+    A database timer (`flow.Timer`, fired by `manage.py timers_sweep`) wakes the case on each reminder date and
     on the day probation ends; a router then puts the one task the records call for in the right body's queue: the
     cell's recognition vote, the next body of the recognition chain, the receiving cell after a transfer, the
     committee deciding a proposed removal or a case reported after three inconclusive votes. Actions taken outside

@@ -198,6 +198,21 @@ class NominationForm(forms.Form):
                     self.add_error(key, _("Needed to record the earlier membership."))
         return data
 
+    def other_fields(self) -> list[Any]:
+        """The visible fields of the nomination itself, in order (the earlier membership aside)."""
+        return [f for f in self.visible_fields() if f.name not in self.EARLIER_KEYS]
+
+    def earlier_fields(self) -> list[Any]:
+        """The earlier-membership fields, shown folded unless one has a value or an error."""
+        return [self[name] for name in self.EARLIER_KEYS]
+
+    def earlier_open(self) -> bool:
+        if any(name in self.errors for name in self.EARLIER_KEYS):
+            return True
+        if not self.is_bound:
+            return any(self.initial.get(name) for name in self.EARLIER_KEYS)
+        return any(self.data.get(self.add_prefix(name)) for name in self.EARLIER_KEYS)
+
     def earlier_membership(self) -> dict[str, Any] | None:
         """The earlier membership as `earlier_membership_add` takes it, or None when none is given."""
         data = self.cleaned_data

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection
+from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
@@ -72,7 +73,7 @@ def flows_check(path: Path = MANIFEST) -> CheckResult:
         for name in names:
             if name not in listed.get(key, []):
                 result.unlisted.append(f"{key}.{name}")
-    known = {f"workflows/flows.{flow.__name__}.{node.name}" for flow in FLOWS for node in flow.instance.nodes()}
+    known = {get_task_ref(node) for flow in FLOWS for node in flow.instance.nodes()}  # as viewflow stores them
     for pk, ref, case_pk in _open_task_refs():
         if ref and ref.startswith("workflows/") and ref not in known:
             result.stranded.append(f"task {pk} of case {case_pk}: {ref}")

@@ -3,6 +3,8 @@ read model of open steps."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -67,3 +69,7 @@ class WorkItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.node} ({self.org_id})"
+
+    def marker(self, now: Any) -> Any:
+        """Who marked "I am working on this", while the mark lasts (after `marked_until` nobody)."""
+        return self.marked_by if self.marked_by_id and self.marked_until and self.marked_until > now else None

@@ -2,7 +2,7 @@
 position change in one transaction, so that the FSM state, the open task and the history agree after every move.
 
 - Back to the dossier: the waiting task (the cell's meeting, or a step of the approval chain) is cancelled and the
-  admission flow's "complete the dossier" task is created after it, in the same process.
+  admission flow's "complete the dossier" task is created after it, in the same process (`workflows.services.reroute`).
 - Back to the course: the current process (admission, or sourcing waiting at the opening of the dossier) is
   cancelled and a new sourcing process starts at "propose for the course" (`SourcingFlow.restart`); once the new
   certificate is in, "open the dossier" starts a new admission process with the dossier kept.
@@ -17,16 +17,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Process
-from viewflow.workflow.status import PROCESS, STATUS
 
 from admission.decisions.models.send_backs import CaseSendBack, SendBackTarget
 from admission.decisions.services import send_back as domain
 from admission.sourcing.models.candidates import Candidate
 from workflows.flows import AdmissionCaseFlow, SourcingFlow
-from workflows.services import OPEN_TASK, process_for
+from workflows.services import open_tasks, process_cancel, process_for, reroute
 
 # The waiting steps from which each move is possible.
 FROM_STEPS: dict[str, frozenset[str]] = {
@@ -35,20 +33,12 @@ FROM_STEPS: dict[str, frozenset[str]] = {
 }
 
 
-def _cancel(task: Any, now: Any) -> None:
-    # Saved one by one: the work page's read model follows each task's save (workflows.worklist).
-    task.status = STATUS.CANCELED
-    task.finished = now
-    task.save(update_fields=["status", "finished"])
-
-
 def waiting_step(candidate: Candidate) -> str:
     try:
-        process = process_for(candidate)
+        tasks = open_tasks(candidate)
     except Process.DoesNotExist:
         return ""
-    task = process.task_set.filter(status__in=OPEN_TASK).order_by("created").first()
-    return task.flow_task.name if task is not None else ""
+    return tasks[0].flow_task.name if tasks else ""
 
 
 def send_back_targets(candidate: Candidate, user: Any) -> list[str]:
@@ -67,22 +57,14 @@ def case_send_back(*, candidate: Candidate, target: str, reason: str, by: Any, o
     except Process.DoesNotExist as exc:
         raise ValidationError(_("This case has no flow to send back.")) from exc
     with process.flow_class.lock(process.pk), transaction.atomic():
-        tasks = list(process.task_set.select_for_update().filter(status__in=OPEN_TASK).order_by("created"))
+        tasks = open_tasks(candidate, process=process, lock=True)
         node = tasks[0].flow_task.name if tasks else ""
         if target in FROM_STEPS and node not in FROM_STEPS[target]:
             raise ValidationError(_("The case cannot be sent back there from the step waiting now."))
         record = domain.case_send_back(candidate=candidate, target=target, reason=reason, on=day, by=by, from_step=node)
-        now = timezone.now()
-        for task in tasks:
-            _cancel(task, now)
         if target == SendBackTarget.COURSE:
-            process.status = PROCESS.CANCELED
-            process.finished = now
-            process.save(update_fields=["status", "finished"])
+            process_cancel(process)
             SourcingFlow.restart.run(candidate=Candidate.objects.get(pk=candidate.pk))
         else:
-            last = tasks[-1]
-            last.refresh_from_db()
-            previous = last.flow_task.activation_class(last)
-            previous._activate_next({AdmissionCaseFlow.prepare_dossier._create(previous, last.token)})
+            reroute(process, AdmissionCaseFlow.prepare_dossier)
     return record

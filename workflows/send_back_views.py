@@ -105,7 +105,7 @@ class CaseSendBackApi(APIView):
     schema_tags = ["cases"]
 
     @extend_schema_serializer(component_name="SendBackInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(bounded.Input):
         target = serializers.ChoiceField(choices=SendBackTarget.choices)
         reason = serializers.CharField(max_length=4000)
         sent_on = bounded.DateField(required=False, help_text="Default: today; not in the future")

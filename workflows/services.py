@@ -25,11 +25,11 @@ from admission.party.models.orgs import PartyOrg
 from admission.sourcing.models.candidates import Candidate
 from admission.sourcing.services import candidates as candidate_services
 from workflows.flows import ProbationFlow, SourcingFlow, probation_route, probation_task_data_set, task_data_write
-from workflows.models import WorkItem
 from workflows.steps import task_title
 
 T = TypeVar("T")
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+OPEN_OR_WAITING = (*OPEN_TASK, STATUS.SCHEDULED)
 
 
 def process_for(candidate: Candidate) -> Process:
@@ -39,13 +39,45 @@ def process_for(candidate: Candidate) -> Process:
     return Process.objects.filter(artifact_content_type=ct, artifact_object_id=candidate.pk).latest("created", "pk")
 
 
-def open_tasks(candidate: Candidate) -> list[Task]:
-    process = process_for(candidate)
-    return list(process.task_set.filter(status__in=OPEN_TASK).order_by("created"))
+def open_tasks(candidate: Candidate, *, process: Process | None = None, lock: bool = False) -> list[Task]:
+    """The case's open tasks, oldest first (of `process` when the caller holds it; locked with `lock`)."""
+    tasks = (process or process_for(candidate)).task_set.filter(status__in=OPEN_TASK).order_by("created")
+    return list(tasks.select_for_update() if lock else tasks)
 
 
 def open_task(candidate: Candidate, node_name: str) -> Task | None:
     return next((t for t in open_tasks(candidate) if t.flow_task.name == node_name), None)
+
+
+def tasks_cancel(tasks: list[Task]) -> None:
+    """Cancel these tasks, each saved: the work page's read model (`WorkItem`) follows every save of a task
+    (`workflows.worklist.work_item_sync`), so no row of it outlives its task. They stay in the history as cancelled."""
+    now = timezone.now()
+    for task in tasks:
+        task.status = STATUS.CANCELED
+        task.finished = now
+        task.save(update_fields=["status", "finished"])
+
+
+def process_cancel(process: Process) -> None:
+    """Cancel what is left of a process: its open or waiting tasks, then the process. The caller holds its lock."""
+    tasks_cancel(list(process.task_set.select_for_update().filter(status__in=OPEN_OR_WAITING)))
+    process.status = PROCESS.CANCELED
+    process.finished = timezone.now()
+    process.save(update_fields=["status", "finished"])
+
+
+def reroute(process: Process, node: Any, *, statuses: tuple[str, ...] = OPEN_TASK) -> None:
+    """Move the process to `node`: cancel its tasks in `statuses` and create `node` after the last of them (or after
+    its last task when none is open), in the same process. The caller holds the process's lock, in a transaction."""
+    waiting = list(process.task_set.select_for_update().filter(status__in=statuses).order_by("created"))
+    last = waiting[-1] if waiting else process.task_set.order_by("-created").first()
+    if last is None:
+        return
+    tasks_cancel(waiting)
+    last.refresh_from_db()
+    previous = last.flow_task.activation_class(last)
+    previous._activate_next({node._create(previous, last.token)})
 
 
 def case_nominate(**kwargs: Any) -> Candidate:
@@ -121,12 +153,7 @@ def case_close(*, candidate: Candidate, withdrawn: bool, reason: str, on: date, 
         candidate = candidate_services.candidate_close(
             candidate=candidate, withdrawn=withdrawn, reason=reason, on=on, by=by
         )
-        now = timezone.now()
-        process.task_set.filter(status__in=OPEN_TASK).update(status=STATUS.CANCELED, finished=now)
-        WorkItem.objects.filter(task__process=process).delete()  # a bulk update sends no post_save
-        process.status = PROCESS.CANCELED
-        process.finished = now
-        process.save(update_fields=["status", "finished"])
+        process_cancel(process)
     return candidate
 
 
@@ -169,9 +196,6 @@ def task_history(candidate: Candidate) -> list[dict[str, Any]]:
     ]
 
 
-OPEN_OR_WAITING = (*OPEN_TASK, STATUS.SCHEDULED)
-
-
 def probation_sync(candidate: Candidate) -> None:
     """After an action taken outside a task (the cell proposes a removal or transfers the member, a deadline is
     extended), put the probation's work where the records now say it is: keep the waiting task if it is still the
@@ -194,11 +218,4 @@ def probation_sync(candidate: Candidate) -> None:
             if desired != "wait":
                 probation_task_data_set(waiting[0], probation)
             return
-        last = waiting[-1] if waiting else process.task_set.order_by("-created").first()
-        if last is None:
-            return
-        process.task_set.filter(status__in=OPEN_OR_WAITING).update(status=STATUS.CANCELED, finished=timezone.now())
-        WorkItem.objects.filter(task__process=process).delete()  # a bulk update sends no post_save
-        last.refresh_from_db()
-        previous = last.flow_task.activation_class(last)
-        previous._activate_next({ProbationFlow.route._create(previous, last.token)})
+        reroute(process, ProbationFlow.route, statuses=OPEN_OR_WAITING)

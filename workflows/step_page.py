@@ -9,7 +9,7 @@ away. Outside the user's units the case is a 404; inside them, a step of another
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -32,7 +32,7 @@ from admission.sourcing.models.candidates import Candidate
 from workflows import services
 from workflows.models import WorkItem
 from workflows.send_back import send_back_targets
-from workflows.steps import STEPS, task_title
+from workflows.steps import STEPS, task_due_on, task_title
 
 MARK_MINUTES = 30  # how long "I am working on this" stays shown without being renewed
 
@@ -60,9 +60,7 @@ def _gone(request: HttpRequest, pk: int) -> HttpResponse:
 
 def active_mark(task: Any) -> WorkItem | None:
     item = WorkItem.objects.select_related("marked_by").filter(task_id=task.pk).first()
-    if item is None or item.marked_by is None or not item.marked_until or item.marked_until <= timezone.now():
-        return None
-    return item
+    return item if item is not None and item.marker(timezone.now()) else None
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -93,8 +91,7 @@ def case_step(request: HttpRequest, pk: int, node: str) -> HttpResponse:
                 else:
                     messages.success(request, _("Done: %(step)s.") % {"step": spec.title})
                 return redirect("admission:candidates:detail", candidate.pk)
-    due = (task.data or {}).get("due_on")
-    due_on = date.fromisoformat(due) if due else None
+    due_on = task_due_on(task)
     left = working_calendar().working_days_between(permissions.today(), due_on) if due_on else None
     context = {
         "candidate": candidate,

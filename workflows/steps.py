@@ -6,6 +6,7 @@ transaction, so the FSM transition and the task's completion succeed or fail tog
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -147,7 +148,6 @@ STEPS.update({step.name: step for step in (*ADMISSION_STEPS, *PROBATION_STEPS)})
 def task_title(task: Any) -> str:
     """A task's title in the reader's language: a step of the approval chain names its kind, form and body."""
     from admission.decisions.models.decisions import ChainStepRecord
-    from admission.party.hierarchy import StepKind
     from admission.probation.models import RecognitionStep
 
     data = task.data or {}
@@ -155,11 +155,29 @@ def task_title(task: Any) -> str:
         if data.get(key):
             step = model.objects.select_related("org").filter(pk=data[key]).first()
             if step is not None:
-                return f"{StepKind(step.kind).label} ({step.form}): {step.org.name}"
+                return chain_step_title(step)
     if not node_is_current(task.flow_task):
         return str(STEP_CHANGED)
-    spec = STEPS.get(task.flow_task.name)
-    return str(spec.title) if spec else str(task.flow_task.task_title)
+    return node_title(task.flow_task)
+
+
+def chain_step_title(step: Any) -> str:
+    """A step of an approval or recognition chain (its `org` read with it): kind, form and body."""
+    from admission.party.hierarchy import StepKind
+
+    return f"{StepKind(step.kind).label} ({step.form}): {step.org.name}"
+
+
+def node_title(node: Any) -> str:
+    """What a flow node asks for, in plain words (the engine's own title only for a node we did not describe)."""
+    spec = STEPS.get(node.name)
+    return str(spec.title) if spec else str(node.task_title)
+
+
+def task_due_on(task: Any) -> date | None:
+    """The due date the flow stored on the task (`data["due_on"]`), if it has one."""
+    raw = (task.data or {}).get("due_on")
+    return date.fromisoformat(raw) if raw else None
 
 
 # What a task of a node that no longer exists in its flow shows (a flow changed while the case was waiting there):

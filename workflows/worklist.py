@@ -21,13 +21,12 @@ from viewflow.workflow.status import STATUS
 
 from admission.decisions.models.decisions import ChainStepRecord
 from admission.party import permissions
-from admission.party.hierarchy import StepKind
 from admission.party.models.delegations import Delegation
 from admission.party.models.roles import Role, RoleKind
 from admission.probation.models import RecognitionStep
 from admission.rules.calendar import working_calendar
 from workflows.models import WorkItem
-from workflows.steps import STEP_CHANGED, STEPS, node_is_current
+from workflows.steps import STEP_CHANGED, chain_step_title, node_is_current, node_title
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -117,16 +116,15 @@ def _rows(items: list[WorkItem], *, user: Any, on: date) -> list[WorkRow]:
         if not current:  # the flow changed while the case waited here: a plain row, the case page explains
             title = str(STEP_CHANGED)
         elif record is not None:
-            title = f"{StepKind(record.kind).label} ({record.form}): {record.org.name}"
+            title = chain_step_title(record)
         else:
-            spec = STEPS.get(item.node)
-            title = str(spec.title) if spec else str(item.task.flow_task.task_title)
+            title = node_title(item.task.flow_task)
         url = (
             reverse("admission:candidates:step", args=[item.candidate_id, item.node])
             if current
             else reverse("admission:candidates:detail", args=[item.candidate_id])
         )
-        marked = item.marked_by if item.marked_until and item.marked_until > now else None
+        marked = item.marker(now)
         left = None if item.due_on is None else calendar.working_days_between(on, item.due_on)
         rows.append(
             WorkRow(item=item, title=title, url=url, due_on=item.due_on, working_days_left=left, marked_by=marked)

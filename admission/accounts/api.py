@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from admission.accounts import policy, second_factor, tokens
 from admission.accounts.models import ApiToken
+from admission.core.api import fields as bounded
 from admission.core.api.problems import ServiceRefused
 
 
@@ -32,10 +33,9 @@ class TokenObtainApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
-    schema_tags = ["auth"]
 
     @extend_schema_serializer(component_name="TokenInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(bounded.Input):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=4096, style={"input_type": "password"}, trim_whitespace=False)
         otp = serializers.CharField(
@@ -44,7 +44,14 @@ class TokenObtainApi(APIView):
         name = serializers.CharField(
             max_length=tokens.MAX_NAME, required=False, allow_blank=True, help_text="The device this token is for"
         )
-        days = serializers.IntegerField(min_value=1, max_value=3650, required=False, help_text="Shorter lifetime")
+
+        def get_fields(self) -> dict[str, serializers.Field]:
+            fields = super().get_fields()
+            # At most the lifetime in force (API_TOKEN_DAYS), read when the request comes, not when Django starts.
+            fields["days"] = bounded.IntegerField(
+                min_value=1, max_value=tokens.token_lifetime().days, required=False, help_text="Shorter lifetime"
+            )
+            return fields
 
     @extend_schema_serializer(component_name="TokenOutput")
     class OutputSerializer(serializers.Serializer):
@@ -56,7 +63,6 @@ class TokenObtainApi(APIView):
     @extend_schema(
         request=InputSerializer,
         responses={200: OutputSerializer, 429: OpenApiResponse(description="Locked after too many wrong passwords")},
-        tags=["auth"],
     )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
@@ -100,22 +106,17 @@ class ApiTokenOutput(serializers.ModelSerializer):
         return obj == getattr(self.context["request"], "auth", None)
 
 
-@extend_schema(tags=["auth"])
 class TokenListApi(generics.ListAPIView):
     """The caller's own tokens still in force (the key itself is never shown again)."""
 
     serializer_class = ApiTokenOutput
-    schema_tags = ["auth"]
 
     def get_queryset(self):
         return tokens.token_list_for_user(user=self.request.user)
 
 
-@extend_schema(tags=["auth"])
 class TokenRevokeApi(APIView):
     """Revoke one of the caller's own tokens (another person's token is a 404)."""
-
-    schema_tags = ["auth"]
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, token_id: int) -> Response:

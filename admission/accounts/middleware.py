@@ -23,7 +23,15 @@ from django.urls import reverse
 from admission.accounts import policy, second_factor
 
 # Open to a signed-in but unverified session. The second-factor pages themselves are added by their URL names.
-OPEN_PREFIXES = ("/static/", "/tra-cuu/", "/i18n/", "/accounts/login/", "/accounts/logout/", "/admin/logout/")
+OPEN_PREFIXES = (
+    "/static/",
+    "/tra-cuu/",
+    "/kha-nang-tiep-can/",  # the accessibility statement: public, and it says whom to tell about these pages
+    "/i18n/",
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/admin/logout/",
+)
 OPEN_URL_NAMES = ("accounts:verify", "accounts:setup")
 
 

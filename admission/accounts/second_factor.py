@@ -165,6 +165,21 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("CocCoc", "Cốc Cốc"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"))
+_SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"))
+_SYSTEMS_LAST = (("Mac OS X", "Mac"), ("Linux", "Linux"))
+
+
+def browser_name(user_agent: str) -> str:
+    """A browser as its owner knows it ("Chrome · Android"), from the User-Agent text, which is no name for a person
+    to recognise on the security page. Names only, so that the stored label reads the same in every language."""
+    browser = next((name for mark, name in _BROWSERS if mark in user_agent), "")
+    if not browser and "Safari/" in user_agent:
+        browser = "Safari"
+    system = next((name for mark, name in (*_SYSTEMS, *_SYSTEMS_LAST) if mark in user_agent), "")
+    return " · ".join(part for part in (browser, system) if part)
+
+
 def browser_remember(*, request: HttpRequest, response: HttpResponse) -> TrustedBrowser:
     """Record this browser as trusted for the user and give it the cookie that proves it."""
     secret = secrets.token_urlsafe(32)
@@ -172,7 +187,7 @@ def browser_remember(*, request: HttpRequest, response: HttpResponse) -> Trusted
     user: Any = request.user
     browser = TrustedBrowser.objects.create(
         user=user,
-        label=request.META.get("HTTP_USER_AGENT", "")[:200],
+        label=browser_name(request.META.get("HTTP_USER_AGENT", ""))[:200],
         secret_hash=_digest(secret),
         created=now,
         expires_at=now + timedelta(days=remember_days()),

@@ -13,13 +13,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from admission.core.api.fields import DateField, Input
+from admission.core.api.problems import service_errors
 from admission.decisions import selectors as decision_selectors
 from admission.decisions.models.decisions import ChainStepRecord
 from admission.decisions.models.meetings import Vote
 from admission.decisions.services.decisions import consent_record
 from admission.party import permissions
 from admission.sourcing import selectors as sourcing_selectors
-from admission.sourcing.api import service_errors
 from admission.sourcing.models.consents import Consent, ConsentKind
 
 

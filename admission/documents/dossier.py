@@ -33,7 +33,9 @@ import segno
 from django.conf import settings
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from pypdf import PdfReader, PdfWriter, Transformation
 from weasyprint import Attachment
 
@@ -163,7 +165,8 @@ def generated_copies(candidate: Candidate, hashes: set[str]) -> dict[tuple[str, 
 
 
 def attachments_of(candidate: Candidate, parts: list[Part]) -> list[Attachment]:
-    """The signed originals, attached unaltered (PDF "Source" relationship), named after the form and the case."""
+    """The signed originals, attached unaltered (PDF "Source" relationship), named as their download is, marked
+    "ký số"."""
     attached = []
     for part in parts:
         if part.signed_original is None:
@@ -173,7 +176,7 @@ def attachments_of(candidate: Candidate, parts: list[Part]) -> list[Attachment]:
         attached.append(
             Attachment(
                 string=data,
-                name=f"{candidate.code}-{part.code.replace('Đ', 'D')}-ky-so.pdf",
+                name=part.signed_original.download_name.removesuffix(".pdf") + "-ky-so.pdf",
                 description=f"{part.title}: bản gốc có chữ ký số",
                 relationship="Source",
             )
@@ -193,34 +196,25 @@ def plan_hash(candidate: Candidate, parts: list[Part]) -> str:
     )
 
 
-# The annex of papers replaced within the case (issue 14): the printed dossier is in Vietnamese only.
-PAPER_NAMES = {
-    "application": "Đơn xin vào Đảng (1-KNĐ)",
-    "curriculum": "Lý lịch của người xin vào Đảng (2-KNĐ)",
-    "verification": "Kết quả thẩm tra lý lịch",
-    "introduction": "Giấy giới thiệu người vào Đảng (3-KNĐ)",
-    "mass_org_resolution": "Nghị quyết giới thiệu của Đoàn/Công đoàn (4-KNĐ)",
-    "opinions": "Tổng hợp ý kiến nhận xét (5-KNĐ)",
-}
-
-
-def replaced_annex(candidate: Candidate) -> list[dict[str, str]]:
-    """Each paper replaced within the case, marked as replaced, with who replaced it, when and why."""
-    from admission.dossier.models import ReplacedPaper
+def replaced_annex(candidate: Candidate) -> list[dict[str, Any]]:
+    """Each paper replaced within the case, marked as replaced, with who replaced it, when and why, in Vietnamese
+    (the printed dossier's language, whoever reads or made it): the paper's name and the summary are built here."""
+    from admission.dossier.models import PaperKind, ReplacedPaper
 
     rows = ReplacedPaper.objects.filter(candidate=candidate).select_related("replaced_by").order_by("recorded_at", "pk")
-    return [
-        {
-            "paper": PAPER_NAMES.get(row.paper, row.paper),
-            "dated": dmy(row.dated) if row.dated else "",
-            "summary": row.summary,
-            "replaced_on": dmy(row.replaced_on),
-            "by": (row.replaced_by.get_full_name() or row.replaced_by.get_username()) if row.replaced_by else "",
-            "reason": row.reason,
-            "scans": str(len(row.scans or [])),
-        }
-        for row in rows
-    ]
+    with translation.override("vi"):
+        return [
+            {
+                "paper": capfirst(str(PaperKind(row.paper).label)) if row.paper in PaperKind.values else row.paper,
+                "dated": dmy(row.dated) if row.dated else "",
+                "summary": row.describe(),
+                "replaced_on": dmy(row.replaced_on),
+                "by": (row.replaced_by.get_full_name() or row.replaced_by.get_username()) if row.replaced_by else "",
+                "reason": row.reason,
+                "scans": len(row.scans or []),
+            }
+            for row in rows
+        ]
 
 
 # ------------------------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 The job writes the PDF under a temporary name and moves it into place in one step, so a worker killed midway
 leaves no broken file; a job found queued or running for longer than DOCUMENTS_STALE_AFTER_SECONDS is taken for
 interrupted and run again. `tasks.generate_document` runs it; `services` queues it and uses `is_stale`,
-`mark_failed` and `slug` too (this module sits below both, so the job's entry point need not import the requests).
+`mark_failed` too (this module sits below both, so the job's entry point need not import the requests).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from admission.documents import dossier
-from admission.documents.models import DOSSIER_CODE, DocumentStatus, GeneratedDocument
+from admission.documents.models import DOSSIER_CODE, DocumentStatus, GeneratedDocument, form_slug
 from admission.documents.render import render_form
 from admission.documents.signing.issue import issuing_org_id, sign_rendered
 from admission.sourcing.models.candidates import Candidate
@@ -40,10 +40,6 @@ def mark_failed(document: GeneratedDocument, message: str) -> None:
     GeneratedDocument.objects.filter(pk=document.pk).update(
         status=DocumentStatus.FAILED, error=message, finished_at=timezone.now()
     )
-
-
-def slug(code: str) -> str:
-    return code.replace("Đ", "D").replace("đ", "d").lower()
 
 
 def store_atomically(name: str, content: bytes) -> str:
@@ -119,7 +115,7 @@ def document_generate(*, document_id: int) -> GeneratedDocument | None:
         GeneratedDocument.objects.filter(pk=document.pk).update(progress=95)
         checksum = hashlib.sha256(pdf).hexdigest()
         name = store_atomically(
-            f"generated/{candidate.pk}/{slug(document.form_code)}-{document.pk}-{checksum[:12]}.pdf", pdf
+            f"generated/{candidate.pk}/{form_slug(document.form_code)}-{document.pk}-{checksum[:12]}.pdf", pdf
         )
     except Exception as exc:
         logger.exception("Generating %s for %s failed", document.form_code, candidate.code)

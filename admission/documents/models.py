@@ -72,6 +72,17 @@ class GeneratedDocument(models.Model):
     def is_finished(self) -> bool:
         return self.status in (DocumentStatus.DONE, DocumentStatus.FAILED)
 
+    @property
+    def download_name(self) -> str:
+        """The file's name when downloaded (and as an attachment of the complete dossier): case code and form."""
+        title = "ho-so" if self.form_code == DOSSIER_CODE else form_slug(self.form_code)
+        return f"{self.candidate.code}-{title}.pdf"
+
+
+def form_slug(code: str) -> str:
+    """A form's code in file names: "9-KNĐ" → "9-knd"."""
+    return code.replace("Đ", "D").replace("đ", "d").lower()
+
 
 class DocumentDownload(models.Model):
     """Who downloaded which generated file, and when."""

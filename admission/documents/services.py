@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from admission.decisions.models.decisions import ChainStepRecord, StepStatus
 from admission.documents import builders, dossier, registry
-from admission.documents.generation import is_stale, mark_failed, slug
+from admission.documents.generation import is_stale, mark_failed
 from admission.documents.models import DOSSIER_CODE, DocumentDownload, DocumentStatus, GeneratedDocument
 from admission.documents.render import FormNotApplicable, PreparedForm, applicable_forms, prepare_form
 from admission.documents.signing import SIGNED_FORMS
@@ -211,8 +211,7 @@ def document_download(*, document: GeneratedDocument, by: Any, via: str = "web")
 
 
 def download_name(document: GeneratedDocument) -> str:
-    title = "ho-so" if document.form_code == DOSSIER_CODE else slug(document.form_code)
-    return f"{document.candidate.code}-{title}.pdf"
+    return document.download_name
 
 
 def spec_title(code: str) -> str:

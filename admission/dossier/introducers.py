@@ -18,6 +18,7 @@ from admission.party.models.people import Membership, MembershipStatus
 from admission.rules import compute as rules
 from admission.rules.models.rulesets import RuleSet
 from admission.rules.reference import vn_date as _d
+from admission.rules.services import ruleset_for_step
 from admission.sourcing.eligibility import RuleResult
 from admission.sourcing.models.candidates import Candidate
 
@@ -129,7 +130,7 @@ def introduction_verdicts(introduction: Introduction, *, meeting_on: date) -> li
         introducer=introduction.introducer,
         worked_together_from=introduction.worked_together_from,
         worked_together_to=introduction.worked_together_to,
-        rule_set=introduction.candidate.rule_set,
+        rule_set=ruleset_for_step(case_rule_set=introduction.candidate.rule_set, step_on=meeting_on),
         meeting_on=meeting_on,
         cell=introduction.candidate.cell,
     )

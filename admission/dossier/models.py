@@ -11,6 +11,7 @@ Which documents are still valid on a date is read by `admission.dossier.checklis
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -315,3 +316,44 @@ class ReplacedPaper(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate.code}: {self.get_paper_display()} ({self.replaced_on:%d/%m/%Y})"
+
+    def describe(self) -> str:
+        """What the replaced version was, in the active language, built from `dated` and `data` when shown: the page
+        shows it in its reader's language, the printed annex in Vietnamese. The stored `summary` (written in the
+        language of whoever replaced the paper) is kept as it was recorded, and shown only for a version whose
+        data no longer says enough (an introducer's record deleted since)."""
+        from django.utils.translation import gettext
+
+        from admission.rules.reference import vn_date
+
+        data = self.data or {}
+
+        def day(value: Any) -> str:
+            if isinstance(value, str) and value:
+                return vn_date(date.fromisoformat(value))
+            return vn_date(value) if isinstance(value, date) else "—"
+
+        if self.paper == PaperKind.CURRICULUM:
+            certified = data.get("committee_certified_on")
+            return gettext("CV declared on %(day)s, stamped on %(sealed)s%(certified)s") % {
+                "day": day(self.dated),
+                "sealed": day(data.get("page_join_sealed_on")),
+                "certified": gettext(", certified on %(day)s") % {"day": day(certified)} if certified else "",
+            }
+        if self.paper == PaperKind.VERIFICATION:
+            return gettext("Verification of %(n)d person(s), last reply %(day)s") % {
+                "n": len(data.get("checks") or []),
+                "day": day(self.dated),
+            }
+        if self.paper == PaperKind.INTRODUCTION:
+            introducer_id = data.get("introducer")
+            introducer = (
+                Membership.objects.select_related("person").filter(pk=introducer_id).first() if introducer_id else None
+            )
+            if introducer is None:
+                return self.summary
+            return gettext("Introduction by %(name)s of %(day)s") % {
+                "name": introducer.person.full_name,
+                "day": day(self.dated),
+            }
+        return gettext("%(paper)s of %(day)s") % {"paper": str(PaperKind(self.paper).label), "day": day(self.dated)}

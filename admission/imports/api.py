@@ -20,11 +20,10 @@ from rest_framework.views import APIView
 
 from admission.core.api.fields import IdField, Input
 from admission.core.api.parsers import MultiPartParser
-from admission.core.api.problems import Problem
+from admission.core.api.problems import Problem, ServiceRefused
 from admission.imports.columns import COLUMNS, KINDS
 from admission.imports.engine import import_file
 from admission.party import permissions
-from admission.sourcing.api import ServiceRefused
 
 
 @extend_schema_serializer(component_name="ImportRowError")

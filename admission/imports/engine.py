@@ -36,6 +36,7 @@ from admission.party.services.orgs import org_create
 from admission.party.services.people import PERSON_FIELDS, person_get_or_create
 from admission.rules.models.rulesets import RuleSet
 from admission.sourcing.models.candidates import Candidate, CandidateState, NominationSource
+from admission.sourcing.services.readmission import sync_readmission
 
 MAX_ROWS = 20_000
 
@@ -118,6 +119,22 @@ def csv_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+def _csv_problem(exc: csv.Error, line: int) -> str:
+    """One translated sentence for what stopped the CSV reader (never Python's English text)."""
+    text = str(exc).lower()
+    if "nul" in text:
+        return _("The CSV file cannot be read past line %(line)d: it contains a null character.") % {"line": line}
+    if "field larger than" in text:
+        return _(
+            "The CSV file cannot be read past line %(line)d: a cell is too long (a quotation mark left open?)."
+        ) % {"line": line}
+    if any(word in text for word in ("end of data", "expected", "new-line", "quot")):
+        return _("The CSV file cannot be read past line %(line)d: a quotation mark is left open or misplaced.") % {
+            "line": line
+        }
+    return _("The CSV file cannot be read past line %(line)d: save it again as CSV (UTF-8).") % {"line": line}
+
+
 def read_rows(data: bytes, filename: str) -> list[list[Any]]:
     """All non-empty rows of the first sheet (XLSX) or of the CSV (UTF-8, comma, semicolon or tab), header first."""
     name = filename.lower()
@@ -139,10 +156,7 @@ def read_rows(data: bytes, filename: str) -> list[list[Any]]:
             # An exported CSV writes "'=…" for a text that would start a formula (admission.core.spreadsheets).
             rows = [[csv_value_read(cell) for cell in row] for row in reader]
         except csv.Error as exc:  # a NUL byte, a quote left open over a very long field
-            raise ValidationError(
-                _("The CSV file cannot be read past line %(line)d: %(reason)s.")
-                % {"line": reader.line_num, "reason": exc}
-            ) from exc
+            raise ValidationError(_csv_problem(exc, reader.line_num)) from exc
     else:
         raise ValidationError(_("Upload an .xlsx or .csv file."))
     return [row for row in rows if any(cell not in (None, "") for cell in row)]
@@ -350,12 +364,13 @@ def _candidate_row(ctx: Context, v: dict[str, Any]) -> tuple[str, str]:
         nominated_by=v["nominated_by"] or NominationSource.CELL,
         nominated_on=nominated,
         sympathiser_meeting_on=v["sympathiser_meeting_on"],
-        is_readmission=bool(v["readmission"]) or person.earlier_memberships.exists(),
         closed_on=nominated if state in CandidateState.closed_states() else None,
     )
     with blame("state"):
         case.full_clean(exclude=["code", "state"])  # the protected FSM field is set once, in the constructor
     case.save()
+    sync_readmission(person_id=person.pk, declared=bool(v["readmission"]), case_id=case.pk)
+    case.refresh_from_db(fields=["is_readmission"])
     StateLog.objects.create(
         content_object=case, state=state, transition="import", by=ctx.by, description=_("Imported from a spreadsheet")
     )

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission.core.api.fields import DateField, IdField, parse_day
+from admission.core.api.fields import DateField, IdField, Input, parse_day
 from admission.core.api.filters import FILTER_BACKENDS, StrictIdField
 from admission.core.api.problems import service_errors
 from admission.core.bounds import MAX_ID
@@ -232,37 +232,51 @@ class GuestOutput(serializers.ModelSerializer):
         ]
 
 
-class OrgGuestListApi(APIView):
+class OrgGuestListApi(generics.ListAPIView):
     """GET: the guests of a cell on a date (default today): members of other cells taking part in its meetings,
-    on its roster but never counted. POST: record one (someone acting for the cell; 403 otherwise)."""
+    on its roster but never counted. POST: record one (someone acting for the cell; 403 otherwise), naming the
+    member by their membership id and their citizen ID, which must be the member's: a membership id that does not
+    exist, or a citizen ID that is not its member's, is the same 404 (the answer names the member, so an id alone
+    does not)."""
 
-    schema_tags = ["orgs/people"]
+    serializer_class = GuestOutput
 
     @extend_schema_serializer(component_name="CellGuestInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         membership = IdField(help_text="Membership id of the member (in their own cell)")
+        citizen_id = serializers.CharField(
+            max_length=12, help_text="The member's citizen ID (CCCD): it must be the one of that membership's member"
+        )
         starts_on = DateField()
         ends_on = DateField(required=False, allow_null=True, help_text="Exclusive; empty while it lasts")
         reason = serializers.CharField(max_length=255)
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator's anonymous request
+            return CellGuest.objects.none()
+        org = selectors.org_get_for_user(user=self.request.user, pk=self.kwargs["org_id"])
+        day = parse_day(self.request.query_params.get("date"), "date")
+        return selectors.guests_of(cell=org, on=day)
 
     @extend_schema(
         parameters=[
             OpenApiParameter("date", OpenApiTypes.DATE, description="YYYY-MM-DD or dd/mm/yyyy (default today)")
         ],
-        responses=GuestOutput(many=True),
     )
-    def get(self, request: Request, org_id: int) -> Response:
-        org = selectors.org_get_for_user(user=request.user, pk=org_id)
-        day = parse_day(request.query_params.get("date"), "date")
-        return Response(GuestOutput(selectors.guests_of(cell=org, on=day), many=True).data)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=InputSerializer, responses={201: GuestOutput})
     def post(self, request: Request, org_id: int) -> Response:
         org = selectors.org_get_for_user(user=request.user, pk=org_id)
+        with service_errors():  # only those acting for the cell may look a member up at all
+            permissions.require_act_for_org(request.user, org)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         membership = get_object_or_404(
-            Membership.objects.select_related("person", "cell"), pk=data.validated_data["membership"]
+            Membership.objects.select_related("person", "cell"),
+            pk=data.validated_data["membership"],
+            person__citizen_id=data.validated_data["citizen_id"],
         )
         with service_errors():
             guest = guest_record(

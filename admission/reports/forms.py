@@ -13,6 +13,7 @@ from admission.party import permissions
 from admission.party.models.orgs import PartyOrg
 from admission.reports.scope import BASES, TODAY
 from admission.reports.statistics import Period
+from admission.sourcing.forms import date_field
 
 PERIODS = (
     ("q1", _("Quarter I")),
@@ -29,8 +30,8 @@ class ReportFilterForm(forms.Form):
     org = forms.ModelChoiceField(label=_("Organisation"), queryset=PartyOrg.objects.none(), required=False)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
-    start = forms.DateField(label=_("From"), required=False)
-    end = forms.DateField(label=_("To"), required=False)
+    start = date_field(_("From"), required=False)
+    end = date_field(_("To"), required=False)
     basis = forms.ChoiceField(label=_("Organisations"), choices=BASES, required=False)
 
     @classmethod

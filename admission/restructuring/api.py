@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, status
@@ -13,11 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission.core.api.fields import DateField, IdField
+from admission.core.api.fields import DateField, IdField, Input
 from admission.core.api.problems import service_errors
 from admission.party import permissions
 from admission.party.models.restructuring import RestructuringKind, RestructuringOperation
-from admission.party.services import restructuring as tree
 from admission.restructuring import services
 
 
@@ -53,7 +53,7 @@ class OperationOutput(serializers.ModelSerializer):
 
 
 @extend_schema_serializer(component_name="RestructuringInput")
-class OperationInput(serializers.Serializer):
+class OperationInput(Input):
     org_id = IdField()
     kind = serializers.ChoiceField(choices=RestructuringKind.choices)
     target_id = IdField(required=False, allow_null=True, help_text="Successor (merge, dissolve) or new superior")
@@ -85,14 +85,9 @@ class RestructuringListApi(generics.ListAPIView):
     """GET: the operations decided by the boards the caller sits on. POST: record one (201)."""
 
     serializer_class = OperationOutput
-    schema_tags = ["orgs/people"]
 
     def get_queryset(self) -> Any:
-        return (
-            RestructuringOperation.objects.filter(owner_org__in=tree.board_orgs(self.request.user))
-            .select_related("requested_by")
-            .order_by("-requested_at", "-pk")
-        )
+        return services.operation_list_for_user(self.request.user)
 
     @extend_schema(request=OperationInput, responses={201: OperationOutput})
     def post(self, request: Request) -> Response:
@@ -104,8 +99,6 @@ class RestructuringListApi(generics.ListAPIView):
 
 class RestructuringPreviewApi(APIView):
     """What the operation would touch (nothing is saved): the open cases, the members, the waiting steps."""
-
-    schema_tags = ["orgs/people"]
 
     @extend_schema(request=OperationInput, responses={200: dict})
     def post(self, request: Request) -> Response:
@@ -136,17 +129,19 @@ class RestructuringPreviewApi(APIView):
 class RestructuringCancelApi(APIView):
     """Withdraw a scheduled operation before its date, with a reason."""
 
-    schema_tags = ["orgs/people"]
-
     @extend_schema_serializer(component_name="RestructuringCancelInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         reason = serializers.CharField(max_length=2000)
 
     @extend_schema(request=InputSerializer, responses={200: OperationOutput})
     def post(self, request: Request, restructuring_id: int) -> Response:
-        operation = RestructuringOperation.objects.filter(pk=restructuring_id).select_related("org").first()
-        if operation is None or not permissions.can_view_org(request.user, operation.org):
-            raise Http404
+        operation = services.operation_list_for_user(request.user).filter(pk=restructuring_id).first()
+        if operation is None:
+            # Outside the caller's boards: a 404 outside their units, a 403 inside them.
+            other = RestructuringOperation.objects.filter(pk=restructuring_id).select_related("org").first()
+            if other is None or not permissions.can_view_org(request.user, other.org):
+                raise Http404
+            raise PermissionDenied
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with service_errors():

@@ -17,12 +17,17 @@ from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
 
 from admission.decisions.models.decisions import ChainStepRecord, StepStatus
+from admission.decisions.models.meetings import Meeting
+from admission.dossier.models import Introduction
 from admission.party import hierarchy
+from admission.party.models.guests import CellGuest
 from admission.party.models.orgs import PartyOrg
 from admission.party.models.people import Membership
 from admission.party.models.restructuring import RestructuringOperation
 from admission.probation.models import Probation, ProbationStatus, RecognitionStep
-from admission.sourcing.models.candidates import Candidate, CandidateState
+from admission.probation.services.deadlines import current_round
+from admission.rules.reference import vn_date
+from admission.sourcing.models.candidates import Candidate, CandidateState, Mentor
 from admission.sourcing.models.training import Enrollment, EnrollmentState
 
 
@@ -55,21 +60,38 @@ def affected(operation: RestructuringOperation, *, on: date) -> Affected:
     return Affected(cases=cases, members=members, waiting_steps=waiting)
 
 
+def latest_record_on(org: PartyOrg) -> date | None:
+    """The date of the latest record already made in the org's subtree: a meeting held, a chain step done, a member
+    joining a cell. A restructuring dated before it would end roles and memberships under those records."""
+    subtree = org.path
+    days = [
+        Meeting.objects.filter(org__path__startswith=subtree).aggregate(m=Max("held_on"))["m"],
+        ChainStepRecord.objects.filter(org__path__startswith=subtree, status=StepStatus.DONE).aggregate(
+            m=Max("done_on")
+        )["m"],
+        Membership.objects.filter(cell__path__startswith=subtree).aggregate(m=Max("joined_cell_on"))["m"],
+    ]
+    found = [day for day in days if day is not None]
+    return max(found) if found else None
+
+
 def move_members_and_cases(*, cell: PartyOrg, to: PartyOrg, on: date, reason: str) -> tuple[int, int]:
     """A merged cell's current members join `to` from `on` (the old membership ends, admission and official dates
     stay), and its open cases go with them. Returns (members, cases)."""
     moved_members = 0
+    moved_people: list[Membership] = []
     for old in Membership.objects.select_for_update().filter(cell=cell, left_cell_on__isnull=True):
         if old.joined_cell_on >= on:  # joined on the day itself: the same membership, in the new cell
             old.cell = to
             old._change_reason = reason  # type: ignore[attr-defined]
             old.save(update_fields=["cell"])
+            moved_people.append(old)
             moved_members += 1
             continue
         old.left_cell_on = on
         old._change_reason = reason  # type: ignore[attr-defined]
         old.save(update_fields=["left_cell_on"])
-        new = Membership.objects.create(
+        new = Membership(
             person=old.person,
             cell=to,
             admitted_on=old.admitted_on,
@@ -77,8 +99,13 @@ def move_members_and_cases(*, cell: PartyOrg, to: PartyOrg, on: date, reason: st
             joined_cell_on=on,
             party_card_no=old.party_card_no,
         )
-        Probation.objects.filter(membership=old).update(membership=new)
+        new.full_clean()
+        new._change_reason = reason  # type: ignore[attr-defined]
+        new.save()
+        _repoint_member(old, new, on=on, reason=reason)
+        moved_people.append(new)
         moved_members += 1
+    _move_guests(cell=cell, to=to, members=moved_people, on=on, reason=reason)
     moved_cases = 0
     for case in Candidate.objects.select_for_update().filter(cell=cell, state__in=CandidateState.open_states()):
         case.cell = to
@@ -86,6 +113,77 @@ def move_members_and_cases(*, cell: PartyOrg, to: PartyOrg, on: date, reason: st
         case.save(update_fields=["cell"])
         moved_cases += 1
     return moved_members, moved_cases
+
+
+def _repoint_member(old: Membership, new: Membership, *, on: date, reason: str) -> None:
+    """What the member still does as a member goes with the new membership: the probation, the introductions of open
+    cases not replaced, the open mentoring and the guest periods not over by `on` (each saved, with its history)."""
+    for probation in Probation.objects.select_for_update().filter(membership=old):
+        probation.membership = new
+        probation._change_reason = reason  # type: ignore[attr-defined]
+        probation.save(update_fields=["membership"])
+    introductions = Introduction.objects.select_for_update().filter(
+        introducer=old, replaced_by__isnull=True, candidate__state__in=CandidateState.open_states()
+    )
+    for introduction in introductions:
+        introduction.introducer = new
+        introduction._change_reason = reason  # type: ignore[attr-defined]
+        introduction.save(update_fields=["introducer"])
+    for mentor in Mentor.objects.select_for_update().filter(member=old, ended_on__isnull=True):
+        mentor.member = new
+        mentor._change_reason = reason  # type: ignore[attr-defined]
+        mentor.save(update_fields=["member"])
+    for guest in CellGuest.objects.select_for_update().filter(membership=old).exclude(ends_on__lte=on):
+        _guest_from(guest, on=on, reason=reason, membership=new)
+
+
+def _guest_from(
+    guest: CellGuest, *, on: date, reason: str, membership: Membership | None = None, host: PartyOrg | None = None
+) -> None:
+    """The guest period goes on from `on` with the new membership or host cell: re-pointed when it starts that day or
+    later, else ended on `on` and continued by a new period (the meetings before `on` keep their roster). A period
+    that would make the member a guest of their own cell ends on `on`."""
+    membership = membership or guest.membership
+    host = host or guest.host_cell
+    if membership.cell_id == host.pk:
+        guest._change_reason = reason  # type: ignore[attr-defined]
+        if guest.starts_on >= on:
+            guest.delete()  # a plan that the merge makes moot: the member is now in that cell
+            return
+        guest.ends_on = on
+        guest.save(update_fields=["ends_on"])
+        return
+    if guest.starts_on >= on:
+        guest.membership, guest.host_cell = membership, host
+        guest._change_reason = reason  # type: ignore[attr-defined]
+        guest.save(update_fields=["membership", "host_cell"])
+        return
+    ends_on = guest.ends_on
+    guest.ends_on = on
+    guest._change_reason = reason  # type: ignore[attr-defined]
+    guest.save(update_fields=["ends_on"])
+    follow_on = CellGuest(
+        membership=membership,
+        host_cell=host,
+        starts_on=on,
+        ends_on=ends_on,
+        reason=guest.reason,
+        recorded_by=guest.recorded_by,
+    )
+    follow_on.full_clean()
+    follow_on._change_reason = reason  # type: ignore[attr-defined]
+    follow_on.save()
+
+
+def _move_guests(*, cell: PartyOrg, to: PartyOrg, members: list[Membership], on: date, reason: str) -> None:
+    """The guests the merged cell hosted take part in the successor's meetings; a moved member who was a guest of
+    the successor is one of its members now."""
+    for guest in CellGuest.objects.select_for_update().filter(host_cell=cell).exclude(ends_on__lte=on):
+        _guest_from(guest, on=on, reason=reason, host=to)
+    ids = [m.pk for m in members]
+    for guest in CellGuest.objects.select_for_update().filter(membership_id__in=ids, host_cell=to):
+        if guest.ends_on is None or guest.ends_on > on:
+            _guest_from(guest, on=on, reason=reason)
 
 
 def _successor(org: PartyOrg) -> PartyOrg:
@@ -176,13 +274,12 @@ def follow(operation: RestructuringOperation, *, cases: list[Candidate], on: dat
                 changes += _rechain(pending, done, case.cell, on, hierarchy.Purpose.ADMISSION, operation)
         probation = Probation.objects.filter(candidate=case, status__in=ProbationStatus.open_states()).first()
         if probation is not None:
-            last_round = probation.steps.aggregate(m=Max("round"))["m"] or 0
-            current_round: list[Any] = list(
-                probation.steps.filter(round=last_round).select_related("org").order_by("order", "pk")
+            this_round: list[Any] = list(
+                probation.steps.filter(round=current_round(probation)).select_related("org").order_by("order", "pk")
             )
-            pending = [s for s in current_round if s.status == StepStatus.PENDING]
+            pending = [s for s in this_round if s.status == StepStatus.PENDING]
             if pending:
-                done = [s for s in current_round if s.status == StepStatus.DONE]
+                done = [s for s in this_round if s.status == StepStatus.DONE]
                 changes += _rechain(pending, done, case.cell, on, hierarchy.Purpose.RECOGNITION, operation)
         for enrollment in Enrollment.objects.filter(candidate=case, state=EnrollmentState.PROPOSED):
             try:
@@ -200,5 +297,5 @@ def follow(operation: RestructuringOperation, *, cases: list[Candidate], on: dat
                 _("Waiting step moved from %(old)s to %(new)s") % {"old": old.name, "new": new.name}
                 for old, new in changes
             )
-            _log(case, operation, f"{text} ({operation.get_kind_display()}, {operation.effective_on:%d/%m/%Y})", by)
+            _log(case, operation, f"{text} ({operation.get_kind_display()}, {vn_date(operation.effective_on)})", by)
     return {"moved_steps": moved_steps, "cases_with_moved_steps": len(touched), "case_ids": touched}

@@ -24,7 +24,7 @@ from admission.party.services import restructuring as tree
 from admission.party.services.roles import role_end
 from admission.restructuring import cases as case_moves
 from admission.restructuring.signals import restructuring_applied
-from admission.rules.reference import normalise_text
+from admission.rules.reference import normalise_text, vn_date
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,14 @@ def preview(
     """Check the operation as `restructuring_request` would, and list the open cases and members it touches."""
     board = tree.require_owning_board(user, org)
     tree.validate(
-        kind=kind, org=org, board=board, effective_on=effective_on, target=target, new_name=new_name, reason=reason
+        kind=kind,
+        org=org,
+        board=board,
+        effective_on=effective_on,
+        target=target,
+        new_name=new_name,
+        reason=reason,
+        latest_record_on=case_moves.latest_record_on(org),
     )
     probe = RestructuringOperation(kind=kind, org=org, target=target, effective_on=effective_on)
     return Preview(
@@ -89,7 +96,14 @@ def restructuring_request(
     org = PartyOrg.objects.select_for_update().get(pk=org.pk)
     board = tree.require_owning_board(user, org)
     tree.validate(
-        kind=kind, org=org, board=board, effective_on=effective_on, target=target, new_name=new_name, reason=reason
+        kind=kind,
+        org=org,
+        board=board,
+        effective_on=effective_on,
+        target=target,
+        new_name=new_name,
+        reason=reason,
+        latest_record_on=case_moves.latest_record_on(org),
     )
     operation = RestructuringOperation.objects.create(
         kind=kind,
@@ -122,7 +136,7 @@ def restructuring_apply(*, operation: RestructuringOperation, by: Any = None) ->
         raise ValidationError(_("This restructuring is not waiting to be applied."))
     if operation.effective_on > today:
         raise ValidationError(
-            _("This restructuring takes effect on %(day)s.") % {"day": f"{operation.effective_on:%d/%m/%Y}"}
+            _("This restructuring takes effect on %(day)s.") % {"day": vn_date(operation.effective_on)}
         )
     on = operation.effective_on
     org = operation.org
@@ -178,6 +192,16 @@ def restructuring_apply_due(
         except ValidationError as exc:
             failed.append((operation, " ".join(exc.messages)))
     return done, failed
+
+
+def operation_list_for_user(user: Any) -> Any:
+    """The operations decided by the boards the user sits on today, newest first: the list page, the API list and
+    the operations the user may cancel."""
+    return (
+        RestructuringOperation.objects.filter(owner_org__in=tree.board_orgs(user))
+        .select_related("org", "target", "owner_org", "requested_by")
+        .order_by("-requested_at", "-pk")
+    )
 
 
 @transaction.atomic

@@ -8,16 +8,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods
 
 from admission.party import permissions
-from admission.party.models.restructuring import RestructuringOperation, RestructuringStatus
+from admission.party.models.restructuring import RestructuringStatus
 from admission.party.services import restructuring as tree
 from admission.restructuring import services
 from admission.restructuring.forms import RestructuringForm
+from admission.rules.reference import vn_date
 
 
 @login_required
@@ -51,8 +52,7 @@ def restructure(request: HttpRequest, pk: int) -> HttpResponse:
                     else:
                         messages.success(
                             request,
-                            _("The restructuring is scheduled for %(day)s.")
-                            % {"day": f"{operation.effective_on:%d/%m/%Y}"},
+                            _("The restructuring is scheduled for %(day)s.") % {"day": vn_date(operation.effective_on)},
                         )
                     return redirect("admission:orgs:restructurings")
                 context["preview"] = services.preview(**args)
@@ -64,13 +64,33 @@ def restructure(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_safe
-def restructuring_list(request: HttpRequest) -> TemplateResponse:
-    """The operations decided by the boards the user sits on, newest first."""
-    boards = tree.board_orgs(request.user)
-    operations = (
-        RestructuringOperation.objects.filter(owner_org__in=boards)
-        .select_related("org", "target", "owner_org", "requested_by")
-        .order_by("-requested_at", "-pk")[:200]
-    )
-    return TemplateResponse(request, "admission/restructuring/list.html", {"operations": operations, "boards": boards})
+@require_http_methods(["GET", "HEAD", "POST"])
+def restructuring_list(request: HttpRequest) -> HttpResponse:
+    """The operations decided by the boards the user sits on, newest first. POST: cancel a scheduled one (its id,
+    the reason and the confirmation ticked)."""
+    operations = services.operation_list_for_user(request.user)
+    status = 200
+    if request.method == "POST":
+        operation = get_object_or_404(operations, pk=_int(request.POST.get("operation")))
+        reason = request.POST.get("reason", "")
+        try:
+            if request.POST.get("confirm") != "1":
+                raise ValidationError(_("Tick the box to confirm the cancellation."))
+            services.restructuring_cancel(operation=operation, user=request.user, reason=reason)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            status = 422
+        else:
+            messages.success(request, _("The restructuring is cancelled."))
+            return redirect("admission:orgs:restructurings")
+    context = {
+        "operations": operations[:200],
+        "boards": tree.board_orgs(request.user),
+        "scheduled": RestructuringStatus.SCHEDULED,
+    }
+    return TemplateResponse(request, "admission/restructuring/list.html", context, status=status)
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and len(value) < 19 else 0

@@ -201,11 +201,11 @@ def check_readmission(candidate: Candidate, on: date) -> list[RuleResult]:
             _("Never re-admitted: %(reason)s (left on %(day)s).")
             % {"reason": never[0].get_how_left_display(), "day": _d(never[0].left_on)}
             if never
-            else _("Left on %(day)s: %(reason)s; %(consequence)s.")
+            else _("Left on %(day)s: %(reason)s. Re-admission: %(consequence)s.")
             % {
                 "day": _d(last.left_on),
                 "reason": last.get_how_left_display(),
-                "consequence": last.get_consequence_display().lower(),
+                "consequence": last.get_consequence_display(),
             },
         )
     ]

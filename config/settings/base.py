@@ -162,6 +162,7 @@ API_MAX_UPLOAD_BYTES = env_int("API_MAX_UPLOAD_BYTES", 12 * 1024 * 1024)  # a mu
 API_MAX_JSON_DEPTH = 16  # objects and lists inside one another
 # The tag of each area in the OpenAPI schema, by the module of the view (a view may name its own: `schema_tags`).
 API_TAGS = {
+    "admission.accounts": "auth",
     "admission.party": "orgs/people",
     "admission.restructuring": "orgs/people",
     "admission.sourcing": "sourcing",
@@ -248,6 +249,10 @@ DOCUMENTS_STALE_AFTER_SECONDS = env_int("DOCUMENTS_STALE_AFTER_SECONDS", 600)
 SIGNING_DIR = Path(env_str("SIGNING_DIR", str(BASE_DIR / ".signing")))
 SIGNING_TSA_URL = env_str("SIGNING_TSA_URL", "")
 SIGNING_VERIFY_MAX_BYTES = env_int("SIGNING_VERIFY_MAX_BYTES", 20 * 1024 * 1024)
+# ... and checks at most this many signatures (over the document and its attached PDFs) and attached PDFs of one
+# upload; the rest is reported as not checked (admission.documents.signing.verify).
+SIGNING_VERIFY_MAX_SIGNATURES = env_int("SIGNING_VERIFY_MAX_SIGNATURES", 20)
+SIGNING_VERIFY_MAX_ATTACHMENTS = env_int("SIGNING_VERIFY_MAX_ATTACHMENTS", 40)
 
 # django-guardian: object permissions drive viewflow queues (one grant per org and role).
 ANONYMOUS_USER_NAME = None

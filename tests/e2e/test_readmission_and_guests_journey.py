@@ -34,6 +34,9 @@ def nominate_former_member(page: Page, *, name: str, citizen_id: str, dob: str, 
     page.locator("input[name=date_of_birth]").fill(dob)
     page.locator("select[name=sex]").select_option("male")
     page.locator("select[name=nominated_by]").select_option("cell")
+    # Most people were never members: the earlier-membership fields stay folded until the secretary opens them.
+    expect(page.locator("input[name=earlier_admitted_on]")).to_be_hidden()
+    page.get_by_test_id("earlier-membership").locator("summary").click()
     page.locator("input[name=earlier_admitted_on]").fill("19/05/2005")
     page.locator("input[name=earlier_official_on]").fill("19/05/2006")
     page.locator("input[name=earlier_left_on]").fill(left_on.strftime("%d/%m/%Y"))
@@ -104,6 +107,9 @@ def test_a_secretary_nominates_two_former_members_one_waiting_one_with_consent(
     page.locator("input[name=date_of_birth]").fill("02/02/1975")
     page.locator("select[name=sex]").select_option("male")
     page.locator("select[name=nominated_by]").select_option("cell")
+    # Most people were never members: the earlier-membership fields stay folded until the secretary opens them.
+    expect(page.locator("input[name=earlier_admitted_on]")).to_be_hidden()
+    page.get_by_test_id("earlier-membership").locator("summary").click()
     page.locator("input[name=earlier_admitted_on]").fill("19/05/2000")
     page.locator("input[name=earlier_left_on]").fill("19/05/2010")
     page.locator("select[name=earlier_how_left]").select_option("expelled_corruption")

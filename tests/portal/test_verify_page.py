@@ -14,7 +14,7 @@ from admission.documents.models import BodySigner
 from admission.documents.render import html_to_pdf
 from admission.documents.signing.sign import SignatureBox, sign_pdf
 from demo import signing as pki
-from portal import verify
+from portal import lookup
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(client: Any,
 
 def test_checks_are_limited_per_connection_and_counted_without_the_address(client: Any) -> None:
     pdf = html_to_pdf(HTML)
-    for _ in range(verify.LIMIT_PER_CLIENT):
+    for _ in range(lookup.LIMIT_PER_CLIENT):
         assert upload(client, pdf, ip="192.0.2.9").status_code == 200
     blocked = upload(client, pdf, ip="192.0.2.9")
     assert blocked.status_code == 429 and 'data-testid="verify-blocked"' in blocked.content.decode()
@@ -113,3 +113,11 @@ def test_checks_are_limited_per_connection_and_counted_without_the_address(clien
 
 def test_the_page_answers_only_get_head_and_post(client: Any) -> None:
     assert client.put(URL).status_code == 405
+
+
+def test_what_was_left_unchecked_is_said_on_the_page(client: Any, world: Any, settings: Any, ca: pki.Issued) -> None:
+    data = signed_by(world, settings, ca)
+    settings.SIGNING_VERIFY_MAX_SIGNATURES = 0
+    response = upload(client, data, ip="198.51.100.77")
+    assert verdict(response) == "untrusted"  # never "valid" for what was not checked
+    assert response.content.decode().count('data-testid="verify-not-checked"') == 1

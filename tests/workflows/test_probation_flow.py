@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from viewflow.workflow.status import PROCESS, STATUS
 
+from admission.audit.models import HistoryEntry
 from admission.party.models.people import Membership
 from admission.party.models.roles import RoleKind
 from admission.probation import services as probation_services
@@ -146,6 +147,16 @@ def test_a_recognition_walks_to_official_member_dated_from_the_end_of_probation(
     assert membership.official_on == ENDS  # however late the decision came
     process, names, _tasks = waiting(probationer)
     assert names == [] and process.status == PROCESS.DONE
+    # The ceremony and each recognition step are entries of the history chain (README, "History").
+    assert chained("ceremony", probationer.ceremony) and all(
+        chained("recognition", step) for step in Probation.objects.get(candidate=probationer).steps.all()
+    )
+
+
+def chained(kind, record):
+    """The record has its entry in the history chain, under that kind."""
+    label = f"{record._meta.app_label}.{record._meta.model_name}:{record.pk}"
+    return HistoryEntry.objects.filter(kind=kind, record=label).exists()
 
 
 def recognition_step(case, on, **extra):
@@ -200,6 +211,7 @@ def test_a_removal_decided_closes_the_case_and_the_flow(world, probationer):
     assert probationer.state == CandidateState.REMOVED
     process, names, _tasks = waiting(probationer)
     assert names == [] and process.status == PROCESS.DONE
+    assert chained("removal", probation.removals.get())
 
 
 def test_three_inconclusive_votes_send_the_case_to_the_committee(world, probationer):

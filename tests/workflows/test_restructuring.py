@@ -8,18 +8,24 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from admission.audit.models import HistoryEntry
 from admission.decisions.models.decisions import StepStatus
 from admission.decisions.services.decisions import admission_deadlines, next_step
+from admission.dossier.introducers import check_introducer
+from admission.dossier.models import Introduction
+from admission.party.models.guests import CellGuest
 from admission.party.models.orgs import OrgKind, PartyOrg
 from admission.party.models.people import Membership
 from admission.party.models.restructuring import RestructuringKind, RestructuringOperation, RestructuringStatus
 from admission.party.models.roles import Role, RoleKind
+from admission.party.selectors import guests_of
 from admission.restructuring import services as restructuring
 from admission.sourcing import selectors as sourcing_selectors
-from admission.sourcing.models.candidates import Candidate, CandidateState
+from admission.sourcing.models.candidates import Candidate, CandidateState, Mentor
 from tests.factories import MembershipFactory, UserFactory, give_role, make_org
 from tests.workflows.test_admission_flow import MEETING, at, open_case, run, step_data, vote_data
 from workflows import services
@@ -205,3 +211,85 @@ def test_a_rename_keeps_the_old_name_in_the_record(setup):
         )
     world.village_cell.refresh_from_db()
     assert world.village_cell.name == "Chi bộ thôn Nà Sa 1" and operation.old_name == "Chi bộ thôn Nà Sa"
+
+
+def test_a_merge_re_points_introducers_helpers_and_guests_and_is_chained(setup):
+    """The moved members keep introducing and helping (the open records follow the new membership, with history),
+    the guests of the merged cell take part in the successor's meetings, and the operation is in the history chain."""
+    world, board, _ = setup
+    case = open_case(world, world.village_cell, world.secretary)
+    receiving = make_org(OrgKind.GRASSROOTS_CELL, world.commune, name="Chi bộ thôn Nà Sa mới")
+    MembershipFactory(cell=receiving)
+    member = Membership.objects.filter(cell=world.village_cell, left_cell_on__isnull=True).first()
+    introduction = Introduction.objects.create(
+        candidate=case, introducer=member, worked_together_from=D(2020, 1, 1), written_on=D(2026, 2, 1)
+    )
+    mentor = Mentor.objects.create(candidate=case, member=member, assigned_on=D(2026, 2, 1))
+    visitor = MembershipFactory(cell=world.other_cell)
+    guest = CellGuest.objects.create(
+        membership=visitor, host_cell=world.village_cell, starts_on=D(2026, 1, 1), reason="Đồn biên phòng"
+    )
+    with at(DAY):
+        operation = restructuring.restructuring_request(
+            user=board,
+            kind=RestructuringKind.MERGE,
+            org=world.village_cell,
+            target=receiving,
+            effective_on=DAY,
+            reason="Hợp nhất chi bộ",
+        )
+    new = Membership.objects.get(person=member.person, left_cell_on__isnull=True)
+    assert new.cell == receiving and new.pk != member.pk
+    introduction.refresh_from_db()
+    mentor.refresh_from_db()
+    assert introduction.introducer == new and mentor.member == new
+    assert introduction.history.filter(history_change_reason__endswith="Hợp nhất chi bộ", introducer=new).exists()
+    assert mentor.history.filter(history_change_reason__endswith="Hợp nhất chi bộ", member=new).exists()
+    case.refresh_from_db()
+    results = check_introducer(
+        introducer=introduction.introducer,
+        worked_together_from=introduction.worked_together_from,
+        worked_together_to=None,
+        rule_set=case.rule_set,
+        meeting_on=DAY,
+        cell=case.cell,
+    )
+    assert {r.code: r.passed for r in results}["introducer_present"]
+    guest.refresh_from_db()
+    assert guest.ends_on == DAY and guest.host_cell == world.village_cell  # the meetings before keep their roster
+    follow_on = CellGuest.objects.get(membership=visitor, host_cell=receiving)
+    assert follow_on.starts_on == DAY and follow_on.ends_on is None and follow_on.reason == "Đồn biên phòng"
+    assert list(guests_of(cell=receiving, on=DAY)) == [follow_on]
+    entries = HistoryEntry.objects.filter(
+        kind="restructuring", record=f"admission.restructuringoperation:{operation.pk}"
+    )
+    assert entries.exists() and entries.last().data["status"] == RestructuringStatus.APPLIED
+
+
+def test_an_effective_date_before_the_latest_record_of_the_subtree_is_refused(setup):
+    world, board, _ = setup
+    proposed_case(world)  # the cell met on MEETING
+    receiving = make_org(OrgKind.GRASSROOTS_CELL, world.commune, name="Chi bộ thôn Nà Sa mới")
+    before = MEETING - datetime.timedelta(days=1)
+    with at(DAY), pytest.raises(ValidationError, match="cannot be before") as refused:
+        restructuring.restructuring_request(
+            user=board,
+            kind=RestructuringKind.MERGE,
+            org=world.village_cell,
+            target=receiving,
+            effective_on=before,
+            reason="Hợp nhất chi bộ",
+        )
+    assert MEETING.strftime("%d/%m/%Y") in refused.value.messages[0]
+    assert not RestructuringOperation.objects.exists()
+    assert not Membership.objects.filter(cell=world.village_cell, left_cell_on__isnull=False).exists()
+    with at(DAY):
+        operation = restructuring.restructuring_request(
+            user=board,
+            kind=RestructuringKind.MERGE,
+            org=world.village_cell,
+            target=receiving,
+            effective_on=MEETING,
+            reason="Hợp nhất chi bộ",
+        )
+    assert operation.status == RestructuringStatus.APPLIED

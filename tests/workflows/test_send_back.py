@@ -12,8 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django_fsm_log.models import StateLog
 from viewflow.workflow.status import PROCESS, STATUS
 
+from admission.audit.models import HistoryEntry
 from admission.decisions.models.decisions import StepStatus
-from admission.decisions.models.send_backs import CaseSendBack
+from admission.decisions.models.send_backs import CaseSendBack, SendBackTarget
+from admission.decisions.services import send_back as domain_send_back
+from admission.decisions.services.decisions import chain_step_send_back, next_step
 from admission.dossier.models import Application, Curriculum
 from admission.party.models.people import Membership
 from admission.party.models.roles import RoleKind
@@ -29,6 +32,7 @@ from tests.workflows.test_admission_flow import assert_in_step, at, run, step_da
 from workflows import send_back as flow_send_back
 from workflows import services
 from workflows.flows import AdmissionCaseFlow, SourcingFlow
+from workflows.models import WorkItem
 
 D = datetime.date
 START = D(2026, 1, 5)
@@ -250,3 +254,89 @@ def test_back_to_the_dossier_from_the_cell_meeting_and_boundaries(village):
     assert flow_send_back.send_back_targets(case, world.secretary) == ["course"]
     with at(D(2026, 2, 23)), pytest.raises(ValidationError):
         flow_send_back.case_send_back(candidate=case, target="dossier", reason="again", by=world.secretary)
+
+
+def test_a_case_cannot_be_sent_back_after_its_admission_decision(proposed, village):
+    world, case = village, proposed
+    with at(D(2026, 2, 24)):
+        run(case, "chain_step", world.approver, step_data(case, on=D(2026, 2, 24), document_number="9-QĐ"))
+    case.refresh_from_db()
+    assert case.state == CandidateState.ADMITTED
+    for user in (world.approver, world.secretary):
+        assert flow_send_back.send_back_targets(case, user) == []
+        assert domain_send_back.send_back_targets(case, user) == []
+    with at(D(2026, 2, 25)):
+        for target in ("course", "dossier"):
+            with pytest.raises(ValidationError):
+                flow_send_back.case_send_back(candidate=case, target=target, reason="Too late", by=world.approver)
+            with pytest.raises(ValidationError, match="cannot be sent back there"):
+                domain_send_back.case_send_back(
+                    candidate=case, target=target, reason="Too late", on=D(2026, 2, 25), by=world.approver
+                )
+    case.refresh_from_db()
+    assert case.state == CandidateState.ADMITTED and not CaseSendBack.objects.filter(candidate=case).exists()
+
+
+def test_the_chains_send_back_follows_the_general_rules_and_is_recorded_in_the_history(proposed, village):
+    """One closing of the step and one rule of who may: the step's body or one above it, never the cell below."""
+    world, case = village, proposed
+    step = next_step(case)
+    assert step is not None
+    with at(D(2026, 2, 24)), pytest.raises(PermissionDenied):
+        chain_step_send_back(step=step, reason="Fix the CV", by=world.secretary, on=D(2026, 2, 24))
+    province_officer = UserFactory(username="province")
+    give_role(province_officer, world.province, RoleKind.STANDING_COMMITTEE_MEMBER)
+    with at(D(2026, 2, 24)):
+        chain_step_send_back(step=step, reason="Fix the CV", by=province_officer, on=D(2026, 2, 24))
+    step.refresh_from_db()
+    assert (step.status, step.note, step.done_by) == (StepStatus.SENT_BACK, "Fix the CV", province_officer)
+    record = CaseSendBack.objects.get(candidate=case)
+    assert (record.target, record.acting_org, record.from_step, record.chain_step) == (
+        SendBackTarget.DOSSIER,
+        world.province,
+        "chain_step",
+        step,
+    )
+    case.refresh_from_db()
+    assert case.state == CandidateState.DOSSIER and next_step(case) is None
+    assert HistoryEntry.objects.filter(kind="send_back", record=f"admission.casesendback:{record.pk}").exists()
+    assert HistoryEntry.objects.filter(kind="decision", record=f"admission.chainsteprecord:{step.pk}").exists()
+
+
+def test_the_work_page_rows_follow_every_move_back(proposed, village):
+    """The cancelled task leaves the work page; the task the case moves to appears there (one row per open task)."""
+    world, case = village, proposed
+
+    def rows():
+        return sorted(WorkItem.objects.filter(candidate=case).values_list("node", flat=True))
+
+    assert rows() == ["chain_step"]
+    with at(D(2026, 2, 24)):
+        flow_send_back.case_send_back(candidate=case, target="dossier", reason="Opinions wrong", by=world.approver)
+    assert rows() == ["prepare_dossier"]
+    with at(MEETING):
+        flow_send_back.case_send_back(candidate=case, target="course", reason="Certificate expired", by=world.secretary)
+    assert rows() == ["propose_training"]
+    assert set(WorkItem.objects.filter(candidate=case).values_list("task__status", flat=True)) == {STATUS.NEW}
+
+
+def test_the_dossier_page_offers_the_course_only_to_whoever_may_send_the_case_back_there(proposed, village):
+    """The certificate expired while the case waits at the commune: the commune (whose turn it is) is offered the
+    move back to the course from the dossier page; the cell below it, which sees the dossier too, is not."""
+    from django.test import Client
+
+    world, case = village, proposed
+
+    def page(user):
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(user)
+        with at(MEETING):
+            response = client.get(f"/app/admission/candidates/{case.pk}/dossier/")
+        assert response.status_code == 200
+        assert 'data-code="certificate" data-status="expired"' in response.content.decode()
+        return response.content.decode()
+
+    assert "course" in flow_send_back.send_back_targets(case, world.approver)
+    assert 'data-testid="certificate-send-back"' in page(world.approver)
+    assert flow_send_back.send_back_targets(case, world.secretary) == []
+    assert 'data-testid="certificate-send-back"' not in page(world.secretary)

@@ -11,13 +11,13 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
-from viewflow.workflow.models import Process, Task
+from viewflow.workflow.models import Process
 
 from admission.party import permissions
 from admission.party.models.orgs import PartyOrg
 from admission.rules.calendar import working_calendar
 from workflows import services, step_page
-from workflows.steps import STEPS, task_title
+from workflows.steps import STEPS, task_due_on, task_title
 
 register = template.Library()
 
@@ -29,9 +29,12 @@ class OpenStep:
     due_on: datetime.date | None
     working_days_left: int | None  # negative when overdue
     url: str | None  # the step's page, for those who act for the body whose turn it is
-    can_act: bool
     acting_org: Any
     marked_by: Any  # a colleague who said "I am working on this", while it lasts
+
+    @property
+    def can_act(self) -> bool:
+        return self.url is not None
 
     @property
     def overdue(self) -> bool:
@@ -40,11 +43,6 @@ class OpenStep:
     @property
     def days_overdue(self) -> int:
         return -(self.working_days_left or 0)
-
-
-def _due(task: Task) -> datetime.date | None:
-    raw = (task.data or {}).get("due_on")
-    return datetime.date.fromisoformat(raw) if raw else None
 
 
 @register.simple_tag(takes_context=True)
@@ -70,7 +68,7 @@ def case_tasks(context: dict[str, Any], candidate: Any) -> list[OpenStep]:
         spec = STEPS.get(node.name)
         org = orgs.get(int(task.owner_permission_obj_pk)) if task.owner_permission_obj_pk else None
         can_act = bool(org is not None and spec is not None and permissions.can_act_for_org(user, org))
-        due = _due(task)
+        due = task_due_on(task)
         mark = step_page.active_mark(task)
         steps.append(
             OpenStep(
@@ -79,7 +77,6 @@ def case_tasks(context: dict[str, Any], candidate: Any) -> list[OpenStep]:
                 due_on=due,
                 working_days_left=calendar.working_days_between(today, due) if due else None,
                 url=reverse("admission:candidates:step", args=[candidate.pk, node.name]) if can_act else None,
-                can_act=can_act,
                 acting_org=org,
                 marked_by=mark.marked_by if mark else None,
             )

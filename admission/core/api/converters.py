@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from django.urls import register_converter
 
-from admission.core.bounds import MAX_ID
+from admission.core.bounds import MAX_ID, whole_number_text
 
 
 class IdConverter:
     regex = "[0-9]{1,19}"
 
     def to_python(self, value: str) -> int:
+        if not whole_number_text(value):
+            raise ValueError(value)
         number = int(value)
         if not 1 <= number <= MAX_ID:
             raise ValueError(value)

@@ -13,7 +13,6 @@ the field instead of a 500 ("smallint out of range", a year 1800 accepted).
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -33,6 +32,7 @@ from admission.core.bounds import (
     MAX_INT,
     MAX_ITEMS,
     date_text,
+    whole_number_text,
 )
 
 
@@ -75,7 +75,7 @@ class StrictIntegerField(serializers.IntegerField):
     true, not 2.5, not "5.0" (DRF's own field reads all three)."""
 
     def to_internal_value(self, data: Any) -> int:
-        if isinstance(data, str) and re.fullmatch(r"-?(0|[1-9][0-9]{0,19})", data):
+        if whole_number_text(data, signed=True):
             data = int(data)
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")

@@ -4,7 +4,6 @@ a 400, not cell 5 (Django's integer field reads decimals)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import django_filters
@@ -12,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as drf_filters
 
-from admission.core.bounds import MAX_ID
+from admission.core.bounds import MAX_ID, whole_number_text
 
 FILTER_BACKENDS = [drf_filters.DjangoFilterBackend]
 
@@ -42,6 +41,6 @@ class StrictIdField(forms.Field):
     def to_python(self, value: Any) -> int | None:
         if value in (None, ""):
             return None
-        if not isinstance(value, str) or not re.fullmatch(r"[1-9][0-9]{0,18}", value) or int(value) > MAX_ID:
+        if not whole_number_text(value) or not 1 <= int(value) <= MAX_ID:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return int(value)

@@ -3,20 +3,19 @@ and ``offset``. A value that is not such a number is a 400 naming the parameter,
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination
 
-MAX_OFFSET = 2_147_483_647
+from admission.core.bounds import MAX_INT, whole_number_text
 
 
 def _bounded_int(request: Any, name: str, default: int, low: int, high: int) -> int:
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    value = int(raw) if re.fullmatch(r"0|[1-9][0-9]{0,18}", raw) else None
+    value = int(raw) if whole_number_text(raw) else None
     if value is None or not low <= value <= high:
         raise exceptions.ValidationError(
             {name: [_("Give a whole number from %(low)d to %(high)d.") % {"low": low, "high": high}]}
@@ -32,7 +31,7 @@ class Pagination(pagination.LimitOffsetPagination):
         return _bounded_int(request, self.limit_query_param, self.default_limit, 1, self.max_limit)
 
     def get_offset(self, request: Any) -> int:
-        return _bounded_int(request, self.offset_query_param, 0, 0, MAX_OFFSET)
+        return _bounded_int(request, self.offset_query_param, 0, 0, MAX_INT)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         return [
@@ -48,6 +47,6 @@ class Pagination(pagination.LimitOffsetPagination):
                 "required": False,
                 "in": "query",
                 "description": "Rows to skip",
-                "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
+                "schema": {"type": "integer", "minimum": 0, "maximum": MAX_INT},
             },
         ]

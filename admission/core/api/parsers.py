@@ -13,7 +13,12 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers
 
-from admission.core.api.problems import PayloadTooLarge
+
+def _too_large(limit: int) -> Exception:
+    # Imported here: problems imports rest_framework.views, whose settings import this module (DEFAULT_PARSER_CLASSES).
+    from admission.core.api.problems import PayloadTooLarge
+
+    return PayloadTooLarge(limit)
 
 
 def _limit(name: str, default: int) -> int:
@@ -28,7 +33,7 @@ def _check_length(parser_context: Mapping[str, Any] | None, limit: int) -> None:
     except ValueError:
         length = 0
     if length > limit:
-        raise PayloadTooLarge(limit)
+        raise _too_large(limit)
 
 
 def _depth(value: Any) -> int:
@@ -51,19 +56,37 @@ class JSONParser(parsers.JSONParser):
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:
-            raise PayloadTooLarge(limit)
+            raise _too_large(limit)
         try:
             text = codecs.decode(raw, encoding)
-            data = json.loads(text, parse_constant=_refuse_constant)
-        except RecursionError as exc:
+        except ValueError as exc:
+            raise exceptions.ParseError(_("The body is not valid JSON: %(error)s") % {"error": exc}) from exc
+        try:
+            data = load_json(text)
+        except JSONTooDeep as exc:
             raise exceptions.ParseError(_("The JSON body is nested too deeply.")) from exc
         except ValueError as exc:
             raise exceptions.ParseError(_("The body is not valid JSON: %(error)s") % {"error": exc}) from exc
         if not isinstance(data, dict):
             raise exceptions.ParseError(_('The body must be a JSON object: {"field": value, …}.'))
-        if _depth(data) > _limit("API_MAX_JSON_DEPTH", 16):
-            raise exceptions.ParseError(_("The JSON body is nested too deeply."))
         return data
+
+
+class JSONTooDeep(ValueError):
+    """JSON nested deeper than API_MAX_JSON_DEPTH."""
+
+
+def load_json(text: str) -> Any:
+    """The one way the API reads JSON text (a body, or a list sent as a multipart field): NaN and Infinity are
+    refused, and so is nesting deeper than API_MAX_JSON_DEPTH (`JSONTooDeep`), whether it would exhaust Python's
+    recursion or not. Any refusal is a ValueError whose message says why."""
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError as exc:
+        raise JSONTooDeep(_("The JSON is nested too deeply.")) from exc
+    if _depth(data) > _limit("API_MAX_JSON_DEPTH", 16):
+        raise JSONTooDeep(_("The JSON is nested too deeply."))
+    return data
 
 
 def _refuse_constant(name: str) -> Any:

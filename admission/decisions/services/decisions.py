@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from admission.decisions.models.decisions import Ceremony, ChainStepRecord, StepStatus
 from admission.decisions.models.meetings import MeetingPurpose, Vote
+from admission.decisions.models.send_backs import SendBackTarget
+from admission.decisions.services.send_back import case_send_back, close_chain_step
 from admission.party import hierarchy, permissions
 from admission.party.models.guests import guest_in
 from admission.party.models.people import Membership
@@ -189,46 +191,31 @@ def chain_step_complete(
 @transaction.atomic
 def chain_step_refuse(*, step: ChainStepRecord, reason: str, by: Any, on: date) -> Candidate:
     """A body refuses (the cell is told in writing); the case closes, the person may be proposed again later."""
-    return _stop(step=step, reason=reason, by=by, on=on, status=StepStatus.REFUSED, transition="refuse")
-
-
-@transaction.atomic
-def chain_step_send_back(*, step: ChainStepRecord, reason: str, by: Any, on: date) -> Candidate:
-    """A body sends the dossier back to the cell to fix the named items; the cell proposes again afterwards."""
-    return _stop(step=step, reason=reason, by=by, on=on, status=StepStatus.SENT_BACK, transition="send_back")
-
-
-def _stop(*, step: ChainStepRecord, reason: str, by: Any, on: date, status: str, transition: str) -> Candidate:
     candidate = _lock(step.candidate)
     if step != next_step(candidate):
         raise ValidationError(_("This step is not the one waiting for this case."))
     permissions.require_act_for_org(by, step.org)
     if not reason.strip():
         raise ValidationError(_("Give the reason; the cell is told."))
-    # Saved, not updated in bulk: the history chain records the refusal or the sending back (admission.audit).
-    step = ChainStepRecord.objects.get(pk=step.pk)
-    step.status, step.note, step.done_on, step.done_by = status, normalise_text(reason), on, by
-    step.save(update_fields=["status", "note", "done_on", "done_by"])
-    candidate.chain_steps.filter(status=StepStatus.PENDING).exclude(pk=step.pk).delete()
-    if status == StepStatus.SENT_BACK:
-        # The chain's "send back" is the general move back to the dossier, with the same record.
-        from admission.decisions.services.send_back import send_back_record
-
-        send_back_record(
-            candidate=candidate,
-            target="dossier",
-            reason=reason,
-            on=on,
-            by=by,
-            acting_org=step.org,
-            from_step="chain_step",
-            chain_step=step,
-        )
-    if transition == "refuse":
-        candidate.closed_on = on
-        candidate.closing_reason = normalise_text(reason)
-    fire(candidate, transition, by=by, reason=reason)
+    close_chain_step(step, status=StepStatus.REFUSED, reason=reason, on=on, by=by)
+    candidate.closed_on = on
+    candidate.closing_reason = normalise_text(reason)
+    fire(candidate, "refuse", by=by, reason=reason)
     return candidate
+
+
+@transaction.atomic
+def chain_step_send_back(*, step: ChainStepRecord, reason: str, by: Any, on: date) -> Candidate:
+    """A body sends the dossier back to the cell to fix the named items; the cell proposes again afterwards. This is
+    the general move back to the dossier (`admission.decisions.services.send_back`): the same rules of who may (the
+    step's body or one above it), the same record, the same closing of the step."""
+    candidate = _lock(step.candidate)
+    if step != next_step(candidate):
+        raise ValidationError(_("This step is not the one waiting for this case."))
+    case_send_back(
+        candidate=candidate, target=SendBackTarget.DOSSIER, reason=reason, on=on, by=by, from_step="chain_step"
+    )
+    return Candidate.objects.select_related("cell", "person", "rule_set").get(pk=candidate.pk)
 
 
 @transaction.atomic

@@ -93,12 +93,17 @@ def send_back_record(
     )
 
 
-def _close_chain_step(step: ChainStepRecord, *, reason: str, on: date, by: Any) -> ChainStepRecord:
-    # Saved, not updated in bulk: the history chain records the sending back (admission.audit).
+def close_chain_step(step: ChainStepRecord, *, status: str, reason: str, on: date, by: Any) -> ChainStepRecord:
+    """Close the waiting step of the chain as refused or sent back, and drop the steps after it (a case proposed
+    again snapshots a new chain). The one place both the chain's refusal and every sending back close a step; the
+    callers lock the case and check who may."""
+    # Saved, not updated in bulk: the history chain records the refusal or the sending back (admission.audit).
     step = ChainStepRecord.objects.select_for_update().get(pk=step.pk)
-    step.status, step.note, step.done_on, step.done_by = StepStatus.SENT_BACK, normalise_text(reason), on, by
+    step.status, step.note, step.done_on, step.done_by = status, normalise_text(reason), on, by
     step.save(update_fields=["status", "note", "done_on", "done_by"])
-    step.candidate.chain_steps.filter(status=StepStatus.PENDING).exclude(pk=step.pk).delete()
+    ChainStepRecord.objects.filter(candidate_id=step.candidate_id, status=StepStatus.PENDING).exclude(
+        pk=step.pk
+    ).delete()
     return step
 
 
@@ -139,7 +144,7 @@ def case_send_back(
         chain_step=step,
     )
     if step is not None:
-        _close_chain_step(step, reason=reason, on=on, by=by)
+        close_chain_step(step, status=StepStatus.SENT_BACK, reason=reason, on=on, by=by)
     description = _("Sent back by %(org)s: %(reason)s") % {"org": org.name, "reason": normalise_text(reason)}
     if target == SendBackTarget.COURSE:
         fire(candidate, "return_to_course", by=by, reason=description)

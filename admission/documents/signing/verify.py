@@ -5,7 +5,9 @@ and a timestamp authority's time when there is one), whether the document was al
 digest, the signature's own validity, and what later revisions changed: only validation data and timestamps are
 allowed), and whether the certificate is trusted: a chain to a root in SIGNING_DIR/trust, valid now, not revoked by
 a known revocation list. A complete dossier carries the signed originals of its resolutions and decisions as
-attachments; each attached PDF is checked the same way.
+attachments; each attached PDF is checked the same way. An anonymous upload is bounded: at most
+SIGNING_VERIFY_MAX_SIGNATURES signatures and SIGNING_VERIFY_MAX_ATTACHMENTS attached PDFs are checked, and the report
+says how many were not (`VerificationReport.not_checked`).
 
 Nothing is fetched over the network and nothing is stored: the page reads the upload in memory and forgets it.
 """
@@ -18,7 +20,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from asn1crypto import x509 as asn1_x509
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import ngettext
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESIndeterminate
 from pyhanko.sign.diff_analysis import ModificationLevel
@@ -84,19 +88,59 @@ class VerificationReport:
     readable: bool
     signatures: list[SignatureCheck] = field(default_factory=list)
     attachments: list[AttachmentCheck] = field(default_factory=list)
+    # Past the limits of one upload (SIGNING_VERIFY_MAX_SIGNATURES, SIGNING_VERIFY_MAX_ATTACHMENTS): left unchecked.
+    unchecked_signatures: int = 0
+    unchecked_attachments: int = 0
+
+    @property
+    def not_checked(self) -> list[str]:
+        """What was left unchecked, in words (the verdict is over what was checked)."""
+        notes = []
+        signatures = self.unchecked_signatures + sum(a.report.unchecked_signatures for a in self.attachments)
+        if signatures:
+            notes.append(
+                ngettext(
+                    "%(n)d more signature was not checked: at most %(max)d are checked in one upload.",
+                    "%(n)d more signatures were not checked: at most %(max)d are checked in one upload.",
+                    signatures,
+                )
+                % {"n": signatures, "max": max_signatures()}
+            )
+        if self.unchecked_attachments:
+            notes.append(
+                ngettext(
+                    "%(n)d more attached PDF was not checked: at most %(max)d are checked.",
+                    "%(n)d more attached PDFs were not checked: at most %(max)d are checked.",
+                    self.unchecked_attachments,
+                )
+                % {"n": self.unchecked_attachments, "max": max_attachments()}
+            )
+        return notes
 
     @property
     def verdict(self) -> str:
-        """The worst verdict over the signatures (and over the signed attachments), or "unsigned"/"unreadable"."""
+        """The worst verdict over the signatures (and over the signed attachments), or "unsigned"/"unreadable"; at
+        best "untrusted" when some were left unchecked (see `not_checked`)."""
         if not self.readable:
             return "unreadable"
         verdicts = [s.verdict for s in self.signatures] + [
-            a.report.verdict for a in self.attachments if a.report.signatures
+            a.report.verdict for a in self.attachments if a.report.signatures or a.report.unchecked_signatures
         ]
+        if self.incomplete:
+            # What was not checked cannot be vouched for: never "valid", never "unsigned".
+            verdicts.append(UNTRUSTED)
         if not verdicts:
             return "unsigned"
         order = (ALTERED, REVOKED, EXPIRED, UNTRUSTED, VALID)
         return min(verdicts, key=order.index)
+
+    @property
+    def incomplete(self) -> bool:
+        return bool(
+            self.unchecked_signatures
+            or self.unchecked_attachments
+            or any(a.report.unchecked_signatures for a in self.attachments)
+        )
 
 
 def _name_part(name: asn1_x509.Name, key: str) -> str:
@@ -164,8 +208,23 @@ def _attached_pdfs(data: bytes) -> list[tuple[str, bytes]]:
     ]
 
 
+def max_signatures() -> int:
+    return int(getattr(settings, "SIGNING_VERIFY_MAX_SIGNATURES", 20))
+
+
+def max_attachments() -> int:
+    return int(getattr(settings, "SIGNING_VERIFY_MAX_ATTACHMENTS", 40))
+
+
 def verify_pdf(data: bytes, *, attachments: bool = True) -> VerificationReport:
-    """Check every signature of the PDF (and of the signed PDFs attached to it)."""
+    """Check the signatures of the PDF and of the signed PDFs attached to it, within the limits of one upload: at
+    most SIGNING_VERIFY_MAX_SIGNATURES signatures over the document and its attachments together (the document's
+    own first), and at most SIGNING_VERIFY_MAX_ATTACHMENTS attached PDFs; the rest is reported as not checked."""
+    return _verify(data, budget=[max_signatures()], attachments=attachments)
+
+
+def _verify(data: bytes, *, budget: list[int], attachments: bool) -> VerificationReport:
+    """`budget` holds the signatures that may still be checked, shared by the document and its attachments."""
     now = timezone.now()
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
@@ -173,19 +232,27 @@ def verify_pdf(data: bytes, *, attachments: bool = True) -> VerificationReport:
     except Exception as exc:  # malformed upload: say so, never a server error
         logger.info("Unreadable PDF uploaded for verification: %s", exc)
         return VerificationReport(readable=False)
+    checked, unchecked = embedded[: max(budget[0], 0)], len(embedded) - max(budget[0], 0)
+    budget[0] -= len(checked)
     checks = []
-    for signature in embedded:
+    for signature in checked:
         try:
             checks.append(_check(signature, now))
         except Exception as exc:  # a signature too broken to evaluate counts as altered
             logger.info("Unverifiable signature: %s", exc)
             checks.append(_broken(signature))
-    attached = (
-        [AttachmentCheck(name, verify_pdf(content, attachments=False)) for name, content in _attached_pdfs(data)]
-        if attachments
-        else []
+    found = _attached_pdfs(data) if attachments else []
+    attached = [
+        AttachmentCheck(name, _verify(content, budget=budget, attachments=False))
+        for name, content in found[: max_attachments()]
+    ]
+    return VerificationReport(
+        readable=True,
+        signatures=checks,
+        attachments=attached,
+        unchecked_signatures=max(unchecked, 0),
+        unchecked_attachments=max(len(found) - max_attachments(), 0),
     )
-    return VerificationReport(readable=True, signatures=checks, attachments=attached)
 
 
 def _broken(signature: object) -> SignatureCheck:

@@ -2,7 +2,8 @@
 the page-join stamp, the verification requests and replies, introducers and their replacement).
 
 Scope as everywhere: the case comes from `selectors.candidate_get_for_user` (outside the caller's units: 404); a
-service refusing the caller (not acting for the case's cell) is a 403; a broken rule a 400 `{"detail": message}`.
+service refusing the caller (not acting for the case's cell) is a 403; a broken rule a 400
+problem whose `detail` is the rule's message.
 Scans travel as multipart; rows (relatives, work history, organisations consulted) then travel as a JSON string in
 their form field, or as plain lists in a JSON body.
 

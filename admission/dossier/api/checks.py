@@ -10,12 +10,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from admission.core.api.fields import DateField, Input
+from admission.core.api.problems import service_errors
+from admission.core.bounds import MAX_TEXT
 from admission.dossier import services
-from admission.dossier.api.common import PARSERS, TEXT, _scan_input
+from admission.dossier.api.common import PARSERS, _scan_input
 from admission.dossier.api.outputs import BackgroundCheckOutput
 from admission.dossier.models import CheckMethod, CheckResult
 from admission.sourcing import selectors
-from admission.sourcing.api.errors import service_errors
 
 
 class CheckRequestApi(APIView):
@@ -47,7 +48,7 @@ class CheckReplyApi(APIView):
     class InputSerializer(Input):
         reply_received_on = DateField()
         result = serializers.ChoiceField(choices=CheckResult.choices)
-        note = serializers.CharField(max_length=TEXT, required=False, default="", allow_blank=True)
+        note = serializers.CharField(max_length=MAX_TEXT, required=False, default="", allow_blank=True)
         scan = _scan_input()
 
     @extend_schema(request=InputSerializer, responses={200: BackgroundCheckOutput})

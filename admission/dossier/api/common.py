@@ -3,23 +3,25 @@ as a JSON string, the scan fields, and the members the caller may name as introd
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from django.db.models import Q
 from rest_framework import serializers
+from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.utils import html
 
-from admission.core.api.parsers import PARSERS
+from admission.core.api.parsers import PARSERS, JSONTooDeep, load_json
 from admission.core.bounds import MAX_ITEMS
-from admission.party import permissions
-from admission.party.models.guests import CellGuest
-from admission.party.models.people import Membership
+from admission.dossier.forms import introducer_choices
 
 __all__ = ["PARSERS", "JsonListField"]
 
-TEXT = 20_000  # the longest free text a record takes (a self-assessment, an opinion)
+
+class _TooDeep:
+    """A multipart field whose JSON nests too deeply: refused by the field, which then names itself."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
 
 
 class JsonListField(serializers.ListField):
@@ -34,10 +36,17 @@ class JsonListField(serializers.ListField):
             raw = dictionary.get(self.field_name)
             if isinstance(raw, str):
                 try:
-                    return json.loads(raw) if raw.strip() else []
+                    return load_json(raw) if raw.strip() else []
+                except JSONTooDeep as exc:
+                    return _TooDeep(str(exc))
                 except ValueError:
                     return raw  # not a list: the field reports it
         return super().get_value(dictionary)
+
+    def run_validation(self, data: Any = empty) -> Any:
+        if isinstance(data, _TooDeep):
+            raise serializers.ValidationError(data.message)
+        return super().run_validation(data)
 
 
 def _scan_input() -> serializers.FileField:
@@ -49,8 +58,5 @@ def _scan_output() -> serializers.FileField:
 
 
 def _membership_queryset(request: Request) -> Any:
-    """Members of the caller's units and the guests of their cells (as on the introduction screen)."""
-    guests = CellGuest.objects.filter(permissions.scope_q(request.user, field="host_cell__path"))
-    return Membership.objects.filter(
-        permissions.scope_q(request.user, field="cell__path") | Q(pk__in=guests.values("membership"))
-    ).select_related("person", "cell")
+    """Members of the caller's units and the guests of their cells today: those the introduction screen offers."""
+    return introducer_choices(request.user)

@@ -12,12 +12,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from admission.core.api.fields import DateField, Input, IntegerField
+from admission.core.api.problems import service_errors
+from admission.core.bounds import EARLIEST_BIRTH_YEAR, LATEST_DATE, MAX_TEXT
 from admission.dossier import services
-from admission.dossier.api.common import PARSERS, TEXT, JsonListField, _scan_input
+from admission.dossier.api.common import PARSERS, JsonListField, _scan_input
 from admission.dossier.api.outputs import ApplicationOutput, BackgroundCheckOutput, CurriculumOutput
 from admission.dossier.models import Relation
 from admission.sourcing import selectors
-from admission.sourcing.api.errors import service_errors
 
 
 class ApplicationRecordApi(APIView):
@@ -45,11 +46,11 @@ class ApplicationRecordApi(APIView):
 class RelativeInput(Input):
     relation = serializers.ChoiceField(choices=Relation.choices)
     full_name = serializers.CharField(max_length=120)
-    birth_year = IntegerField(min_value=1880, max_value=2100)
+    birth_year = IntegerField(min_value=EARLIEST_BIRTH_YEAR, max_value=LATEST_DATE.year)
     hometown = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
     residence = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
     occupation = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
-    political_history = serializers.CharField(max_length=TEXT, required=False, default="", allow_blank=True)
+    political_history = serializers.CharField(max_length=MAX_TEXT, required=False, default="", allow_blank=True)
     is_adult = serializers.BooleanField(
         required=False, allow_null=True, default=None, help_text="Full civil capacity; default from the birth year"
     )
@@ -86,7 +87,7 @@ class CurriculumRecordApi(APIView):
         youth_union_joined_on = DateField(required=False, allow_null=True, default=None)
         youth_union_joined_at = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
         work_history = JsonListField(child=WorkHistoryLineInput(), required=False, default=list)
-        self_assessment = serializers.CharField(max_length=TEXT, required=False, default="", allow_blank=True)
+        self_assessment = serializers.CharField(max_length=MAX_TEXT, required=False, default="", allow_blank=True)
         pledge_on = DateField(required=False, allow_null=True, default=None)
         relatives = JsonListField(child=RelativeInput(), required=False, default=list)
         scan = _scan_input()
@@ -124,9 +125,11 @@ class CurriculumCertifyApi(APIView):
 
     @extend_schema_serializer(component_name="DossierCertificationInput")
     class InputSerializer(Input):
-        cell_comment = serializers.CharField(max_length=TEXT, required=False, default="", allow_blank=True)
+        cell_comment = serializers.CharField(max_length=MAX_TEXT, required=False, default="", allow_blank=True)
         cell_commented_on = DateField(required=False, allow_null=True, default=None)
-        committee_certification = serializers.CharField(max_length=TEXT, required=False, default="", allow_blank=True)
+        committee_certification = serializers.CharField(
+            max_length=MAX_TEXT, required=False, default="", allow_blank=True
+        )
         committee_certified_on = DateField(required=False, allow_null=True, default=None)
 
     @extend_schema(request=InputSerializer, responses={200: CurriculumOutput})

@@ -13,13 +13,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from admission.core.api.fields import DateField, Input, RelatedIdField
+from admission.core.api.problems import service_errors
 from admission.dossier import services
 from admission.dossier.api.common import PARSERS, _membership_queryset, _scan_input
 from admission.dossier.api.outputs import IntroductionOutput, MassOrgResolutionOutput
 from admission.dossier.models import MassOrgKind
 from admission.party.models.people import Membership
 from admission.sourcing import selectors
-from admission.sourcing.api.errors import service_errors
 
 
 class _IntroductionFields(Input):

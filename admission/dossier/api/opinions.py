@@ -9,11 +9,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from admission.core.api.fields import CountField, DateField, Input
+from admission.core.api.problems import service_errors
+from admission.core.bounds import MAX_TEXT
 from admission.dossier import services
-from admission.dossier.api.common import PARSERS, TEXT, JsonListField, _scan_input
+from admission.dossier.api.common import PARSERS, JsonListField, _scan_input
 from admission.dossier.api.outputs import OpinionSummaryOutput
 from admission.sourcing import selectors
-from admission.sourcing.api.errors import service_errors
 
 
 @extend_schema_serializer(component_name="DossierOrganisationOpinionInput")
@@ -21,8 +22,8 @@ class OrganisationOpinionInput(Input):
     name = serializers.CharField(max_length=255)
     met_on = DateField(required=False, allow_null=True, default=None)
     participants = CountField(required=False, allow_null=True, default=None)
-    strengths = serializers.CharField(max_length=TEXT, required=False, default="", allow_blank=True)
-    weaknesses = serializers.CharField(max_length=TEXT, required=False, default="", allow_blank=True)
+    strengths = serializers.CharField(max_length=MAX_TEXT, required=False, default="", allow_blank=True)
+    weaknesses = serializers.CharField(max_length=MAX_TEXT, required=False, default="", allow_blank=True)
 
 
 class OpinionsRecordApi(APIView):
@@ -35,8 +36,8 @@ class OpinionsRecordApi(APIView):
         compiled_on = DateField()
         organisations = JsonListField(child=OrganisationOpinionInput(), required=False, default=list)
         residence_cell = serializers.CharField(max_length=255)
-        residence_opinion = serializers.CharField(max_length=TEXT)
-        synthesis = serializers.CharField(max_length=TEXT, required=False, default="", allow_blank=True)
+        residence_opinion = serializers.CharField(max_length=MAX_TEXT)
+        synthesis = serializers.CharField(max_length=MAX_TEXT, required=False, default="", allow_blank=True)
         scan = _scan_input()
 
     @extend_schema(request=InputSerializer, responses={200: OpinionSummaryOutput})

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission.core.api.fields import DATE_SCHEMA
+from admission.core.api.fields import DATE_SCHEMA, parse_day
 from admission.dossier import checklist as dossier
 from admission.dossier.api.outputs import (
     ApplicationOutput,
@@ -26,7 +26,6 @@ from admission.dossier.api.outputs import (
 )
 from admission.dossier.models import Application, Curriculum, MassOrgResolution, OpinionSummary
 from admission.sourcing import selectors
-from admission.sourcing.api.errors import parse_day
 from admission.sourcing.models.candidates import Candidate
 
 

@@ -4,16 +4,18 @@ replaced with its new letter through `…/dossier/introductions/{id}/replace/`, 
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from admission.core.api.fields import Input
+from admission.core.api.problems import service_errors
 from admission.dossier import services
 from admission.dossier.services.redo import REDO_PAPERS
 from admission.sourcing import selectors
-from admission.sourcing.api.errors import service_errors
 
 
 @extend_schema_serializer(component_name="DossierReplacedPaper")
@@ -22,7 +24,9 @@ class ReplacedPaperOutput(serializers.Serializer):
     paper = serializers.CharField()
     paper_label = serializers.CharField(source="get_paper_display")
     dated = serializers.DateField(allow_null=True)
-    summary = serializers.CharField()
+    summary = serializers.CharField(
+        source="describe", help_text="What the replaced version was, in the language asked for"
+    )
     data = serializers.JSONField(help_text="The replaced version, as it was")  # type: ignore[assignment]
     scans = serializers.ListField(child=serializers.CharField(), help_text="Its scans, kept")
     reason = serializers.CharField()
@@ -30,18 +34,21 @@ class ReplacedPaperOutput(serializers.Serializer):
     replaced_by = serializers.CharField(source="replaced_by.username", allow_null=True, default=None)
 
 
-class ReplacedPapersApi(APIView):
-    """The earlier versions of the dossier's papers (GET), and redoing one (POST: `paper`, `reason`)."""
+class ReplacedPapersApi(generics.ListAPIView):
+    """The earlier versions of the dossier's papers (GET, one page), and redoing one (POST: `paper`, `reason`)."""
+
+    serializer_class = ReplacedPaperOutput
 
     @extend_schema_serializer(component_name="DossierRedoInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(Input):
         paper = serializers.ChoiceField(choices=[str(p) for p in REDO_PAPERS])
         reason = serializers.CharField(max_length=4000)
 
-    @extend_schema(responses=ReplacedPaperOutput(many=True))
-    def get(self, request: Request, candidate_id: int) -> Response:
-        candidate = selectors.candidate_get_for_unit(user=request.user, pk=candidate_id)
-        return Response(ReplacedPaperOutput(services.replaced_papers(candidate), many=True).data)
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator's anonymous request
+            return []
+        candidate = selectors.candidate_get_for_unit(user=self.request.user, pk=self.kwargs["candidate_id"])
+        return services.replaced_papers(candidate)
 
     @extend_schema(request=InputSerializer, responses={201: ReplacedPaperOutput})
     def post(self, request: Request, candidate_id: int) -> Response:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from admission.core.uploads import validate_scan
 from admission.dossier.models import Curriculum
 from admission.party import permissions
-from admission.rules.reference import normalise_text
+from admission.rules.reference import normalise_text, vn_date
 from admission.sourcing.models.candidates import Candidate, CandidateState
 
 
@@ -39,8 +39,7 @@ def _case_day(candidate: Candidate, day: date | None, message: str) -> None:
     born = candidate.person.date_of_birth
     if day < born:
         raise ValidationError(
-            _("A date of the dossier cannot be before the applicant was born (%(day)s).")
-            % {"day": born.strftime("%d/%m/%Y")}
+            _("A date of the dossier cannot be before the applicant was born (%(day)s).") % {"day": vn_date(born)}
         )
 
 

@@ -12,9 +12,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from admission.dossier.models import Application, Curriculum, Relation, Relative
+from admission.dossier.models import Application, Curriculum, PaperKind, Relation, Relative
 from admission.dossier.services.checks import background_checks_prepare
 from admission.dossier.services.common import _case_day, _check_scan, _curriculum, _lock_dossier, _save, _text
+from admission.dossier.services.redo import latest_replaced
 from admission.rules.reference import normalise_text
 from admission.rules.reference import vn_date as _d
 from admission.sourcing.models.candidates import Candidate
@@ -139,7 +140,7 @@ def curriculum_record(
     if curriculum is not None and curriculum.is_sealed:
         # A new declaration goes through `paper_redo` (the stamped one is kept as replaced).
         raise ValidationError(_("The CV is stamped across its page joins: it can no longer be changed."))
-    replaced = candidate.replaced_papers.filter(paper="curriculum").order_by("-recorded_at", "-pk").first()
+    replaced = latest_replaced(candidate, PaperKind.CURRICULUM)
     if replaced is not None and replaced.dated is not None and declared_on <= replaced.dated:
         raise ValidationError(
             _("The new CV must be declared after the one it replaces (%(day)s).") % {"day": _d(replaced.dated)}

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from admission.dossier.models import (
@@ -34,7 +35,6 @@ from admission.dossier.models import (
 from admission.dossier.services.common import _curriculum, _lock_dossier
 from admission.party import permissions
 from admission.rules.reference import normalise_text
-from admission.rules.reference import vn_date as _d
 from admission.sourcing.models.candidates import Candidate
 
 # The papers redone by this service; an introduction is replaced with its new letter (`introduction_replace`).
@@ -72,7 +72,6 @@ def paper_keep(
     candidate: Candidate,
     paper: str,
     dated: date | None,
-    summary: str,
     data: dict[str, Any],
     scans: list[str],
     reason: str,
@@ -82,13 +81,16 @@ def paper_keep(
         candidate=candidate,
         paper=paper,
         dated=dated,
-        summary=normalise_text(summary)[:500],
         data=data,
         scans=scans,
         reason=normalise_text(reason),
         replaced_on=permissions.today(),
         replaced_by=by,
     )
+    # The summary is built from `dated` and `data` whenever it is shown (`ReplacedPaper.describe`); the column keeps
+    # it as recorded, in the dossier's language, whoever replaced the paper.
+    with translation.override("vi"):
+        kept.summary = normalise_text(kept.describe())[:500]
     kept.full_clean()
     kept.save()
     return kept
@@ -120,7 +122,6 @@ def paper_redo(*, candidate: Candidate, paper: str, reason: str, by: Any) -> Rep
     dated: date = getattr(record, "written_on", None) or getattr(record, "adopted_on", None) or record.compiled_on
     kept = paper_keep(
         dated=dated,
-        summary=_("%(paper)s of %(day)s") % {"paper": str(PaperKind(paper).label), "day": _d(dated)},
         data=_plain(record),
         scans=_scan_names(record),
         **keep,
@@ -137,14 +138,6 @@ def _curriculum_redo(candidate: Candidate, keep: dict[str, Any]) -> ReplacedPape
     relatives = [_plain(relative) for relative in curriculum.relatives.all()]
     kept = paper_keep(
         dated=curriculum.declared_on,
-        summary=_("CV declared on %(day)s, stamped on %(sealed)s%(certified)s")
-        % {
-            "day": _d(curriculum.declared_on),
-            "sealed": _d(curriculum.page_join_sealed_on) if curriculum.page_join_sealed_on else "—",
-            "certified": _(", certified on %(day)s") % {"day": _d(curriculum.committee_certified_on)}
-            if curriculum.committee_certified_on
-            else "",
-        },
         data={**_plain(curriculum), "relatives": relatives, "checks": _checks_data(checks)},
         scans=_scan_names(curriculum, *checks),
         **keep,
@@ -172,8 +165,6 @@ def _verification_redo(candidate: Candidate, keep: dict[str, Any]) -> ReplacedPa
     last = max(replies) if replies else None
     kept = paper_keep(
         dated=last,
-        summary=_("Verification of %(n)d person(s), last reply %(day)s")
-        % {"n": len(checks), "day": _d(last) if last else "—"},
         data={
             "checks": _checks_data(checks),
             "cell_comment": curriculum.cell_comment,
@@ -201,8 +192,6 @@ def introduction_keep(*, old: Introduction, reason: str, by: Any) -> ReplacedPap
         candidate=old.candidate,
         paper=PaperKind.INTRODUCTION,
         dated=old.written_on,
-        summary=_("Introduction by %(name)s of %(day)s")
-        % {"name": old.introducer.person.full_name, "day": _d(old.written_on)},
         data={**_plain(old), "introducer": old.introducer_id, "introduction": old.pk},
         scans=_scan_names(old),
         reason=reason,

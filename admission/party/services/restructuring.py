@@ -10,22 +10,16 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from admission.core.bounds import EARLIEST_DATE
+from admission.core.bounds import MAX_DAYS_AHEAD
 from admission.party import permissions
 from admission.party.models.orgs import OrgKind, PartyOrg
 from admission.party.models.restructuring import RestructuringKind, RestructuringOperation, RestructuringStatus
 from admission.party.models.roles import RoleKind
 from admission.party.services.orgs import ALLOWED_PARENTS, org_dissolve, org_move
-from admission.rules.reference import normalise_text
+from admission.rules.reference import normalise_text, vn_date
 
 # The bodies that own a tree and restructure it: the organisation board of a province or a commune.
 OWNER_KINDS = (OrgKind.PROVINCE_COMMITTEE, OrgKind.COMMUNE_COMMITTEE)
-# How far ahead an operation may be scheduled: further is a typing mistake, not a plan.
-MAX_DAYS_AHEAD = 366
-
-
-def _d(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def board_orgs(user: Any, *, on: date | None = None) -> list[PartyOrg]:
@@ -75,8 +69,11 @@ def validate(
     new_name: str = "",
     reason: str = "",
     today: date | None = None,
+    latest_record_on: date | None = None,
 ) -> None:
-    """Refuse, with one plain sentence, an operation that cannot be applied on its date."""
+    """Refuse, with one plain sentence, an operation that cannot be applied on its date. `latest_record_on` is the
+    date of the latest record already made in the org's subtree (a meeting, a decided step, a member joining): an
+    operation dated before it would end roles and memberships under records made since."""
     day = today or permissions.today()
     if kind not in RestructuringKind.values:
         raise ValidationError(_("Choose merge, dissolve, move or rename."))
@@ -84,21 +81,29 @@ def validate(
         raise ValidationError(_("Give the reason for the restructuring (the decision it carries out)."))
     if org.valid_to is not None:
         raise ValidationError(_("%(org)s no longer exists.") % {"org": org.name})
-    if effective_on < EARLIEST_DATE or effective_on > day + timedelta(days=MAX_DAYS_AHEAD):
+    if effective_on > day + timedelta(days=MAX_DAYS_AHEAD):
         raise ValidationError(
             _("The effective date must be no later than %(day)s (one year ahead).")
-            % {"day": _d(day + timedelta(days=MAX_DAYS_AHEAD))}
+            % {"day": vn_date(day + timedelta(days=MAX_DAYS_AHEAD))}
         )
     if org.valid_from is not None and effective_on <= org.valid_from:
         raise ValidationError(
             _("The effective date must be after %(org)s was founded (%(day)s).")
-            % {"org": org.name, "day": _d(org.valid_from)}
+            % {"org": org.name, "day": vn_date(org.valid_from)}
+        )
+    if latest_record_on is not None and effective_on < latest_record_on:
+        raise ValidationError(
+            _(
+                "The effective date cannot be before %(day)s: records of %(org)s or its units were already made on "
+                "that day (a meeting, a decision or a member joining)."
+            )
+            % {"org": org.name, "day": vn_date(latest_record_on)}
         )
     current = org.parent_links.filter(valid_to__isnull=True).first()
     if current is not None and current.valid_from is not None and effective_on <= current.valid_from:
         raise ValidationError(
             _("The effective date must be after %(org)s was attached to its current superior (%(day)s).")
-            % {"org": org.name, "day": _d(current.valid_from)}
+            % {"org": org.name, "day": vn_date(current.valid_from)}
         )
     if RestructuringOperation.objects.filter(org=org, status=RestructuringStatus.SCHEDULED).exists():
         raise ValidationError(_("%(org)s already has a restructuring scheduled: wait for it.") % {"org": org.name})
@@ -114,7 +119,7 @@ def validate(
         raise ValidationError(_("Choose an organisation under %(board)s.") % {"board": board.name})
     if target.valid_to is not None or not target.exists_on(effective_on):
         raise ValidationError(
-            _("%(target)s does not exist on %(day)s.") % {"target": target.name, "day": _d(effective_on)}
+            _("%(target)s does not exist on %(day)s.") % {"target": target.name, "day": vn_date(effective_on)}
         )
     if kind == RestructuringKind.MOVE:
         if target.pk == org.parent_id:

@@ -3,7 +3,8 @@
 Every write answers with the probation as `ProbationDetailApi` shows it: its dates (official date = the day
 probation ends, party age from the admission decision, the deadlines, the reminder days), its dossier, its chain,
 removals and transfers. Scope as everywhere: a probation outside the caller's units is a 404; inside them a service
-refusing the caller (not acting for the body whose step it is) is a 403; a broken rule a 400 `{"detail": message}`.
+refusing the caller (not acting for the body whose step it is) is a 403; a broken rule a 400
+problem whose `detail` is the rule's message.
 
 Submodules: `outputs` holds the output serializers, `probation_payload`, the request helpers the endpoints share
 and the two reads (list, detail); `dossier` the helpers' replacement and the dossier's records (10–12-KNĐ);

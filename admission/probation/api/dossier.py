@@ -13,12 +13,13 @@ from rest_framework.views import APIView
 
 from admission.core.api.fields import DateField, IdField, Input, ListField
 from admission.core.api.parsers import JSON_ONLY
+from admission.core.api.problems import service_errors
+from admission.core.bounds import MAX_TEXT
 from admission.dossier.api import OrganisationOpinionInput
 from admission.party.models.people import Membership
 from admission.probation import services
 from admission.probation.api.outputs import ProbationOutput, _day, _probation, _respond, _validated
 from admission.probation.models import DisciplineKind
-from admission.sourcing.api import service_errors
 
 # ------------------------------------------------------------------------------------------------------------------
 # Helpers and the dossier (10–12-KNĐ)
@@ -98,9 +99,9 @@ class ProbationSelfReviewRecordApi(APIView):
     @extend_schema_serializer(component_name="ProbationSelfReviewInput")
     class InputSerializer(Input):
         written_on = DateField()
-        strengths = serializers.CharField(max_length=20000)
-        weaknesses = serializers.CharField(max_length=20000, required=False, allow_blank=True)
-        remedies = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+        strengths = serializers.CharField(max_length=MAX_TEXT)
+        weaknesses = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
+        remedies = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
 
     @extend_schema(request=InputSerializer, responses={200: ProbationOutput})
     def post(self, request: Request, candidate_id: int) -> Response:
@@ -118,7 +119,7 @@ class ProbationHelperCommentRecordApi(APIView):
     class InputSerializer(Input):
         mentor = IdField(help_text="Id of the helper (the helper assignment)")
         written_on = DateField()
-        assessment = serializers.CharField(max_length=20000)
+        assessment = serializers.CharField(max_length=MAX_TEXT)
         recommends_recognition = serializers.BooleanField()
 
     @extend_schema(request=InputSerializer, responses={200: ProbationOutput})
@@ -140,8 +141,8 @@ class ProbationOpinionsRecordApi(APIView):
     class InputSerializer(Input):
         compiled_on = DateField()
         residence_cell = serializers.CharField(max_length=255)
-        residence_opinion = serializers.CharField(max_length=20000)
-        synthesis = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+        residence_opinion = serializers.CharField(max_length=MAX_TEXT)
+        synthesis = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
         organisations = ListField(child=OrganisationOpinionInput(), required=False)
 
     @extend_schema(request=InputSerializer, responses={200: ProbationOutput})

@@ -17,13 +17,13 @@ from rest_framework.views import APIView
 
 from admission.core.api.fields import CountField, DateField, IdField, Input, ListField
 from admission.core.api.parsers import JSON_ONLY
-from admission.core.bounds import MAX_ITEMS
+from admission.core.api.problems import service_errors
+from admission.core.bounds import MAX_ITEMS, whole_number_text
 from admission.decisions.models.meetings import Meeting, MeetingPurpose
 from admission.decisions.services.meetings import cell_meeting_record, committee_meeting_record, vote_record
 from admission.probation import services
 from admission.probation.api.outputs import ProbationOutput, _day, _probation, _respond, _validated, probation_payload
 from admission.probation.models import RemovalReason
-from admission.sourcing.api import service_errors
 
 # ------------------------------------------------------------------------------------------------------------------
 # The cell's vote (13-KNĐ) and the chain (14–16-KNĐ)
@@ -54,7 +54,7 @@ class RecognitionVoteRecordApi(APIView):
         late_reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
         def validate_absence_reasons(self, reasons: dict[str, str]) -> dict[int, str]:
-            if len(reasons) > MAX_ITEMS or not all(str(key).isdigit() and len(str(key)) < 19 for key in reasons):
+            if len(reasons) > MAX_ITEMS or not all(whole_number_text(str(key)) for key in reasons):
                 raise serializers.ValidationError(_("Key each reason by the membership id of the absent member."))
             return {int(key): reason for key, reason in reasons.items()}
 

@@ -12,10 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from admission.core.api.fields import DateField, Input
+from admission.core.api.problems import service_errors
 from admission.probation import services
 from admission.probation.api.outputs import ProbationOutput, _day, _probation, _respond, _validated
 from admission.probation.models import RemovalReason
-from admission.sourcing.api import service_errors
 
 # ------------------------------------------------------------------------------------------------------------------
 # Removal, escalation

@@ -15,13 +15,14 @@ from rest_framework.views import APIView
 
 from admission.core.api.fields import DateField, IdField, Input, ListField
 from admission.core.api.filters import FILTER_BACKENDS
+from admission.core.api.problems import ServiceRefused, service_errors
+from admission.core.bounds import MAX_TEXT
 from admission.party.models.orgs import PartyOrg
 from admission.party.models.people import Membership
 from admission.probation import selectors as reads
 from admission.probation import services
 from admission.probation.api.outputs import TransferOutput, _day, _probation, _validated
 from admission.probation.models import ProbationTransfer, TransferStatus
-from admission.sourcing.api import ServiceRefused, service_errors
 from admission.sourcing.services.candidates import MAX_ACTIVE_MENTORS
 
 
@@ -31,7 +32,7 @@ class ProbationTransferOutApi(APIView):
     @extend_schema_serializer(component_name="ProbationTransferOutInput")
     class InputSerializer(Input):
         moved_on = DateField(required=False)
-        former_cell_comment = serializers.CharField(max_length=20000)
+        former_cell_comment = serializers.CharField(max_length=MAX_TEXT)
         to_cell = IdField(required=False, help_text="Id of a party cell of this system")
         destination = serializers.CharField(max_length=255, required=False, allow_blank=True)
 

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
@@ -45,10 +44,6 @@ FUNNEL_STAGES: tuple[tuple[str, str], ...] = (
     ("admitted", "Có quyết định kết nạp"),
     ("official", "Được công nhận chính thức"),
 )
-
-
-def _candidate_ct() -> ContentType:
-    return ContentType.objects.get_for_model(Candidate)
 
 
 def funnel(scope: Scope, period: Period) -> list[FunnelStage]:

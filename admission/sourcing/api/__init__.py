@@ -1,12 +1,12 @@
 """REST API v1 for candidate cases, awareness courses and sourcing plans.
 
 Scope: every object comes from a scoped selector, so outside the caller's units it is a 404. Inside them, a service
-refusing the caller (not acting for the cell) is a 403, and a broken rule is a 400 `{"detail": message}` with the
+refusing the caller (not acting for the cell) is a 403, and a broken rule is a 400 problem whose `detail` is the
 service's message, translated like the screens.
 
-The submodules, whose public names are all importable from here:
+The submodules, whose public names are all importable from here (the shared plumbing, ``ServiceRefused``,
+``service_errors`` and ``parse_day``, lives in ``admission.core.api``):
 
-- ``errors``: the plumbing the other parts' APIs import: ``ServiceRefused``, ``service_errors``, ``parse_day``;
 - ``candidates``: candidate cases (list, detail and timeline, eligibility, review notes, helpers, closing);
 - ``courses``: awareness courses;
 - ``plans``: sourcing plans and their progress.
@@ -31,7 +31,6 @@ from admission.sourcing.api.candidates import (
     TimelineOutput,
 )
 from admission.sourcing.api.courses import CourseDetailApi, CourseEnrollmentOutput, CourseListApi, CourseOutput
-from admission.sourcing.api.errors import ServiceRefused, parse_day, service_errors
 from admission.sourcing.api.plans import PlanDetailApi, PlanListApi, PlanOutput, PlanProgressOutput
 from admission.sourcing.api.readmission import EarlierMembershipListApi
 
@@ -58,8 +57,5 @@ __all__ = [
     "ReviewNoteCreateApi",
     "ReviewNoteOutput",
     "RuleSetOutput",
-    "ServiceRefused",
     "TimelineOutput",
-    "parse_day",
-    "service_errors",
 ]

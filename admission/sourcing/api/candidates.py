@@ -14,13 +14,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from admission.core.api.fields import DATE_SCHEMA, DateField, IdField, Input
+from admission.core.api.fields import DATE_SCHEMA, DateField, IdField, Input, parse_day
 from admission.core.api.filters import FILTER_BACKENDS
+from admission.core.api.problems import service_errors
 from admission.party import permissions
 from admission.party.api import EarlierMembershipOutput, OrgFilter, PersonOutput
 from admission.party.models.people import Membership
 from admission.sourcing import selectors as sourcing_selectors
-from admission.sourcing.api.errors import parse_day, service_errors
 from admission.sourcing.eligibility import check_eligibility
 from admission.sourcing.models.candidates import Candidate, CandidateState, Mentor, ReviewNote
 from admission.sourcing.models.training import AwarenessCertificate, Enrollment

@@ -10,9 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from admission.core.api.fields import CountField, DateField, IdField, Input
+from admission.core.api.problems import service_errors
 from admission.party import selectors as party_selectors
 from admission.sourcing import selectors as sourcing_selectors
-from admission.sourcing.api.errors import service_errors
 from admission.sourcing.models.training import AwarenessCourse, Enrollment, EnrollmentState
 from admission.sourcing.services.training import course_create
 

@@ -11,9 +11,9 @@ from rest_framework.views import APIView
 
 from admission.core.api.fields import IdField, Input, IntegerField
 from admission.core.api.parsers import JSON_ONLY
+from admission.core.api.problems import service_errors
 from admission.party import selectors as party_selectors
 from admission.sourcing import selectors as sourcing_selectors
-from admission.sourcing.api.errors import service_errors
 from admission.sourcing.models.plans import PlanCategory, SourcingPlan
 from admission.sourcing.services.plans import MAX_TARGET, MAX_YEAR, MIN_YEAR, plan_save
 

@@ -24,6 +24,7 @@ from admission.rules.models.rulesets import RuleSet
 from admission.rules.reference import normalise_text
 from admission.rules.services import ruleset_for_step, ruleset_lock
 from admission.sourcing.models.candidates import Candidate, CandidateState, Mentor, ReviewNote
+from admission.sourcing.services.readmission import sync_readmission
 from admission.sourcing.services.transitions import fire
 
 MAX_ACTIVE_MENTORS = 2  # domain.md §3 row 0: "one or two official members"
@@ -91,11 +92,12 @@ def candidate_nominate(
         nominating_body=normalise_text(nominating_body),
         nominated_on=nominated_on,
         nomination_note=normalise_text(note),
-        is_readmission=person.earlier_memberships.exists(),
     )
     candidate.full_clean(exclude=["state"])
     candidate._change_reason = _("Nominated")
     candidate.save()
+    sync_readmission(person_id=person.pk)
+    candidate.refresh_from_db(fields=["is_readmission"])
     ruleset_lock(rule_set=rule_set)
     return candidate
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from admission.party import permissions
@@ -38,19 +39,6 @@ def earlier_membership_add(
     permissions.require_act_for_org(by, candidate.cell)
     if not candidate.is_open:
         raise ValidationError(_("The case is closed."))
-    if how_left not in LeavingReason.values:
-        raise ValidationError(_("Choose how the earlier membership ended from the list."))
-    if CONSEQUENCES[how_left] == Consequence.NEVER:
-        raise ValidationError(
-            _("%(reason)s: never re-admitted (294-QĐ/TW item 3.5). The case cannot go on as a re-admission.")
-            % {"reason": LeavingReason(how_left).label}
-        )
-    today = permissions.today()
-    for day in (admitted_on, official_on, left_on, conviction_expunged_on):
-        if day is not None and day > today:
-            raise ValidationError(_("The dates of the earlier membership cannot be in the future."))
-    if left_on > candidate.nominated_on:
-        raise ValidationError(_("The earlier membership must have ended before the nomination."))
     earlier = EarlierMembership(
         person=candidate.person,
         admitted_on=admitted_on,
@@ -62,22 +50,50 @@ def earlier_membership_add(
         note=normalise_text(note),
         recorded_by=by,
     )
-    earlier.full_clean()
-    overlap = EarlierMembership.objects.filter(person=candidate.person, left_on__gte=admitted_on)
-    if overlap.filter(admitted_on__lte=left_on).exists():
-        raise ValidationError(_("This period overlaps an earlier membership already recorded."))
+    earlier_membership_check(earlier, nominated_on=candidate.nominated_on)
     earlier._change_reason = _("Recorded for case %(code)s") % {"code": candidate.code}  # type: ignore[attr-defined]
     earlier.save()
     sync_readmission(person_id=candidate.person_id)
     return earlier
 
 
-def sync_readmission(*, person_id: int) -> None:
-    """The person's open cases are re-admissions exactly when an earlier membership is recorded (history kept)."""
-    recorded = EarlierMembership.objects.filter(person_id=person_id).exists()
-    for case in Candidate.objects.filter(person_id=person_id, state__in=CandidateState.open_states()).exclude(
-        is_readmission=recorded
-    ):
+def earlier_membership_check(earlier: EarlierMembership, *, nominated_on: date) -> None:
+    """Every check an earlier membership passes before it is recorded, for the case screen, the API and the import
+    alike. Raises a ValidationError keyed by field (the import names the column from it)."""
+    how_left = earlier.how_left
+    if how_left not in LeavingReason.values:
+        raise ValidationError({"how_left": _("Choose how the earlier membership ended from the list.")})
+    if CONSEQUENCES[how_left] == Consequence.NEVER:
+        raise ValidationError(
+            {
+                "how_left": _(
+                    "%(reason)s: never re-admitted (294-QĐ/TW item 3.5). The case cannot go on as a re-admission."
+                )
+                % {"reason": LeavingReason(how_left).label}
+            }
+        )
+    today = permissions.today()
+    for name in ("admitted_on", "official_on", "left_on", "conviction_expunged_on"):
+        day = getattr(earlier, name)
+        if day is not None and day > today:
+            raise ValidationError({name: _("The dates of the earlier membership cannot be in the future.")})
+    if earlier.left_on > nominated_on:
+        raise ValidationError({"left_on": _("The earlier membership must have ended before the nomination.")})
+    earlier.full_clean()
+    overlap = EarlierMembership.objects.filter(person_id=earlier.person_id, left_on__gte=earlier.admitted_on)
+    if overlap.filter(admitted_on__lte=earlier.left_on).exclude(pk=earlier.pk).exists():
+        raise ValidationError({"admitted_on": _("This period overlaps an earlier membership already recorded.")})
+
+
+def sync_readmission(*, person_id: int, declared: bool = False, case_id: int | None = None) -> None:
+    """The one writer of `Candidate.is_readmission`: the person's open cases (and the case `case_id`, whatever its
+    state: one just imported) are re-admissions exactly when an earlier membership is recorded, or when `declared`
+    (an import's re-admission column, the record still to come); history kept."""
+    recorded = declared or EarlierMembership.objects.filter(person_id=person_id).exists()
+    cases = Candidate.objects.filter(person_id=person_id).filter(
+        Q(state__in=CandidateState.open_states()) | Q(pk=case_id)
+    )
+    for case in cases.exclude(is_readmission=recorded):
         case.is_readmission = recorded
-        case._change_reason = _("Earlier membership recorded")
+        case._change_reason = _("Earlier membership recorded") if recorded else _("No earlier membership recorded")
         case.save(update_fields=["is_readmission"])

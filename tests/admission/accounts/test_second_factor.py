@@ -110,6 +110,7 @@ def test_an_unverified_session_still_reaches_the_public_lookup_the_static_files_
 ) -> None:
     log_in_with_password(client, "approver")
     assert client.get("/tra-cuu/").status_code == 200
+    assert client.get("/kha-nang-tiep-can/").status_code == 200  # whom to tell if these pages are hard to use
     assert client.get(SETUP).status_code == 200
     assert client.get("/static/ketnap/accounts.css").status_code in (200, 404)  # served by the web server in prod
     assert client.post("/accounts/logout/").status_code == 302
@@ -362,3 +363,17 @@ def test_a_misspelt_role_in_the_setting_stops_the_start(settings: Any) -> None:
     assert two_factor_roles_exist() == []
     settings.TWO_FACTOR_ROLES = ["standing_comittee_member"]
     assert [error.id for error in two_factor_roles_exist()] == ["accounts.E001"]
+
+
+def test_a_remembered_browser_is_named_as_its_owner_knows_it(client: Client, world: Any, clock: Any) -> None:
+    device = authenticator_for(world.approver)
+    phone = Client(
+        HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/124.0.0.0 Mobile Safari/537.36",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    log_in_with_password(phone, "approver")
+    remember(phone, device)
+    assert TrustedBrowser.objects.get(user=world.approver).label == "Chrome · Android"
+    page = phone.get(SECURITY).content.decode()
+    assert "Chrome · Android" in page and "Mozilla/5.0" not in page

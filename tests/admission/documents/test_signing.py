@@ -18,7 +18,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pypdf import PdfReader
 
 from admission.documents import dossier, render
-from admission.documents.models import BodySigner, DocumentStatus, GeneratedDocument, SignerKind
+from admission.documents.models import BodySigner, DocumentStatus, GeneratedDocument, SignerKind, form_slug
 from admission.documents.services import document_request
 from admission.documents.signing import sign as signing
 from admission.documents.signing.issue import sign_rendered
@@ -206,7 +206,7 @@ def test_an_issued_decision_is_generated_signed_and_the_dossier_embeds_the_signe
     assert len(attached) == 3
     for code in ("6-KNĐ", "8-KNĐ", "9-KNĐ"):
         stored = GeneratedDocument.objects.get(candidate=decided_case, form_code=code)
-        name = f"{decided_case.code}-{code.replace('Đ', 'D')}-ky-so.pdf"
+        name = f"{decided_case.code}-{form_slug(code)}-ky-so.pdf"  # as its download is named, marked "ký số"
         with stored.file.open("rb") as handle:
             assert attached[name] == [handle.read()]  # byte for byte: the signature stays valid inside the dossier
     report = verify_pdf(pdf)
@@ -254,3 +254,43 @@ def test_the_decision_is_signed_when_its_step_is_done(
         chain_step_complete(step=next_step(case_in_dossier), by=partial_officer, on=datetime.date(2026, 4, 10))
     # 7-KNĐ (an appraisal report of the partial committee) is not a document the system signs.
     assert not GeneratedDocument.objects.filter(candidate=case_in_dossier, form_code="7-KNĐ").exists()
+
+
+def test_an_upload_is_checked_within_its_limits_and_the_rest_reported_not_checked(decided_case, signers, settings):
+    """An anonymous upload cannot make the page validate without end: at most SIGNING_VERIFY_MAX_SIGNATURES
+    signatures (over the document and its attachments) and SIGNING_VERIFY_MAX_ATTACHMENTS attached PDFs; what is
+    left is said, and a partly checked document is never reported valid."""
+    from django.utils import translation
+    from pypdf import PdfWriter
+
+    _rendered, signed = signed_decision(decided_case)
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    for n in range(3):
+        writer.add_attachment(f"original-{n}.pdf", signed.pdf)
+    out = io.BytesIO()
+    writer.write(out)
+    bundle = out.getvalue()
+
+    full = verify_pdf(bundle)
+    assert [a.report.verdict for a in full.attachments] == [VALID, VALID, VALID]
+    assert full.verdict == VALID and full.not_checked == [] and not full.incomplete
+
+    settings.SIGNING_VERIFY_MAX_ATTACHMENTS = 2
+    settings.SIGNING_VERIFY_MAX_SIGNATURES = 1
+    report = verify_pdf(bundle)
+    assert [a.name for a in report.attachments] == ["original-0.pdf", "original-1.pdf"]
+    assert len(report.attachments[0].report.signatures) == 1
+    assert report.attachments[1].report.signatures == [] and report.attachments[1].report.unchecked_signatures == 1
+    assert report.unchecked_attachments == 1
+    assert report.verdict == UNTRUSTED  # what was not checked cannot be vouched for
+    with translation.override("en"):
+        assert report.not_checked == [
+            "1 more signature was not checked: at most 1 are checked in one upload.",
+            "1 more attached PDF was not checked: at most 2 are checked.",
+        ]
+
+    settings.SIGNING_VERIFY_MAX_SIGNATURES = 0
+    alone = verify_pdf(signed.pdf)
+    assert alone.signatures == [] and alone.unchecked_signatures == 1
+    assert alone.verdict == UNTRUSTED  # signed, not checked: neither "valid" nor "unsigned"

@@ -108,7 +108,7 @@ def test_an_expired_cv_is_redone_and_the_earlier_one_kept(case, world):
         )
     assert item(case, "curriculum", LATER).status == "done"
     assert item(case, "verification", LATER).status == "done"
-    listed = api(world.secretary).get(url(case)).json()
+    listed = api(world.secretary).get(url(case)).json()["results"]
     assert [row["paper"] for row in listed] == ["curriculum"] and listed[0]["replaced_by"] == "secretary"
     annex = replaced_annex(case)
     assert annex[0]["paper"].startswith("Lý lịch") and annex[0]["reason"] == "Expired on 30/01/2027"
@@ -166,3 +166,29 @@ def test_the_same_introducer_cannot_renew_a_valid_introduction_and_the_page_acti
         outsider.force_login(world.outsider)
         assert outsider.get(f"/app/admission/candidates/{case.pk}/dossier/redo/curriculum/").status_code == 404
     assert b'data-testid="replaced-paper"' in page.content
+
+
+def test_a_replaced_papers_summary_is_built_when_shown_in_the_readers_language_and_the_annex_in_vietnamese(case, world):
+    """Whoever replaced the paper and in whatever language: the page says it in its reader's language, the printed
+    annex in Vietnamese (the paper's name from its kind, the number of scans kept as a number)."""
+    from django.utils import translation
+
+    with at(LATER), translation.override("en"):
+        kept = svc.paper_redo(candidate=case, paper="verification", reason="New round", by=world.secretary)
+    assert kept.dated is not None
+    n, last = len(kept.data["checks"]), kept.dated.strftime("%d/%m/%Y")
+    # What the column keeps is no longer what is shown: a summary stored in another language changes nothing.
+    ReplacedPaper.objects.filter(pk=kept.pk).update(summary="stored in the writer's language")
+    kept.refresh_from_db()
+    with translation.override("en"):
+        assert kept.describe() == f"Verification of {n} person(s), last reply {last}"
+    (row,) = replaced_annex(case)
+    assert row["paper"] == "Đợt thẩm tra lý lịch"
+    assert row["summary"] == f"Thẩm tra {n} người, kết quả cuối ngày {last}"
+    assert row["scans"] == len(kept.scans) and isinstance(row["scans"], int)
+    with at(LATER):
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(world.secretary)
+        page = client.get(f"/app/admission/candidates/{case.pk}/dossier/").content.decode()
+    assert f"Verification of {n} person(s), last reply {last}" in page
+    assert "stored in the writer" not in page

@@ -90,3 +90,30 @@ def test_an_earlier_membership_ending_after_the_nomination_is_refused(world):
 def test_a_less_serious_conviction_needs_the_expungement_date(world):
     result = run(world, [row(world, "19/05/2005", "", "10/03/2020", "convicted_less_serious", "")])
     assert [e.column for e in result.errors] == ["Earlier membership: conviction expunged on"]
+
+
+def test_a_different_way_of_leaving_on_the_same_day_is_checked_not_skipped(world):
+    first = row(world, "19/05/2005", "", "10/03/2020", "removed", "")
+    assert run(world, [first]).imported
+    case = Candidate.objects.get(person__full_name="Lý Văn Lại")
+    assert EarlierMembership.objects.get(person=case.person).history.first().history_change_reason
+    Candidate.objects.filter(pk=case.pk).update(state="withdrawn")
+    again = run(world, [[*first[:-2], "family_reasons", ""]])
+    assert [(e.column, "overlaps" in e.message) for e in again.errors] == [("Earlier membership: admitted on", True)]
+    assert EarlierMembership.objects.filter(person=case.person).count() == 1
+
+
+def test_an_earlier_membership_in_the_future_is_refused(world):
+    result = run(world, [row(world, "19/05/2005", "", "10/03/2020", "removed", "01/01/2027")])
+    assert [e.column for e in result.errors] == ["Earlier membership: conviction expunged on"]
+
+
+def test_an_unreadable_csv_is_explained_without_python_text():
+    from django.core.exceptions import ValidationError
+
+    from admission.imports.engine import read_rows
+
+    with pytest.raises(ValidationError) as refused:
+        read_rows(b'citizen_id,full_name\n1,"' + b"x" * 200_000 + b"\n", "c.csv")
+    message = refused.value.messages[0]
+    assert "a cell is too long" in message and "field limit" not in message

@@ -139,3 +139,10 @@ def test_a_period_chosen_without_a_year_shows_this_years(client, province):
     year = datetime.date.today().year
     assert response.context["dashboard"].period.label == f"01/01/{year} – 30/06/{year}"
     assert f'name="year" value="{year}"' in response.content.decode()
+
+
+def test_a_date_outside_the_records_years_is_explained_on_the_form_not_a_server_error(client, province):
+    client.force_login(province.world.approver)
+    response = client.get(INDEX, {"start": "0001-01-01", "end": "31/03/2025", "org": province.world.commune.pk})
+    assert response.status_code == 200
+    assert response.context["form"].errors["start"]

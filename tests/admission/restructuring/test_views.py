@@ -84,3 +84,33 @@ def test_the_admin_shows_the_tree_links_read_only_and_points_to_the_screen(admin
         {"code": world.village_cell.code, "name": world.village_cell.name, "valid_to": "2026-03-01"},
     )
     assert PartyOrg.objects.get(pk=world.village_cell.pk).valid_to is None
+
+
+def test_the_board_finds_the_list_and_cancels_a_scheduled_operation(client, world, board):
+    from admission.restructuring import services
+
+    operation = services.restructuring_request(
+        user=board,
+        kind="rename",
+        org=world.village_cell,
+        new_name="Chi bộ thôn Nà Sa 2",
+        effective_on=datetime.date(2026, 4, 1),
+        reason="Đổi tên",
+    )
+    client.force_login(board)
+    page = client.get(f"/app/admission/orgs/{world.village_cell.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert b'data-testid="restructurings-link"' in page.content
+    listing = client.get("/app/admission/orgs/restructurings/", HTTP_ACCEPT_LANGUAGE="en")
+    assert listing.content.count(b'data-testid="restructuring-cancel"') == 1
+    data = {"operation": operation.pk, "reason": "Chờ đề án mới"}
+    unconfirmed = client.post("/app/admission/orgs/restructurings/", data, HTTP_ACCEPT_LANGUAGE="en")
+    assert unconfirmed.status_code == 422
+    assert RestructuringOperation.objects.get().status == RestructuringStatus.SCHEDULED
+    client.force_login(world.secretary)  # not on the board: the operation is not theirs to see
+    stranger = client.post("/app/admission/orgs/restructurings/", {**data, "confirm": "1"})
+    assert stranger.status_code == 404
+    client.force_login(board)
+    done = client.post("/app/admission/orgs/restructurings/", {**data, "confirm": "1"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert done.status_code == 302
+    cancelled = RestructuringOperation.objects.get()
+    assert cancelled.status == RestructuringStatus.CANCELLED and cancelled.outcome["cancel_reason"] == "Chờ đề án mới"

@@ -130,7 +130,7 @@ def test_the_case_records_and_lists_the_earlier_membership(world, case):
     case.refresh_from_db()
     assert case.is_readmission
     listed = api(world.approver).get(url(case))
-    assert listed.status_code == 200 and [m["left_on"] for m in listed.json()] == ["2020-03-10"]
+    assert listed.status_code == 200 and [m["left_on"] for m in listed.json()["results"]] == ["2020-03-10"]
 
 
 def test_the_person_detail_lists_the_earlier_memberships(world):
@@ -191,34 +191,57 @@ GUEST = {"starts_on": "2026-01-01", "reason": "Border-guard member working in th
 
 
 def test_the_host_cell_records_a_guest_and_lists_it_on_a_date(world, guard):
-    response = api(world.secretary).post(guests_url(world), {**GUEST, "membership": guard.pk}, format="json")
+    response = api(world.secretary).post(
+        guests_url(world), {**GUEST, "membership": guard.pk, "citizen_id": guard.person.citizen_id}, format="json"
+    )
     assert response.status_code == 201, response.content
     assert response.json()["full_name"] == "Lò Văn Biên" and response.json()["home_cell_id"] == guard.cell_id
-    assert [g["membership_id"] for g in api(world.secretary).get(guests_url(world)).json()] == [guard.pk]
-    assert api(world.secretary).get(guests_url(world) + "?date=2025-12-31").json() == []
+    assert [g["membership_id"] for g in api(world.secretary).get(guests_url(world)).json()["results"]] == [guard.pk]
+    assert api(world.secretary).get(guests_url(world) + "?date=2025-12-31").json()["results"] == []
 
 
 def test_guests_are_bounded_and_scoped(world, guard):
     secretary = api(world.secretary)
     early = secretary.post(
-        guests_url(world), {**GUEST, "membership": guard.pk, "starts_on": "1800-01-01"}, format="json"
+        guests_url(world),
+        {**GUEST, "membership": guard.pk, "citizen_id": guard.person.citizen_id, "starts_on": "1800-01-01"},
+        format="json",
     )
     assert early.status_code == 400
-    huge = secretary.post(guests_url(world), {**GUEST, "membership": 10**20}, format="json")
+    huge = secretary.post(
+        guests_url(world), {**GUEST, "membership": 10**20, "citizen_id": guard.person.citizen_id}, format="json"
+    )
     assert huge.status_code == 400
-    assert secretary.post(guests_url(world), {**GUEST, "membership": 10**9}, format="json").status_code == 404
+    assert (
+        secretary.post(
+            guests_url(world), {**GUEST, "membership": 10**9, "citizen_id": guard.person.citizen_id}, format="json"
+        ).status_code
+        == 404
+    )
     assert api(world.outsider).get(guests_url(world)).status_code == 404
     assert (
-        api(world.outsider).post(guests_url(world), {**GUEST, "membership": guard.pk}, format="json").status_code == 404
+        api(world.outsider)
+        .post(
+            guests_url(world), {**GUEST, "membership": guard.pk, "citizen_id": guard.person.citizen_id}, format="json"
+        )
+        .status_code
+        == 404
     )
     assert (
-        api(world.approver).post(guests_url(world), {**GUEST, "membership": guard.pk}, format="json").status_code == 403
+        api(world.approver)
+        .post(
+            guests_url(world), {**GUEST, "membership": guard.pk, "citizen_id": guard.person.citizen_id}, format="json"
+        )
+        .status_code
+        == 403
     )
     assert not CellGuest.objects.exists()
 
 
 def test_a_vote_shows_the_guest_on_its_roster_without_counting_it(world, guard):
-    api(world.secretary).post(guests_url(world), {**GUEST, "membership": guard.pk}, format="json")
+    api(world.secretary).post(
+        guests_url(world), {**GUEST, "membership": guard.pk, "citizen_id": guard.person.citizen_id}, format="json"
+    )
     person = PersonFactory(date_of_birth=D(2000, 1, 1))
     AwarenessCertificate.objects.create(person=person, number="1/CN", issued_on=D(2025, 6, 1), issuer="Đảng ủy xã")
     case = candidate_nominate(

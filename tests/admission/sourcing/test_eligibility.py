@@ -8,6 +8,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from admission.party.models.earlier import NEVER_READMIT, EarlierMembership, LeavingReason
 from admission.rules.models.rulesets import AgeCounting, RuleSet
@@ -280,3 +281,22 @@ def test_a_first_admission_has_no_readmission_rules(world):
 def test_every_rule_names_its_source_and_gives_a_reason(certified_case):
     for rule in check_eligibility(certified_case, D(2026, 3, 2)).results:
         assert rule.title and rule.source and rule.reason
+
+
+def test_the_consequence_keeps_its_capitals_in_the_reason(world):
+    case = readmission_case(world)
+    with translation.override("en"):
+        reason = result(case, D(2025, 3, 10), "readmission_reason").reason
+    assert "Re-admission: Waiting period counted from leaving." in reason
+
+
+def test_an_earlier_membership_overlapping_one_recorded_is_refused(world):
+    case = readmission_case(world)
+    with translation.override("en"), pytest.raises(ValidationError, match="overlaps"):
+        earlier_membership_add(
+            candidate=case,
+            by=world.secretary,
+            admitted_on=D(2012, 1, 1),
+            left_on=D(2022, 3, 10),
+            how_left="family_reasons",
+        )
