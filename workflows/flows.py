@@ -318,7 +318,16 @@ def probation_route(probation: Probation) -> str:
 
 
 def _route_is(name: str) -> Any:
-    return lambda activation: probation_route(_probation(activation.process)) == name
+    """A branch of the router: the route is read once per activation (the switch asks each branch in turn, and each
+    reading costs a probation, a transfer and a removal query), then compared."""
+
+    def matches(activation: Activation) -> bool:
+        route = activation.__dict__.get("_probation_route")
+        if route is None:
+            route = activation.__dict__["_probation_route"] = probation_route(_probation(activation.process))
+        return route == name
+
+    return matches
 
 
 def recognition_org(process: Any) -> PartyOrg:

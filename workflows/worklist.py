@@ -33,8 +33,10 @@ OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 def work_item_sync(task: Task) -> None:
     """Write or remove the task's row: an open human task owned through an org has one; anything else has none."""
+    if task.flow_task_type != "HUMAN":
+        return  # timers, functions and gateways never have a row (a task's type never changes)
     org_pk = task.owner_permission_obj_pk
-    if task.status not in OPEN or task.flow_task_type != "HUMAN" or not org_pk:
+    if task.status not in OPEN or not org_pk:
         WorkItem.objects.filter(task_id=task.pk).delete()
         return
     process = task.process

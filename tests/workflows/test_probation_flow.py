@@ -10,6 +10,8 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from viewflow.workflow.status import PROCESS, STATUS
 
@@ -258,3 +260,21 @@ def test_a_transfer_hands_the_work_to_the_receiving_cell_only(world, probationer
     assert probationer.cell == world.other_cell
     _process, names, _tasks = waiting(probationer)
     assert names == ["wait"]
+
+
+# What one wake of a probation costs the timer sweep: the timer, the reminder it sends, the router and the next
+# timer. 75 queries before the router read the records once per activation (it read the probation, its transfers and
+# its removals again for each branch it tried) and before machine tasks stopped deleting work-page rows they never
+# have.
+WAKE_QUERIES = 56
+
+
+def test_one_probation_wake_reads_its_records_once(probationer):
+    with CaptureQueriesContext(connection) as queries:
+        fire_timers(ENDS - datetime.timedelta(days=90))
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert Probation.objects.get(candidate=probationer).last_reminder_days == 90  # the wake did its work
+    assert sum('FROM "admission_probationtransfer"' in s for s in sql) == 1
+    assert sum('FROM "admission_probationremoval"' in s for s in sql) == 1
+    assert not any('DELETE FROM "workflows_workitem"' in s for s in sql)
+    assert len(sql) <= WAKE_QUERIES
