@@ -47,6 +47,9 @@ class GeneratedDocument(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The job's last sign of life (generation.is_dead): when it was queued, claimed by a worker, and then every
+    # DOCUMENTS_HEARTBEAT_SECONDS while that worker renders it.
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     # A digitally signed copy (6-, 8-, 9-, 13-, 15-, 16-KNĐ issued by a body with a signer): who signed, for which
     # body, when, and the PAdES level reached (B-B; B-T with a timestamp; B-LT with the validation data embedded).
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)

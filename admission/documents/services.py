@@ -2,8 +2,10 @@
 
 A request compares the hash of the case's current data with the stored copies: an up-to-date copy is returned as
 it is, a copy being made is returned to be polled, anything else queues a new `GeneratedDocument` (the old ones are
-kept). The background job that makes the copy is in `generation` (run by `tasks.generate_document`); a job found
-queued or running for longer than DOCUMENTS_STALE_AFTER_SECONDS is taken for interrupted and run again.
+kept). The background job that makes the copy is in `generation` (run by `tasks.generate_document`). A copy whose
+job is dead (its worker's heartbeat older than the lease, or queued too long: `generation.is_dead`) is queued again
+at once by the request that finds it, and by `documents_retry_stale` every minute. Locks: the case row first, then
+its document rows (`generation`'s docstring).
 """
 
 from __future__ import annotations
@@ -16,11 +18,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from admission.decisions.models.decisions import ChainStepRecord, StepStatus
 from admission.documents import builders, dossier, registry
-from admission.documents.generation import is_stale, mark_failed
+from admission.documents.generation import (
+    ACTIVE,
+    is_dead,
+    locked_documents,
+    mark_failed,
+    max_attempts,
+    remove_orphaned_temporaries,
+    remove_temporaries,
+)
 from admission.documents.models import DOSSIER_CODE, DocumentDownload, DocumentStatus, GeneratedDocument
 from admission.documents.render import FormNotApplicable, PreparedForm, applicable_forms, prepare_form
 from admission.documents.signing import SIGNED_FORMS
@@ -31,7 +42,6 @@ from admission.party import permissions
 from admission.probation.models import RecognitionStep
 from admission.sourcing.models.candidates import Candidate
 
-ACTIVE = (DocumentStatus.QUEUED, DocumentStatus.RUNNING)
 logger = logging.getLogger(__name__)
 
 
@@ -142,34 +152,38 @@ def _file_exists(document: GeneratedDocument) -> bool:
     return bool(document.file.name) and document.file.storage.exists(document.file.name or "")
 
 
+def _lock_case(pk: int) -> Candidate:
+    """The case row, locked FOR UPDATE OF the case only (not its cell, person or rule set): the first lock taken by
+    anything that then locks the case's documents."""
+    return Candidate.objects.select_for_update(of=("self",)).select_related("cell", "person", "rule_set").get(pk=pk)
+
+
 @transaction.atomic
 def document_request(*, candidate: Candidate, form_code: str, by: Any) -> GeneratedDocument:
     """Ask for a form (or the complete dossier, code "HS") of a case: the up-to-date copy if there is one, the copy
-    being made if it is still alive, else a new copy queued for the worker."""
-    candidate = Candidate.objects.select_for_update().select_related("cell", "person", "rule_set").get(pk=candidate.pk)
+    being made if its job is alive or can be queued again, else a new copy queued for the worker."""
+    candidate = _lock_case(candidate.pk)
     code, version, key, signed = _what(candidate, form_code)
-    same = (
-        GeneratedDocument.objects.select_for_update()
+    same = list(
+        locked_documents()
         .filter(candidate=candidate, form_code=code, input_hash=key)
         .exclude(status=DocumentStatus.FAILED)
-        .order_by("-created_at", "-pk")
     )
+    same.sort(key=lambda document: (document.created_at, document.pk), reverse=True)  # the newest first
     for existing in same:
         # An unsigned copy made before the body had a signer is made again, signed.
         if existing.status == DocumentStatus.DONE and _file_exists(existing) and (existing.signed_at or not signed):
             return existing
-        if existing.status in ACTIVE and not is_stale(existing):
+        if existing.status in ACTIVE and (not is_dead(existing) or _requeue(existing)):
             return existing
-        if existing.status in ACTIVE:
-            mark_failed(
-                existing, _("Interrupted: the job was still unfinished after the time limit; it is done again.")
-            )
+    now = timezone.now()
     document = GeneratedDocument.objects.create(
         candidate=candidate,
         form_code=code,
         template_version=version,
         rule_set_version=candidate.rule_set.code,
         input_hash=key,
+        heartbeat_at=now,
         created_by=by if getattr(by, "is_authenticated", False) else None,
     )
     _enqueue(document)
@@ -181,20 +195,53 @@ def _enqueue(document: GeneratedDocument) -> None:
     transaction.on_commit(lambda: generate_document.enqueue(pk))
 
 
-def documents_retry_stale() -> int:
-    """Queue again every job left queued or running past the limit (a worker restarted midway). Returns how many."""
+def _requeue(document: GeneratedDocument) -> bool:
+    """Queue a dead job again (the caller holds the case's and the document's locks): the same document, so whoever
+    polls it sees it made. After DOCUMENTS_MAX_ATTEMPTS starts that never finished it is marked failed instead, and
+    False is returned. Either way what its dead worker left half-written is removed."""
+    remove_temporaries(document)
+    if document.attempts >= max_attempts():
+        mark_failed(
+            document,
+            _("Interrupted: the job was started %(count)s times and never finished; ask for the document again.")
+            % {"count": document.attempts},
+        )
+        logger.warning("Document job %s given up after %s attempts", document.pk, document.attempts)
+        return False
+    was = document.status
+    document.status = DocumentStatus.QUEUED
+    document.heartbeat_at = timezone.now()
+    document.started_at = None
+    document.progress = 0
+    document.error = _("Interrupted: the worker stopped before finishing; queued again.")
+    document.save(update_fields=["status", "heartbeat_at", "started_at", "progress", "error"])
+    logger.warning("Document job %s (%s, %s attempt(s)) queued again", document.pk, was, document.attempts)
+    _enqueue(document)
+    return True
+
+
+def document_requeue_if_dead(*, document_id: int) -> bool:
+    """Queue one job again if it is (still) dead, under the case's lock and then the document's. True if queued."""
+    candidate_id = GeneratedDocument.objects.filter(pk=document_id).values_list("candidate_id", flat=True).first()
+    if candidate_id is None:
+        return False
+    with transaction.atomic():
+        _lock_case(candidate_id)
+        document = locked_documents().filter(pk=document_id, status__in=ACTIVE).first()
+        if document is None or not is_dead(document):
+            return False  # finished, or taken up by a worker, meanwhile
+        return _requeue(document)
+
+
+def documents_retry_stale() -> tuple[int, int]:
+    """Queue again every dead job (a worker killed or cut off midway, a job never picked up), and remove the
+    temporary files left under generated/ for longer than the lease. Returns (jobs queued again, files removed)."""
+    now = timezone.now()
     retried = 0
-    for document in GeneratedDocument.objects.filter(status__in=ACTIVE).select_related("candidate"):
-        if is_stale(document):
-            mark_failed(
-                document, _("Interrupted: the job was still unfinished after the time limit; it is done again.")
-            )
-            try:
-                document_request(candidate=document.candidate, form_code=document.form_code, by=document.created_by)
-            except ValidationError:
-                continue
+    for document in GeneratedDocument.objects.filter(status__in=ACTIVE).order_by("pk"):
+        if is_dead(document, now=now) and document_requeue_if_dead(document_id=document.pk):
             retried += 1
-    return retried
+    return retried, remove_orphaned_temporaries()
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -203,9 +250,10 @@ def documents_retry_stale() -> int:
 
 
 def document_download(*, document: GeneratedDocument, by: Any, via: str = "web") -> GeneratedDocument:
-    """Log who downloads a generated file; only a finished file can be downloaded."""
+    """Log who downloads a generated file; only a finished file can be downloaded (a copy queued, being made, or
+    whose worker died is not: 404, whatever its file field holds)."""
     if document.status != DocumentStatus.DONE or not _file_exists(document):
-        raise Http404
+        raise Http404(_("This document is not ready: it is still being generated, or generating it failed."))
     DocumentDownload.objects.create(document=document, user=by if by.is_authenticated else None, via=via)
     return document
 

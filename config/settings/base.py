@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from admission.core.bounds import MAX_ID
@@ -239,10 +240,21 @@ CASE_CLOSE_HANDLER = "workflows.services.case_close"
 # Background jobs: the Django Tasks API backed by the database (django-tasks-db, `manage.py db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Generated PDFs: the address printed in the QR code of the dossier footer (the public status lookup, /tra-cuu/),
-# and how long a generation may stay "running" before it is taken for interrupted and retried.
+# Generated PDFs: the address printed in the QR code of the dossier footer (the public status lookup, /tra-cuu/).
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
-DOCUMENTS_STALE_AFTER_SECONDS = env_int("DOCUMENTS_STALE_AFTER_SECONDS", 600)
+# A PDF job's lease (admission.documents.generation): a running job records a heartbeat when it starts and every
+# DOCUMENTS_HEARTBEAT_SECONDS while it renders; once its last heartbeat is older than DOCUMENTS_LEASE_SECONDS its
+# worker is taken for dead (killed, or cut off from the database), and a job still waiting for a worker after
+# DOCUMENTS_QUEUED_SECONDS for lost. Such a job is queued again at once by the next request for the document, and by
+# `manage.py documents_retry_stale` (run every minute); after DOCUMENTS_MAX_ATTEMPTS starts that never finished it is
+# marked failed instead (a document that kills its worker must not do so for ever). The lease covers at least three
+# heartbeats, so one slow heartbeat does not pass a live job for dead.
+DOCUMENTS_HEARTBEAT_SECONDS = env_int("DOCUMENTS_HEARTBEAT_SECONDS", 10, minimum=1, maximum=60)
+DOCUMENTS_LEASE_SECONDS = env_int("DOCUMENTS_LEASE_SECONDS", 45, minimum=15, maximum=600)
+DOCUMENTS_QUEUED_SECONDS = env_int("DOCUMENTS_QUEUED_SECONDS", 120, minimum=30, maximum=3600)
+DOCUMENTS_MAX_ATTEMPTS = env_int("DOCUMENTS_MAX_ATTEMPTS", 3, minimum=1, maximum=10)
+if DOCUMENTS_LEASE_SECONDS < 3 * DOCUMENTS_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured("DOCUMENTS_LEASE_SECONDS must be at least three times DOCUMENTS_HEARTBEAT_SECONDS.")
 # Digital signatures (PAdES, admission.documents.signing): the bodies' PKCS#12 files, the trusted roots (trust/*.pem)
 # and revocation lists (trust/*.crl) live under SIGNING_DIR, outside git and outside MEDIA_ROOT; a timestamp
 # server (RFC 3161) is used when SIGNING_TSA_URL is set. The public verification page takes PDFs up to this size.

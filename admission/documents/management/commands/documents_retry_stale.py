@@ -1,10 +1,11 @@
-"""manage.py documents_retry_stale: queue again every document job a worker left unfinished (cron, e.g. every 10 min).
+"""manage.py documents_retry_stale: queue again every document job whose worker died, and sweep what it left.
 
-A job still queued or running after DOCUMENTS_STALE_AFTER_SECONDS (default 600) is taken for interrupted: it is
-marked failed, with the reason, and the same document is requested again (the up-to-date copy is returned if one
-was made meanwhile; a case whose form no longer applies is skipped).
+Run it every minute (cron or a systemd timer with OnCalendar=minutely). A running job whose heartbeat is older than
+DOCUMENTS_LEASE_SECONDS (default 45), or a job queued for longer than DOCUMENTS_QUEUED_SECONDS (default 120), is
+dead: the same document is queued again (after DOCUMENTS_MAX_ATTEMPTS starts it is marked failed instead). On a
+file-system storage, temporary `.part` files under generated/ older than the lease are removed.
 
-    */10 * * * *  python manage.py documents_retry_stale
+    * * * * *  python manage.py documents_retry_stale
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from admission.documents.services import documents_retry_stale
 
 
 class Command(BaseCommand):
-    help = "Queue again the document jobs left queued or running past DOCUMENTS_STALE_AFTER_SECONDS."
+    help = "Queue again the document jobs whose worker died; remove the temporary files left under generated/."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        retried = documents_retry_stale()
-        self.stdout.write(f"{retried} interrupted job(s) queued again.")
+        retried, removed = documents_retry_stale()
+        self.stdout.write(f"{retried} interrupted job(s) queued again; {removed} leftover temporary file(s) removed.")
