@@ -41,3 +41,17 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"Environment variable {name}={raw!r} is not an integer.") from exc
+
+
+FILE_STORES = {
+    "filesystem": "django.core.files.storage.FileSystemStorage",  # MEDIA_ROOT on this host's disk
+    "database": "admission.core.files.DatabaseStorage",  # rows of PostgreSQL, shared by every host
+}
+
+
+def file_storage(default: str) -> str:
+    """The storage backend FILE_STORE names (`filesystem` or `database`)."""
+    kind = env_str("FILE_STORE", default).strip().lower()
+    if kind not in FILE_STORES:
+        raise ImproperlyConfigured(f"FILE_STORE={kind!r}: use one of {', '.join(FILE_STORES)}.")
+    return FILE_STORES[kind]
