@@ -45,3 +45,17 @@ def env_int(name: str, default: int, *, minimum: int | None = None, maximum: int
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         raise ImproperlyConfigured(f"Environment variable {name}={value} must lie between {minimum} and {maximum}.")
     return value
+
+
+FILE_STORES = {
+    "filesystem": "django.core.files.storage.FileSystemStorage",  # MEDIA_ROOT on this host's disk
+    "database": "admission.core.files.DatabaseStorage",  # rows of PostgreSQL, shared by every host
+}
+
+
+def file_storage(default: str) -> str:
+    """The storage backend FILE_STORE names (`filesystem` or `database`)."""
+    kind = env_str("FILE_STORE", default).strip().lower()
+    if kind not in FILE_STORES:
+        raise ImproperlyConfigured(f"FILE_STORE={kind!r}: use one of {', '.join(FILE_STORES)}.")
+    return FILE_STORES[kind]

@@ -10,8 +10,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,7 +21,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from admission.audit import selectors as audit_selectors
+from admission.core.files import missing_file_response, open_or_none
 from admission.core.network import client_address
+from admission.documents import lost
 from admission.documents import services as documents
 from admission.documents.dossier import lookup_url
 from admission.documents.models import DocumentStatus
@@ -36,6 +40,8 @@ from portal.services import pin_issue
 
 
 def _case_page(request: HttpRequest, candidate: Candidate | None, cases: list[Candidate]) -> TemplateResponse:
+    if candidate is not None:
+        lost.lost_documents_forget(candidate)  # a paper whose file is gone is offered again, not as ready
     context = {
         "progress": selectors.case_progress(candidate) if candidate else None,
         "others": [c for c in cases if candidate is None or c.pk != candidate.pk],
@@ -62,13 +68,26 @@ def my_case(request: HttpRequest, pk: int) -> TemplateResponse:
 
 @login_required
 @require_safe
-def my_document(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
-    """The candidate downloads their own 1-KNĐ / 2-KNĐ drafts and course certificate, logged like any download."""
+def my_document(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponseBase:
+    """The candidate downloads their own 1-KNĐ / 2-KNĐ drafts and course certificate, logged like any download.
+    A paper whose file the store lost is made again, and the candidate is told so."""
     candidate = selectors.case_get_for_candidate(user=request.user, pk=pk)
     document = selectors.portal_document_get(candidate=candidate, pk=doc_pk)
+    handle = open_or_none(document.file)
+    if handle is None:
+        remade, _message = lost.document_remake(document=document, by=request.user)
+        message = (
+            _(
+                "Your paper was not found in the file store. It is being prepared again: it appears on your page "
+                "in a minute or two."
+            )
+            if remade is not None
+            else _("Your paper was not found in the file store and cannot be prepared again now.")
+        )
+        return missing_file_response(request, message, back_url=reverse("portal:my_case", kwargs={"pk": candidate.pk}))
     documents.document_download(document=document, by=request.user, via="portal")
     return FileResponse(
-        document.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=documents.download_name(document),
         content_type="application/pdf",

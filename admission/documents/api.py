@@ -10,7 +10,7 @@ from django.http import FileResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
-from rest_framework import generics, serializers, status
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,8 +19,9 @@ from admission.core.api import converters  # noqa: F401  (registers <id:…>)
 from admission.core.api.fields import Input
 from admission.core.api.problems import service_errors
 from admission.core.api.renderers import DOWNLOAD_RENDERERS
-from admission.documents import services
-from admission.documents.models import GeneratedDocument
+from admission.core.files import open_or_none
+from admission.documents import lost, services
+from admission.documents.models import DocumentStatus, GeneratedDocument
 
 
 @extend_schema_serializer(component_name="GeneratedDocument")
@@ -65,6 +66,7 @@ class DocumentListApi(generics.ListAPIView):
 
     def get_queryset(self) -> Any:  # the form rows: a list, paged like a queryset
         candidate = services.case_get_for_documents(user=self.request.user, pk=self.kwargs["candidate_id"])
+        lost.lost_documents_forget(candidate)  # a copy whose file is gone is not "up to date"
         return list(services.form_rows(candidate))
 
     @extend_schema(summary="Forms that apply to the case, latest copies")
@@ -99,9 +101,13 @@ class DocumentFileApi(APIView):
     def get(self, request: Request, candidate_id: int, document_id: int) -> FileResponse:
         candidate = services.case_get_for_documents(user=request.user, pk=candidate_id)
         document = services.document_get_for_user(user=request.user, candidate=candidate, pk=document_id)
+        handle = open_or_none(document.file) if document.status == DocumentStatus.DONE else None
+        if document.status == DocumentStatus.DONE and handle is None:  # the record names a file the store lost
+            _remade, message = lost.document_remake(document=document, by=request.user)
+            raise exceptions.NotFound(message)
         services.document_download(document=document, by=request.user, via="api")
         return FileResponse(
-            document.file.open("rb"),
+            handle,
             as_attachment=True,
             filename=services.download_name(document),
             content_type="application/pdf",

@@ -7,14 +7,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from admission.documents import services
-from admission.documents.models import GeneratedDocument
+from admission.core.files import missing_file_response, open_or_none
+from admission.documents import lost, services
+from admission.documents.models import DocumentStatus, GeneratedDocument
 
 
 def _status(request: HttpRequest, document: GeneratedDocument) -> dict[str, object]:
@@ -38,6 +40,7 @@ def _status(request: HttpRequest, document: GeneratedDocument) -> dict[str, obje
 @require_safe
 def documents_page(request: HttpRequest, pk: int) -> TemplateResponse:
     candidate = services.case_get_for_documents(user=request.user, pk=pk)
+    lost.lost_documents_forget(candidate)  # a copy whose file is gone is not "up to date"
     context = {
         "candidate": candidate,
         "rows": services.form_rows(candidate),
@@ -75,12 +78,18 @@ def document_status(request: HttpRequest, pk: int, doc_pk: int) -> JsonResponse:
 
 @login_required
 @require_safe
-def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
+def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponseBase:
     candidate = services.case_get_for_documents(user=request.user, pk=pk)
     document = services.document_get_for_user(user=request.user, candidate=candidate, pk=doc_pk)
+    handle = open_or_none(document.file) if document.status == DocumentStatus.DONE else None
+    if document.status == DocumentStatus.DONE and handle is None:  # the record names a file the store lost
+        _remade, message = lost.document_remake(document=document, by=request.user)
+        return missing_file_response(
+            request, message, back_url=reverse("admission:candidates:documents", kwargs={"pk": candidate.pk})
+        )
     services.document_download(document=document, by=request.user)
     return FileResponse(
-        document.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=services.download_name(document),
         content_type="application/pdf",

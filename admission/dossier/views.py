@@ -19,12 +19,14 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from admission.core.files import missing_file_response, open_or_none
 from admission.dossier import checklist as dossier
 from admission.dossier import services
 from admission.dossier.form_pages import FormLike, Screen, handle_form
@@ -151,7 +153,7 @@ def _as_seen_by_the_applicant(item: dossier.ChecklistItem) -> dossier.ChecklistI
 
 @login_required
 @require_safe
-def dossier_scan(request: HttpRequest, pk: int, kind: str, obj_pk: int) -> FileResponse:
+def dossier_scan(request: HttpRequest, pk: int, kind: str, obj_pk: int) -> HttpResponseBase:
     """A scan of the dossier, for the party units in scope only (not a public media URL)."""
     candidate = _case(request, pk)
     model = SCAN_MODELS.get(kind)
@@ -161,7 +163,17 @@ def dossier_scan(request: HttpRequest, pk: int, kind: str, obj_pk: int) -> FileR
     scan = record.scan  # type: ignore[attr-defined]
     if not scan:
         raise Http404
-    return FileResponse(scan.open("rb"), filename=Path(scan.name).name)
+    handle = open_or_none(scan)
+    if handle is None:  # the record names a scan the file store does not hold (a lost disk, a partial restore)
+        return missing_file_response(
+            request,
+            _(
+                "The scan of this record was not found in the file store. Upload it again, or ask the administrator "
+                "to restore the files from the backup."
+            ),
+            back_url=reverse("admission:candidates:dossier", kwargs={"pk": candidate.pk}),
+        )
+    return FileResponse(handle, filename=Path(scan.name).name)
 
 
 # ------------------------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from admission.core.bounds import MAX_ID
-from config.env import env_int, env_list, env_str
+from config.env import env_int, env_list, env_str, file_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "pgtrigger",  # the history chain's append-only trigger on PostgreSQL
     # ours
+    "admission.core",  # the shared file store (FILE_STORE=database) and the backup commands
     "admission",
     "admission.documents",
     "admission.accounts",  # second factor, API tokens, login lockout
@@ -132,8 +133,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]  # vendored front-end libraries (static/vendor/*, with their licences)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Scans and generated PDFs: FILE_STORE=filesystem keeps them under MEDIA_ROOT on this host (development, one host);
+# FILE_STORE=database keeps them in PostgreSQL (admission.core.files), which every host shares and one backup keeps
+# (the default of config.settings.prod; docs/operations.md). A stored file is at most FILE_STORE_MAX_BYTES: above
+# the upload limits (SCAN_MAX_BYTES, API_MAX_UPLOAD_BYTES), since a complete dossier carries its scans.
+FILE_STORE_MAX_BYTES = env_int("FILE_STORE_MAX_BYTES", 64 * 1024 * 1024)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": file_storage("filesystem")},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

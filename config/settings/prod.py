@@ -7,7 +7,7 @@ import os
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str, file_storage
 
 from .base import *  # noqa: F403
 
@@ -21,6 +21,8 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL"), conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 DEBUG = False
+# Files in PostgreSQL unless FILE_STORE=filesystem says otherwise (then MEDIA_ROOT must be one disk every host mounts).
+STORAGES = {**STORAGES, "default": {"BACKEND": file_storage("database")}}  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
