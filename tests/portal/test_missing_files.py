@@ -16,6 +16,12 @@ from tests.filestore import file_store  # noqa: F401  (fixture)
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "file_store")]
 
 
+@pytest.fixture(autouse=True)
+def pages_in_english(client):
+    """The pages and the API answer in the language the browser asks for: English here, as the assertions read."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def test_a_lost_paper_is_a_clear_page_and_leaves_the_list(client: Any, world: Any, own_case: Any) -> None:
     document = GeneratedDocument.objects.create(
         candidate=own_case,

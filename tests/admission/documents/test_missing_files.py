@@ -14,6 +14,12 @@ from tests.filestore import file_store  # noqa: F401  (fixture)
 pytestmark = pytest.mark.usefixtures("english")
 
 
+@pytest.fixture(autouse=True)
+def pages_in_english(client):
+    """The pages and the API answer in the language the browser asks for: English here, as the assertions read."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def _generated(client, case, capture, form="6-KNĐ") -> GeneratedDocument:
     with capture(execute=True):
         response = client.post(

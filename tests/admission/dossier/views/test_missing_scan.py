@@ -13,6 +13,12 @@ from tests.filestore import file_store  # noqa: F401  (fixture)
 pytestmark = pytest.mark.usefixtures("frozen_today", "english", "file_store")
 
 
+@pytest.fixture(autouse=True)
+def pages_in_english(client):
+    """The pages and the API answer in the language the browser asks for: English here, as the assertions read."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def test_a_scan_gone_from_the_store_is_a_clear_404_page(client, world, case):
     client.force_login(world.secretary)
     client.post(
