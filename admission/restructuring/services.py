@@ -45,6 +45,24 @@ class Preview:
         return str(RestructuringKind(self.kind).label)
 
 
+def _checked(
+    *, user: Any, kind: str, org: PartyOrg, effective_on: date, reason: str, target: PartyOrg | None, new_name: str
+) -> PartyOrg:
+    """The board that decides on `org` (the user must sit on it), once the operation passed every check."""
+    board = tree.require_owning_board(user, org)
+    tree.validate(
+        kind=kind,
+        org=org,
+        board=board,
+        effective_on=effective_on,
+        target=target,
+        new_name=new_name,
+        reason=reason,
+        latest_record_on=case_moves.latest_record_on(org),
+    )
+    return board
+
+
 def preview(
     *,
     user: Any,
@@ -56,16 +74,8 @@ def preview(
     new_name: str = "",
 ) -> Preview:
     """Check the operation as `restructuring_request` would, and list the open cases and members it touches."""
-    board = tree.require_owning_board(user, org)
-    tree.validate(
-        kind=kind,
-        org=org,
-        board=board,
-        effective_on=effective_on,
-        target=target,
-        new_name=new_name,
-        reason=reason,
-        latest_record_on=case_moves.latest_record_on(org),
+    board = _checked(
+        user=user, kind=kind, org=org, effective_on=effective_on, reason=reason, target=target, new_name=new_name
     )
     probe = RestructuringOperation(kind=kind, org=org, target=target, effective_on=effective_on)
     return Preview(
@@ -94,16 +104,8 @@ def restructuring_request(
 ) -> RestructuringOperation:
     """Record the operation (who, when, why, from which date); apply it at once when its date is today or past."""
     org = PartyOrg.objects.select_for_update().get(pk=org.pk)
-    board = tree.require_owning_board(user, org)
-    tree.validate(
-        kind=kind,
-        org=org,
-        board=board,
-        effective_on=effective_on,
-        target=target,
-        new_name=new_name,
-        reason=reason,
-        latest_record_on=case_moves.latest_record_on(org),
+    board = _checked(
+        user=user, kind=kind, org=org, effective_on=effective_on, reason=reason, target=target, new_name=new_name
     )
     operation = RestructuringOperation.objects.create(
         kind=kind,

@@ -35,6 +35,8 @@ from workflows.worklist import work_for_user
 D = datetime.date
 DAY = D(2026, 3, 10)  # a week after the cell's resolution
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def setup(world):

@@ -336,3 +336,18 @@ def recognised_case(world, people, probation_case):
     case = recognise(world, people, probation_case)
     with at(D(2027, 6, 10)):
         yield case
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """Request a document; the (immediate) task backend runs any job queued when the request commits."""
+
+    from admission.documents import services
+
+    def request(case, code, by):
+        with django_capture_on_commit_callbacks(execute=True):
+            document = services.document_request(candidate=case, form_code=code, by=by)
+        document.refresh_from_db()
+        return document
+
+    return request

@@ -9,7 +9,6 @@ import io
 import re
 from pathlib import Path
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 
@@ -19,19 +18,6 @@ from admission.dossier import services as svc
 from tests.admission.documents.helpers import is_a4, page_texts, reader, text
 
 D = datetime.date
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    """Request a document and let the (immediate) task backend run the job when the request commits."""
-
-    def request(case, code, by):
-        with django_capture_on_commit_callbacks(execute=True):
-            document = services.document_request(candidate=case, form_code=code, by=by)
-        document.refresh_from_db()
-        return document
-
-    return request
 
 
 def files_under(root) -> list[Path]:

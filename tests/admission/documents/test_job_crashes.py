@@ -34,19 +34,6 @@ def lease(settings):
     settings.DOCUMENTS_MAX_ATTEMPTS = 3
 
 
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    """Request a document; the (immediate) task backend runs any job queued when the request commits."""
-
-    def request(case, code, by):
-        with django_capture_on_commit_callbacks(execute=True):
-            document = services.document_request(candidate=case, form_code=code, by=by)
-        document.refresh_from_db()
-        return document
-
-    return request
-
-
 def retry_command(django_capture_on_commit_callbacks) -> str:
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
