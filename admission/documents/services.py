@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import TaskResultStatus
 
 from admission.decisions.models.decisions import ChainStepRecord, StepStatus
 from admission.documents import builders, dossier, registry
@@ -195,11 +196,29 @@ def _enqueue(document: GeneratedDocument) -> None:
     transaction.on_commit(lambda: generate_document.enqueue(pk))
 
 
+def close_dead_jobs(document: GeneratedDocument) -> int:
+    """Close as failed the queue's rows (django-tasks-db) of this document's jobs still marked running: their worker
+    died (the document's lease ran out), and nothing else ever ends them; job monitoring would show them running
+    for ever. Returns how many were closed."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, task_path=generate_document.module_path, args_kwargs__args__0=document.pk
+    ).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=timezone.now(),
+        exception_class_path="admission.documents.generation.WorkerDied",
+        traceback="The worker stopped before finishing (its heartbeat is older than DOCUMENTS_LEASE_SECONDS).",
+    )
+
+
 def _requeue(document: GeneratedDocument) -> bool:
     """Queue a dead job again (the caller holds the case's and the document's locks): the same document, so whoever
     polls it sees it made. After DOCUMENTS_MAX_ATTEMPTS starts that never finished it is marked failed instead, and
-    False is returned. Either way what its dead worker left half-written is removed."""
+    False is returned. Either way what its dead worker left half-written is removed, and the queue's record of the
+    dead job is closed as failed (`close_dead_jobs`)."""
     remove_temporaries(document)
+    close_dead_jobs(document)
     if document.attempts >= max_attempts():
         mark_failed(
             document,

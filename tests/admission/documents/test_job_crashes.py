@@ -291,3 +291,33 @@ def test_many_requests_and_two_workers_at_once_never_deadlock_and_make_each_docu
     assert all(d.attempts == 1 and d.file for d in documents)
     assert not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists()
     assert took < 60
+
+
+def test_the_queue_record_of_a_dead_job_is_closed_when_the_job_is_queued_again(
+    people, case_in_dossier, django_capture_on_commit_callbacks
+):
+    """A worker killed midway leaves its job row "running" in django-tasks-db for ever; the retry closes it."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from admission.documents.tasks import generate_document
+
+    dead = left_running(case_in_dossier, beat_seconds_ago=LEASE + 1)
+    alive = left_running(case_in_dossier, beat_seconds_ago=1, code="1-KNĐ")
+
+    def job_row(document):
+        return DBTaskResult.objects.create(
+            status=TaskResultStatus.RUNNING,
+            args_kwargs={"args": [document.pk], "kwargs": {}},
+            task_path=generate_document.module_path,
+            backend_name="default",
+            run_after=NOW,
+            worker_ids=["killed-worker"],
+        )
+
+    dead_row, alive_row = job_row(dead), job_row(alive)
+    assert "1 interrupted job(s) queued again" in retry_command(django_capture_on_commit_callbacks)
+    dead_row.refresh_from_db()
+    alive_row.refresh_from_db()
+    assert dead_row.status == TaskResultStatus.FAILED and dead_row.finished_at is not None
+    assert alive_row.status == TaskResultStatus.RUNNING
