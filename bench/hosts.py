@@ -35,9 +35,9 @@ What it does:
    lease plus the queued limit plus two retry sweeps), stops everything and checks through SQL:
    * no generated document left queued or running;
    * no (case, form, input hash) with two DONE copies (one request made twice);
-   * no django-tasks-db job left RUNNING or READY, none FAILED (a RUNNING row held by the killed worker is listed
-     apart: django-tasks-db never takes such a row back, even when the document's lease has had the job made again
-     under a new row, so this check fails until the product clears them);
+   * no django-tasks-db job left RUNNING or READY, none FAILED but the killed worker's own (django-tasks-db never
+     takes such a row back; re-queuing the document closes it as failed, "the worker died", and the run reports how
+     many it closed);
    * every timer made due fired exactly once: each is DONE, none has two successors, and no probation process has
      two open timers or two open human tasks;
    * no notification twice (same user and key);
@@ -487,17 +487,23 @@ def checks(conn: Any, due: list[int], run_started: float, killed: str) -> tuple[
         "WHERE status IN ('RUNNING', 'READY') ORDER BY enqueued_at",
     )
     if stuck:
-        # A job row the killed worker held stays RUNNING: django-tasks-db does not take it back (the document itself
-        # is queued again under a new job by the lease); listed apart so that the evidence says so.
+        # A job row the killed worker held would stay RUNNING (django-tasks-db never takes it back): re-queuing the
+        # document closes it as failed (admission.documents.services.close_dead_jobs); one left is listed apart.
         orphans = [r for r in stuck if killed in (r[3] or [])]
         failed["jobs_left_running_or_ready"] = {
             "of_the_killed_worker": [[str(c) for c in r] for r in orphans],
             "others": [[str(c) for c in r] for r in stuck if r not in orphans],
         }
+    # The killed worker's job, closed by the lease as "the worker died", is the one failure expected.
+    closed = rows(
+        conn,
+        "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'FAILED' "
+        "AND exception_class_path = 'admission.documents.generation.WorkerDied'",
+    )[0][0]
     job_failures = rows(
         conn,
         "SELECT task_path, exception_class_path, count(*) FROM django_tasks_database_dbtaskresult "
-        "WHERE status = 'FAILED' GROUP BY 1, 2",
+        "WHERE status = 'FAILED' AND exception_class_path <> 'admission.documents.generation.WorkerDied' GROUP BY 1, 2",
     )
     if job_failures:
         failed["jobs_failed"] = job_failures
@@ -545,6 +551,7 @@ def checks(conn: Any, due: list[int], run_started: float, killed: str) -> tuple[
             (run_started,),
         ),
         "jobs": jobs,
+        "jobs_of_dead_workers_closed": closed,
         "timers_made_due": len(due),
         "timers_fired": fired.get("DONE", 0),
         "notifications": scalar(conn, "SELECT count(*) FROM notifications_notification"),
