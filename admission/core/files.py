@@ -25,11 +25,11 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 NAME_MAX_LENGTH = 255
 _SAVE_ATTEMPTS = 5
 
@@ -39,7 +39,7 @@ class FileTooLarge(ValidationError):
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "FILE_STORE_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return int(settings.FILE_STORE_MAX_BYTES)  # bounded and defaulted in config/settings/base.py
 
 
 def _missing(name: str) -> FileNotFoundError:
@@ -130,7 +130,7 @@ class DatabaseStorage(Storage):
             total += len(data)
             if total > limit:
                 raise FileTooLarge(
-                    _("The file is too large to keep (over %(limit)d MB).") % {"limit": limit // 1024 // 1024}
+                    _("The file is too large to keep (over %(limit)s).") % {"limit": filesizeformat(limit)}
                 )
             chunks.append(data)
         return b"".join(chunks)

@@ -51,19 +51,19 @@ GENERATED_DIR = "generated"
 
 
 def heartbeat_seconds() -> float:
-    return float(getattr(settings, "DOCUMENTS_HEARTBEAT_SECONDS", 10))
+    return float(settings.DOCUMENTS_HEARTBEAT_SECONDS)  # bounded and defaulted in config/settings/base.py
 
 
 def lease_seconds() -> float:
-    return float(getattr(settings, "DOCUMENTS_LEASE_SECONDS", 45))
+    return float(settings.DOCUMENTS_LEASE_SECONDS)  # bounded and defaulted in config/settings/base.py
 
 
 def queued_seconds() -> float:
-    return float(getattr(settings, "DOCUMENTS_QUEUED_SECONDS", 120))
+    return float(settings.DOCUMENTS_QUEUED_SECONDS)  # bounded and defaulted in config/settings/base.py
 
 
 def max_attempts() -> int:
-    return int(getattr(settings, "DOCUMENTS_MAX_ATTEMPTS", 3))
+    return int(settings.DOCUMENTS_MAX_ATTEMPTS)  # bounded and defaulted in config/settings/base.py
 
 
 def is_dead(document: GeneratedDocument, *, now: datetime | None = None) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from admission.core.files import names_present
@@ -24,21 +25,27 @@ def lost_message() -> str:
 
 def lost_documents_forget(candidate: Candidate) -> int:
     """Mark failed every finished copy of the case whose file is gone (one query on the database store). Returns
-    how many."""
+    how many. The case is locked first, then its documents are written: the one lock order of the documents."""
     done = list(GeneratedDocument.objects.filter(candidate=candidate, status=DocumentStatus.DONE))
     if not done:
         return 0
     present = names_present(default_storage, (document.file.name or "" for document in done))
     lost = [document for document in done if (document.file.name or "") not in present]
-    for document in lost:
-        mark_failed(document, lost_message())
+    if lost:
+        with transaction.atomic():
+            services.lock_case(candidate.pk)
+            for document in lost:
+                mark_failed(document, lost_message())
     return len(lost)
 
 
 def document_remake(*, document: GeneratedDocument, by: Any) -> tuple[GeneratedDocument | None, str]:
     """The file of a finished copy is gone: mark it failed and ask for a new copy. Returns the new copy (None when
-    the form cannot be made now) and the sentence that tells the reader what happens."""
-    mark_failed(document, lost_message())
+    the form cannot be made now) and the sentence that tells the reader what happens. The lost copy is marked failed
+    under the case's lock (the one lock order of the documents) whether or not a new copy can be made."""
+    with transaction.atomic():
+        services.lock_case(document.candidate_id)
+        mark_failed(document, lost_message())
     try:
         remade = services.document_request(candidate=document.candidate, form_code=document.form_code, by=by)
     except ValidationError as exc:

@@ -153,7 +153,7 @@ def _file_exists(document: GeneratedDocument) -> bool:
     return bool(document.file.name) and document.file.storage.exists(document.file.name or "")
 
 
-def _lock_case(pk: int) -> Candidate:
+def lock_case(pk: int) -> Candidate:
     """The case row, locked FOR UPDATE OF the case only (not its cell, person or rule set): the first lock taken by
     anything that then locks the case's documents."""
     return Candidate.objects.select_for_update(of=("self",)).select_related("cell", "person", "rule_set").get(pk=pk)
@@ -163,7 +163,7 @@ def _lock_case(pk: int) -> Candidate:
 def document_request(*, candidate: Candidate, form_code: str, by: Any) -> GeneratedDocument:
     """Ask for a form (or the complete dossier, code "HS") of a case: the up-to-date copy if there is one, the copy
     being made if its job is alive or can be queued again, else a new copy queued for the worker."""
-    candidate = _lock_case(candidate.pk)
+    candidate = lock_case(candidate.pk)
     code, version, key, signed = _what(candidate, form_code)
     same = list(
         locked_documents()
@@ -245,7 +245,7 @@ def document_requeue_if_dead(*, document_id: int) -> bool:
     if candidate_id is None:
         return False
     with transaction.atomic():
-        _lock_case(candidate_id)
+        lock_case(candidate_id)
         document = locked_documents().filter(pk=document_id, status__in=ACTIVE).first()
         if document is None or not is_dead(document):
             return False  # finished, or taken up by a worker, meanwhile

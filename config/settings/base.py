@@ -137,7 +137,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # FILE_STORE=database keeps them in PostgreSQL (admission.core.files), which every host shares and one backup keeps
 # (the default of config.settings.prod; docs/operations.md). A stored file is at most FILE_STORE_MAX_BYTES: above
 # the upload limits (SCAN_MAX_BYTES, API_MAX_UPLOAD_BYTES), since a complete dossier carries its scans.
-FILE_STORE_MAX_BYTES = env_int("FILE_STORE_MAX_BYTES", 64 * 1024 * 1024)
+FILE_STORE_MAX_BYTES = env_int(
+    "FILE_STORE_MAX_BYTES", 64 * 1024 * 1024, minimum=16 * 1024 * 1024, maximum=1024 * 1024 * 1024
+)
 STORAGES = {
     "default": {"BACKEND": file_storage("filesystem")},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
