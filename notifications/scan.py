@@ -28,7 +28,7 @@ from admission.rules.reference import vn_date as _d
 from admission.sourcing.models.candidates import Candidate
 from notifications import conf
 from notifications.models import Escalation, NotificationKind
-from notifications.services import Message, delegations_sync, notify
+from notifications.services import Message, delegations_sync, notify, notify_many
 
 OPEN_TASK = ("NEW", "ASSIGNED", "STARTED")
 
@@ -293,41 +293,45 @@ def _scan_probations(day: date, result: ScanResult, candidate: Candidate | None)
     )
     if candidate is not None:
         running = running.filter(candidate=candidate)
+    due: list[tuple[Any, int]] = []
     for probation in running:
         left = (probation.ends_on - day).days
         reached = [d for d in probation.candidate.rule_set.probation_reminder_days if left <= d]
         if reached:
-            result.add(
-                NotificationKind.PROBATION_ENDING,
-                probation_ending_notify(probation=probation, lead=min(reached), on=day),
-            )
+            due.append((probation, min(reached)))
+    result.add(NotificationKind.PROBATION_ENDING, probation_endings_notify(due, on=day))
 
 
-def probation_ending_notify(*, probation: Any, lead: int, on: date) -> int:
-    """Tell the (current) cell's users and the member that probation ends soon; once per probation and lead time.
-    Called by the scan and by the probation flow's timer (signal `workflows.flows.probation_reminder`)."""
-    case = probation.candidate
-    cell = probation.membership.cell
-    users = list(permissions.users_acting_for_org(cell, on=on))
-    if case.person.user_id and case.person.user not in users:
-        users.append(case.person.user)
-    ends = probation.ends_on
+def probation_endings_notify(reminders: list[tuple[Any, int]], *, on: date) -> int:
+    """Tell each (current) cell's users and the member that probation ends soon, once per probation and lead time,
+    for many probations in a few queries (each `(probation, lead)` with its candidate, person, rule set and
+    membership's cell loaded). Called by the scan and by the probation flow's timer (signal
+    `workflows.flows.probation_reminders`). Returns the number of notifications created."""
+    acting = permissions.users_acting_for_orgs((p.membership.cell_id for p, _lead in reminders), on=on)
+    batches = []
+    for probation, lead in reminders:
+        case = probation.candidate
+        users = list(acting.get(probation.membership.cell_id, []))
+        if case.person.user_id and case.person.user_id not in {u.pk for u in users}:
+            users.append(case.person.user)
+        batches.append((users, _probation_ending(probation, lead, on)))
+    return len(notify_many(batches))
+
+
+def _probation_ending(probation: Any, lead: int, on: date) -> Message:
+    case, cell, ends = probation.candidate, probation.membership.cell, probation.ends_on
     left = (ends - on).days
-    created = notify(
-        users=users,
-        message=Message(
-            kind=NotificationKind.PROBATION_ENDING,
-            key=f"probation:{probation.pk}:{lead}",
-            title=lambda: _("Probation ends on %(day)s: %(case)s") % {"day": _d(ends), "case": _who(case)},
-            body=lambda: (
-                _(
-                    "%(days)d days left. %(cell)s prepares the recognition: the new-member course certificate, "
-                    "the self-review (10-KNĐ) and the helpers' comments (11-KNĐ)."
-                )
-                % {"days": left, "cell": cell}
-            ),
-            url=case_url(case),
-            candidate=case,
+    return Message(
+        kind=NotificationKind.PROBATION_ENDING,
+        key=f"probation:{probation.pk}:{lead}",
+        title=lambda: _("Probation ends on %(day)s: %(case)s") % {"day": _d(ends), "case": _who(case)},
+        body=lambda: (
+            _(
+                "%(days)d days left. %(cell)s prepares the recognition: the new-member course certificate, "
+                "the self-review (10-KNĐ) and the helpers' comments (11-KNĐ)."
+            )
+            % {"days": left, "cell": cell}
         ),
+        url=case_url(case),
+        candidate=case,
     )
-    return len(created)

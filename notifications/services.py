@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -44,16 +44,20 @@ class Choice:
     delivery: str
 
 
-def preferences_for(user: Any) -> dict[str, Choice]:
-    """Every kind with the user's choice (default: in the centre, emailed in the daily digest)."""
-    rows = {p.kind: p for p in NotificationPreference.objects.filter(user=user)}
+def _choices(rows: Iterable[NotificationPreference]) -> dict[str, Choice]:
+    by_kind = {p.kind: p for p in rows}
     result: dict[str, Choice] = {}
     for kind in NotificationKind.values:
-        row = rows.get(kind)
+        row = by_kind.get(kind)
         result[kind] = (
             Choice(kind, row.in_app, row.email, row.delivery) if row else Choice(kind, True, True, Delivery.DIGEST)
         )
     return result
+
+
+def preferences_for(user: Any) -> dict[str, Choice]:
+    """Every kind with the user's choice (default: in the centre, emailed in the daily digest)."""
+    return _choices(NotificationPreference.objects.filter(user=user))
 
 
 def language_of(user: Any) -> str:
@@ -106,16 +110,56 @@ class Message:
 def notify(*, users: Iterable[Any], message: Message) -> list[Notification]:
     """Create the notification for each user who does not have it yet (unique per user and event key), following
     their preferences; immediate emails go out after the transaction commits. Returns the new notifications."""
+    return notify_many([(users, message)])
+
+
+# Messages handled per round of `notify_many`: bounds the IN lists (SQLite's variable limit) and the memory.
+_NOTIFY_ROUND = 400
+
+
+def notify_many(batches: Iterable[tuple[Iterable[Any], Message]]) -> list[Notification]:
+    """`notify` for many messages in a few set-based queries per round (the timer's reminders to thousands of cases
+    at once): existing notifications, preferences and languages are read once per round, the new rows are inserted
+    together, and a row a concurrent writer created first is skipped (ON CONFLICT DO NOTHING), never doubled."""
+    pending = [(list(users), message) for users, message in batches]
     created: list[Notification] = []
-    for user in users:
-        if Notification.objects.filter(user=user, key=message.key).exists():
-            continue
-        choice = preferences_for(user)[message.kind]
-        with translation.override(language_of(user)):
-            title, body = normalise_text(str(message.title()))[:255], normalise_text(str(message.body()))
-        try:
-            with transaction.atomic():
-                notification = Notification.objects.create(
+    for start in range(0, len(pending), _NOTIFY_ROUND):
+        created.extend(_notify_round(pending[start : start + _NOTIFY_ROUND]))
+    immediate = [n.pk for n in created if n.delivery == Delivery.IMMEDIATE]
+    if immediate:
+        immediate_emails.send(sender=Notification, ids=immediate)
+    return created
+
+
+def _notify_round(batches: list[tuple[list[Any], Message]]) -> list[Notification]:
+    keys = {message.key for _users, message in batches}
+    users = {user.pk: user for recipients, _message in batches for user in recipients}
+    if not keys or not users:
+        return []
+    existing = set(Notification.objects.filter(key__in=keys, user_id__in=users).values_list("user_id", "key"))
+    preferences: dict[int, list[NotificationPreference]] = {pk: [] for pk in users}
+    for row in NotificationPreference.objects.filter(user_id__in=users):
+        preferences[row.user_id].append(row)
+    choices = {pk: _choices(rows) for pk, rows in preferences.items()}
+    languages = dict(NotificationSettings.objects.filter(user_id__in=users).values_list("user_id", "language"))
+    rows: list[Notification] = []
+    for recipients, message in batches:
+        texts: dict[str, tuple[str, str]] = {}
+        for user in recipients:
+            if (user.pk, message.key) in existing:
+                continue
+            existing.add((user.pk, message.key))
+            language = languages.get(user.pk, Language.VIETNAMESE)
+            if language not in texts:
+                with translation.override(language):
+                    texts[language] = (
+                        normalise_text(str(message.title()))[:255],
+                        normalise_text(str(message.body())),
+                    )
+            title, body = texts[language]
+            choice = choices[user.pk][message.kind]
+            rows.append(
+                Notification(
                     user=user,
                     kind=message.kind,
                     key=message.key,
@@ -127,13 +171,19 @@ def notify(*, users: Iterable[Any], message: Message) -> list[Notification]:
                     shown=choice.in_app,
                     delivery=choice.delivery if choice.email and user.email else "",
                 )
-        except IntegrityError:  # a concurrent scan created it first
-            continue
-        created.append(notification)
-    immediate = [n.pk for n in created if n.delivery == Delivery.IMMEDIATE]
-    if immediate:
-        immediate_emails.send(sender=Notification, ids=immediate)
-    return created
+            )
+    if not rows:
+        return []
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    # ON CONFLICT DO NOTHING gives no ids back: read the rows back by their pairs and this round's time (a pair that
+    # a concurrent writer inserted before this round began is theirs and is left out).
+    wanted = {(row.user_id, row.key) for row in rows}
+    stamp = min(row.created for row in rows)
+    written = Notification.objects.filter(
+        key__in={row.key for row in rows}, user_id__in={row.user_id for row in rows}, created__gte=stamp
+    ).order_by("pk")
+    return [n for n in written if (n.user_id, n.key) in wanted]
 
 
 # ------------------------------------------------------------------------------------------------------------------

@@ -13,9 +13,20 @@ def _case_changed(sender: Any, process: Any = None, task: Any = None, **kwargs: 
     candidate_id = getattr(process, "artifact_object_id", None)
     if candidate_id is None:
         return
+    candidate_id = int(candidate_id)
+    connection = transaction.get_connection()
+    # One scan per case and transaction: a step that ends several tasks (a timer, its action, the router) asks once.
+    # A rolled-back transaction or savepoint drops its callbacks, so the look-up never hides a scan still needed.
+    waiting = (getattr(callback, "scan_case", None) for _ids, callback, _robust in connection.run_on_commit)
+    if candidate_id in waiting:
+        return
     from notifications.tasks import scan
 
-    transaction.on_commit(lambda: scan.enqueue(int(candidate_id)))
+    def enqueue() -> None:
+        scan.enqueue(candidate_id)
+
+    enqueue.scan_case = candidate_id  # type: ignore[attr-defined]
+    transaction.on_commit(enqueue)
 
 
 def _email_now(sender: Any, ids: list[int] | None = None, **kwargs: Any) -> None:
@@ -28,14 +39,14 @@ def _email_now(sender: Any, ids: list[int] | None = None, **kwargs: Any) -> None
     transaction.on_commit(lambda: send_notification_emails.enqueue(immediate))
 
 
-def _probation_reminder(sender: Any, probation: Any = None, days_before: int | None = None, **kwargs: Any) -> None:
-    """The probation flow's timer reached a reminder day: notify now (same key as the scan's, so still once)."""
-    if probation is None or days_before is None:
+def _probation_reminders(sender: Any, reminders: list[tuple[Any, int]] | None = None, **kwargs: Any) -> None:
+    """The probation flow's timer reached reminder days: notify now (same keys as the scan's, so still once)."""
+    if not reminders:
         return
     from admission.party.permissions import today
-    from notifications.scan import probation_ending_notify
+    from notifications.scan import probation_endings_notify
 
-    probation_ending_notify(probation=probation, lead=days_before, on=today())
+    probation_endings_notify(reminders, on=today())
 
 
 def connect() -> None:
@@ -47,7 +58,7 @@ def connect() -> None:
     flow_started.connect(_case_changed, dispatch_uid="notifications-scan-after-start")
     immediate_emails.connect(_email_now, dispatch_uid="notifications-email-immediate")
     try:  # the probation flow's reminder signal (workflows.flows), when that flow is installed
-        from workflows.flows import probation_reminder
+        from workflows.flows import probation_reminders
     except ImportError:
         return
-    probation_reminder.connect(_probation_reminder, dispatch_uid="notifications-probation-reminder")
+    probation_reminders.connect(_probation_reminders, dispatch_uid="notifications-probation-reminders")

@@ -37,8 +37,9 @@ from workflows.steps import STEPS, pending_enrollment
 
 ACT_FOR_ORG = "admission.act_for_org"
 
-# Sent when a reminder of the end of probation is due (the notifications app turns it into messages).
-probation_reminder = Signal()
+# Sent when reminders of the end of probation are due, `reminders=[(probation, days before the end), …]` (the
+# notifications app turns them into messages, set-wise).
+probation_reminders = Signal()
 
 
 def _candidate(process: Any) -> Candidate:
@@ -421,7 +422,7 @@ class ProbationFlow(CaseFlow):
                 probation_services.probation_open_recognition(probation=probation, on=today())
             elif due.days_before is not None:
                 probation_services.probation_reminder_mark(probation=probation, days_before=due.days_before)
-                probation_reminder.send(sender=ProbationFlow, probation=probation, days_before=due.days_before)
+                probation_reminders.send(sender=ProbationFlow, reminders=[(probation, due.days_before)])
 
     def set_due_date(self, activation: Activation) -> None:
         probation_task_data_set(activation.task, _probation(activation.process))
@@ -431,9 +432,12 @@ def probation_task_data_set(task: Any, probation: Probation) -> None:
     """The cell's recognition within N working days of the end of probation, the decision within M of the cell's
     resolution (both from the rule set, the decision's extended once with a reason); other tasks: the default.
     A recognition task also names its step of the chain."""
-    deadlines = probation_services.probation_deadlines(probation.candidate)
     name = task.flow_task.name
-    due: date | None = {"recognition_vote": deadlines.cell_due, "recognition_step": deadlines.decision_due}.get(name)
+    due: date | None = None
+    if name == "recognition_vote":
+        due = probation_services.probation_cell_due(probation)
+    elif name == "recognition_step":
+        due = probation_services.probation_decision_due(probation)
     if due is None:
         due = rules.deadline(rule_set=probation.candidate.rule_set, step=DeadlineStep.DEFAULT_TASK, start=today())
     refs = {"recognition_step": probation_services.next_step(probation)} if name == "recognition_step" else {}

@@ -14,17 +14,19 @@ still never imports the workflow engine; without it installed, that source is sk
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_save
 
-from admission.audit.chain import canonical, chain_append, plain
+from admission.audit.chain import canonical, chain_append, chain_extend, plain
 
 
 def _always(obj: Any) -> bool:
@@ -46,6 +48,14 @@ class Source:
     tracked: Callable[[Any], bool] = _always
     tracked_q: Q = field(default_factory=Q)
     data_of: Callable[[Any], dict[str, Any]] | None = None
+    data_fields: tuple[str, ...] = ()  # with `data_of`: the model fields it reads
+
+    @property
+    def watched(self) -> frozenset[str]:
+        """The fields whose change may change the entry (by name and by column): a partial save of none of them
+        records nothing. Empty (watch every save) for a `data_of` source that does not name its fields."""
+        names = self.data_fields if self.data_of is not None else self.fields
+        return frozenset(names) | frozenset(f"{name}_id" for name in names)
 
     def model(self, registry: Any = None) -> type[models.Model]:
         return (registry or django_apps).get_model(self.label)
@@ -273,6 +283,7 @@ DOMAIN_SOURCES = (
         tracked=_task_done,
         tracked_q=Q(status="DONE"),
         data_of=_task_data,
+        data_fields=("process", "flow_task", "status", "owner", "finished"),
     ),
 )
 
@@ -290,14 +301,57 @@ def source_for(model: type[models.Model]) -> Source | None:
     return _SOURCES.get(concrete._meta.label_lower)
 
 
-def record_saved(source: Source, obj: Any, *, created: bool) -> None:
-    """Append an entry when the record is chained and its key fields differ from its latest entry."""
+@dataclass
+class _Deferred:
+    """The entries of a `chain_deferred` block, each with the on-commit marker that tells whether the savepoint it
+    was written in still stands."""
+
+    items: list[tuple[Callable[[], None], tuple[str, str, dict[str, Any], int | None, str]]] = field(
+        default_factory=list
+    )
+
+    def alive(self) -> list[tuple[str, str, dict[str, Any], int | None, str]]:
+        standing = {id(entry[1]) for entry in connection.run_on_commit}  # (savepoint ids, callback, robust)
+        return [item for marker, item in self.items if id(marker) in standing]
+
+
+_DEFERRED: ContextVar[_Deferred | None] = ContextVar("chain_deferred", default=None)
+
+
+@contextmanager
+def chain_deferred() -> Iterator[None]:
+    """Inside a transaction: the chained saves of this block are appended together when it ends, still inside the
+    transaction, so the chain's lock is held from then to the commit instead of from the first save (the timer
+    dispatchers run side by side instead of one after the other). An entry written in a savepoint that was rolled
+    back is dropped, as Django drops that savepoint's on-commit callbacks; on an error nothing is appended."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("chain_deferred() needs a transaction.")
+    deferred = _Deferred()
+    token = _DEFERRED.set(deferred)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+    chain_extend(deferred.alive())
+
+
+def _latest_data(record: str) -> Any:
     from admission.audit.models import HistoryEntry
 
+    deferred = _DEFERRED.get()
+    if deferred is not None:
+        for _kind, pending_record, data, _actor, _name in reversed(deferred.alive()):
+            if pending_record == record:
+                return data
+    return HistoryEntry.objects.filter(record=record).order_by("-seq").values_list("data", flat=True).first()
+
+
+def record_saved(source: Source, obj: Any, *, created: bool) -> None:
+    """Append an entry when the record is chained and its key fields differ from its latest entry."""
     data = source.data(obj)
     record = source.record(obj.pk)
     if not created:
-        latest = HistoryEntry.objects.filter(record=record).order_by("-seq").values_list("data", flat=True).first()
+        latest = _latest_data(record)
         if latest is not None and canonical(latest) == canonical(data):
             return
         if latest is None and not source.tracked(obj):
@@ -305,14 +359,26 @@ def record_saved(source: Source, obj: Any, *, created: bool) -> None:
     elif not source.tracked(obj):
         return
     actor_id, actor_name = source.actor(obj)
-    chain_append(kind=source.kind, record=record, data=data, actor_id=actor_id, actor_name=actor_name)
+    deferred = _DEFERRED.get()
+    if deferred is None:
+        chain_append(kind=source.kind, record=record, data=data, actor_id=actor_id, actor_name=actor_name)
+        return
+
+    def marker() -> None:  # runs after the commit, as a no-op: it only marks the savepoint the entry belongs to
+        return None
+
+    transaction.on_commit(marker)
+    deferred.items.append((marker, (source.kind, record, plain(data), actor_id, actor_name)))
 
 
 def _on_save(sender: type[models.Model], instance: Any, created: bool = False, **kwargs: Any) -> None:
     source = source_for(sender)
     if source is None:
         return
-    if kwargs.get("update_fields") is not None:
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and source.watched and not set(update_fields) & source.watched:
+        return  # a partial save of fields the entry does not hold (a task's queue data): nothing to record
+    if update_fields is not None:
         # A partial save wrote some fields; the instance's other fields may be older than the row: read the row.
         instance = sender._default_manager.get(pk=instance.pk)
     record_saved(source, instance, created=created)

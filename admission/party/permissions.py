@@ -6,7 +6,7 @@ it does not exist for them: access helpers raise Http404, never 403, so that an 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
@@ -136,6 +136,33 @@ def users_acting_for_org(org: PartyOrg, *, on: date | None = None) -> QuerySet[A
 
         query |= Q(pk__in=Delegation.objects.filter(org=org).active_on(day).values("to_user_id"))
     return get_user_model().objects.filter(query, is_active=True)
+
+
+def users_acting_for_orgs(org_ids: Iterable[int], *, on: date | None = None) -> dict[int, list[Any]]:
+    """`users_acting_for_org` for many orgs at once (three queries for every 500 orgs): org id → its users."""
+    from django.contrib.auth import get_user_model
+
+    day = on or today()
+    ids = sorted(set(org_ids))
+    pairs: set[tuple[int, int]] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        holders = Role.objects.filter(org_id__in=chunk).active_on(day).exclude(kind=RoleKind.ADMINISTRATOR)
+        pairs.update(holders.values_list("org_id", "user_id"))
+        if apps.is_installed("notifications"):
+            from admission.party.models.delegations import Delegation
+
+            pairs.update(Delegation.objects.filter(org_id__in=chunk).active_on(day).values_list("org_id", "to_user_id"))
+    user_ids = sorted({user_id for _org, user_id in pairs})
+    users: dict[int, Any] = {}
+    for start in range(0, len(user_ids), 500):
+        found = get_user_model().objects.filter(pk__in=user_ids[start : start + 500], is_active=True)
+        users.update((user.pk, user) for user in found)
+    result: dict[int, list[Any]] = {org_id: [] for org_id in ids}
+    for org_id, user_id in sorted(pairs):
+        if user_id in users:
+            result[org_id].append(users[user_id])
+    return result
 
 
 def require_act_for_org(user: Any, org: PartyOrg) -> None:

@@ -248,6 +248,11 @@ CASE_CLOSE_HANDLER = "workflows.services.case_close"
 # Background jobs: the Django Tasks API backed by the database (django-tasks-db, `manage.py db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# `manage.py timers_sweep`: when more timers are due than TIMER_PARALLEL_FROM, the ones left after the set-based
+# reminder pass are fired by TIMER_DISPATCHERS processes at once, each on its own share of the rows (1: in process).
+TIMER_DISPATCHERS = env_int("TIMER_DISPATCHERS", 2, minimum=1, maximum=8)
+TIMER_PARALLEL_FROM = env_int("TIMER_PARALLEL_FROM", 200, minimum=1, maximum=1_000_000)
+
 # Generated PDFs: the address printed in the QR code of the dossier footer (the public status lookup, /tra-cuu/).
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # A PDF job's lease (admission.documents.generation): a running job records a heartbeat when it starts and every

@@ -229,7 +229,7 @@ def test_notify_scan_command_runs_the_scan(world):
 
 
 def test_the_probation_flows_reminder_signal_notifies_once_with_the_scan(world):
-    from workflows.flows import ProbationFlow, probation_reminder
+    from workflows.flows import ProbationFlow, probation_reminders
 
     case = open_case(world, user=world.candidate_user)
     ceremony = _ceremony(world, case, datetime.date(2025, 4, 1))
@@ -244,6 +244,6 @@ def test_the_probation_flows_reminder_signal_notifies_once_with_the_scan(world):
     )
     lead = min(case.rule_set.probation_reminder_days)
     with at(ends - datetime.timedelta(days=lead)):
-        probation_reminder.send(sender=ProbationFlow, probation=probation, days_before=lead)
+        probation_reminders.send(sender=ProbationFlow, reminders=[(probation, lead)])
         scan()
     assert kinds(world.candidate_user, K.PROBATION_ENDING) == [f"probation:{probation.pk}:{lead}"]

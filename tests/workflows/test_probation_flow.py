@@ -1,5 +1,5 @@
 """The probation flow without HTTP: the ceremony starts it, viewflow's database timer (fired by `manage.py
-workflow_timers`) sends each reminder and opens the recognition on the right day, the router puts the one task the
+timers_sweep`) sends each reminder and opens the recognition on the right day, the router puts the one task the
 records call for in the right body's queue, and actions taken outside a task re-route the work."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from admission.sourcing.models.candidates import CandidateState
 from tests.factories import MembershipFactory, UserFactory, give_role
 from tests.workflows.test_admission_flow import MEETING, at, open_case, run, step_data, vote_data
 from workflows import services
-from workflows.flows import ProbationFlow, probation_reminder, wake_at
+from workflows.flows import ProbationFlow, probation_reminders, wake_at
 
 D = datetime.date
 CEREMONY = D(2026, 4, 20)
@@ -65,7 +65,7 @@ def waiting(case):
 
 def fire_timers(day):
     with at(day):
-        call_command("workflow_timers", stdout=io.StringIO())
+        call_command("timers_sweep", stdout=io.StringIO())
 
 
 def complete_dossier(case, by, day):
@@ -100,10 +100,10 @@ def test_the_ceremony_starts_probation_with_a_timer_for_the_first_reminder(proba
 def test_reminders_go_once_on_each_lead_day_and_recognition_opens_on_the_last_day(world, probationer):
     sent = []
 
-    def remember(sender, probation, days_before, **kwargs):
-        sent.append(days_before)
+    def remember(sender, reminders, **kwargs):
+        sent.extend(lead for _probation, lead in reminders)
 
-    probation_reminder.connect(remember)
+    probation_reminders.connect(remember)
     try:
         fire_timers(D(2027, 1, 19))  # the day before the 90-day reminder: nothing
         assert sent == []
@@ -115,7 +115,7 @@ def test_reminders_go_once_on_each_lead_day_and_recognition_opens_on_the_last_da
         assert Probation.objects.get(candidate=probationer).status == ProbationStatus.RUNNING
         fire_timers(ENDS)
     finally:
-        probation_reminder.disconnect(remember)
+        probation_reminders.disconnect(remember)
     probation = Probation.objects.get(candidate=probationer)
     assert probation.status == ProbationStatus.RECOGNITION_DUE and probation.recognition_opened_on == ENDS
     _process, names, tasks = waiting(probationer)

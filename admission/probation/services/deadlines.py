@@ -85,6 +85,30 @@ def next_step(probation: Probation) -> RecognitionStep | None:
     return probation.steps.filter(round=current_round(probation), status=StepStatus.PENDING).order_by("order").first()
 
 
+def probation_cell_due(probation: Probation, *, calendar: WorkingCalendar | None = None) -> date:
+    """The cell's recognition deadline: N working days after the end of probation (the rule set of that day)."""
+    rs = ruleset_for_step(case_rule_set=probation.candidate.rule_set, step_on=probation.ends_on)
+    cal = calendar or working_calendar()
+    return rules.deadline(rule_set=rs, step=DeadlineStep.RECOGNITION_CELL, start=probation.ends_on, calendar=cal)
+
+
+def probation_decision_due(probation: Probation, *, calendar: WorkingCalendar | None = None) -> date | None:
+    """The deciding body's deadline: M working days after the cell's resolution (+ the extension); None before it."""
+    return _decision_due(probation, cell_resolution(probation), calendar or working_calendar())
+
+
+def _decision_due(probation: Probation, resolution: RecognitionStep | None, cal: WorkingCalendar) -> date | None:
+    if resolution is None or resolution.done_on is None:
+        return None
+    return rules.deadline(
+        rule_set=_rule_set(probation, resolution.done_on),
+        step=DeadlineStep.RECOGNITION_DECISION,
+        start=resolution.done_on,
+        calendar=cal,
+        extended=bool(probation.decision_extension_reason),
+    )
+
+
 def probation_deadlines(candidate: Candidate, *, calendar: WorkingCalendar | None = None) -> ProbationDeadlines:
     """The dates of a probation: its end (= the official date), the party-age date, the cell's recognition deadline
     (N working days after the end), the decision's (M working days after the cell's resolution, + the extension
@@ -92,17 +116,9 @@ def probation_deadlines(candidate: Candidate, *, calendar: WorkingCalendar | Non
     cal = calendar or working_calendar()
     probation = Probation.objects.select_related("membership", "candidate__rule_set").get(candidate=candidate)
     rs = ruleset_for_step(case_rule_set=candidate.rule_set, step_on=probation.ends_on)
-    cell_due = rules.deadline(rule_set=rs, step=DeadlineStep.RECOGNITION_CELL, start=probation.ends_on, calendar=cal)
+    cell_due = probation_cell_due(probation, calendar=cal)
     resolution = cell_resolution(probation)
-    decision_due = None
-    if resolution is not None and resolution.done_on is not None:
-        decision_due = rules.deadline(
-            rule_set=_rule_set(probation, resolution.done_on),
-            step=DeadlineStep.RECOGNITION_DECISION,
-            start=resolution.done_on,
-            calendar=cal,
-            extended=bool(probation.decision_extension_reason),
-        )
+    decision_due = _decision_due(probation, resolution, cal)
     pending = probation.transfers.filter(status=TransferStatus.PENDING).first()
     transfer_due = (
         rules.deadline(rule_set=rs, step=DeadlineStep.TRANSFER, start=pending.moved_on, calendar=cal)
@@ -187,7 +203,32 @@ def probation_open_recognition(*, probation: Probation, on: date) -> Probation:
 @transaction.atomic
 def probation_reminder_mark(*, probation: Probation, days_before: int) -> Probation:
     """Remember that the reminder `days_before` the end went out, so it is sent once."""
-    probation = _lock(probation)
-    probation.last_reminder_days = days_before
-    probation.save(update_fields=["last_reminder_days"])
+    probation_reminders_mark([(probation, days_before)])
     return probation
+
+
+@transaction.atomic
+def probation_reminders_mark(reminders: Iterable[tuple[Probation, int]]) -> list[int]:
+    """Remember, for many probations at once, which reminder went out: one UPDATE per lead time and one insert of
+    their history rows, so the timer's sweep marks thousands in a few queries. Only a running probation whose last
+    reminder had a longer lead moves: a reminder is never marked twice, nor backwards over a later one a concurrent
+    writer marked first. The probations given are updated in place. Returns the ids marked."""
+    by_lead: dict[int, list[Probation]] = {}
+    for probation, days_before in reminders:
+        by_lead.setdefault(days_before, []).append(probation)
+    marked: list[Probation] = []
+    for lead, probations in sorted(by_lead.items()):
+        for start in range(0, len(probations), 500):
+            chunk = {p.pk: p for p in probations[start : start + 500]}
+            rows = Probation.objects.filter(pk__in=chunk, status=ProbationStatus.RUNNING).filter(
+                models.Q(last_reminder_days__isnull=True) | models.Q(last_reminder_days__gt=lead)
+            )
+            ids = list(rows.select_for_update().values_list("pk", flat=True))
+            Probation.objects.filter(pk__in=ids).update(last_reminder_days=lead)
+            for pk in ids:
+                chunk[pk].last_reminder_days = lead
+                marked.append(chunk[pk])
+    Probation.history.bulk_history_create(
+        marked, update=True, default_change_reason=_("Reminder of the end of probation sent")
+    )
+    return [p.pk for p in marked]
