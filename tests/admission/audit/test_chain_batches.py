@@ -4,6 +4,8 @@ that was rolled back and all of them on an error; a partial save of fields an en
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -27,7 +29,7 @@ def test_a_batch_links_each_entry_to_the_one_before_as_single_appends_do(db):
     rows = _entries()
     assert [seq for seq, *_ in rows] == [1, 2, 3, 4]
     assert rows[0][3] == GENESIS
-    for before, after in zip(rows, rows[1:], strict=False):
+    for before, after in itertools.pairwise(rows):
         assert after[3] == before[4]  # each names the previous entry's hash
     for entry in batch:
         content = Content(entry.kind, entry.record, None, "", entry.recorded_at, entry.data)
