@@ -171,7 +171,9 @@ def _admitted(spec: DemoProbationer, cell: PartyOrg, secretary: Any, ceremony_on
     return Candidate.objects.get(pk=case.pk)
 
 
-def _dossier(probation: Probation, by: Any, on: date) -> None:
+def recognition_dossier_fill(probation: Probation, by: Any, on: date) -> None:
+    """The recognition dossier (the new-member course certificate, 10-, 11- and 12-KNĐ), written on `on`; the upgrade
+    drill (tests/admission/upgrade_advance.py) completes a waiting probationer's dossier with it too."""
     course_certificate_record(
         probation=probation,
         number=f"{probation.pk}/CN-ĐVM",
@@ -270,7 +272,7 @@ def seed_probationers(*, cell_code: str = demo.NA_SA) -> int:
         case = _admitted(spec, cell, secretary, ceremony_on)
         probation = Probation.objects.get(candidate=case)
         if spec.stage in ("dossier", "open", "recognised"):
-            _dossier(probation, secretary, min(ends_on - timedelta(days=10), now))
+            recognition_dossier_fill(probation, secretary, min(ends_on - timedelta(days=10), now))
         if spec.stage in ("open", "overdue", "recognised"):
             probation_open_recognition(probation=probation, on=ends_on)
         if spec.stage == "recognised":
