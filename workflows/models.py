@@ -64,7 +64,9 @@ class WorkItem(models.Model):
         verbose_name_plural = _("open steps")
         indexes = [
             models.Index(fields=["org", "due_on"], name="workitem_org_due"),
-            models.Index(fields=["cell_path"], name="workitem_cell_path"),
+            # "Under this path" is `cell_path LIKE 'prefix%'`: on PostgreSQL only a pattern_ops index serves it (the
+            # database's collation is not C); without it each work page read every open step of the country.
+            models.Index(fields=["cell_path"], name="workitem_cell_path", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self) -> str:
