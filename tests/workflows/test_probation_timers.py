@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from viewflow.workflow.models import Process
+from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from admission.audit.models import HistoryEntry
@@ -168,3 +168,27 @@ def test_a_case_locked_by_someone_else_is_skipped_and_done_by_the_next_sweep(wor
     assert Probation.objects.get(candidate=case).last_reminder_days is None
     assert "1 probation reminder(s) sent" in sweep(day)
     assert Probation.objects.get(candidate=case).last_reminder_days == 90
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep what migrations seed
+def test_many_due_ends_are_fired_once_by_dispatchers_side_by_side(world, settings):
+    """The sweep's dispatchers are separate processes, each on its own share of the rows (committed data, the test
+    database handed to them by the sweep)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("several dispatchers serve PostgreSQL (SQLite fires in process)")
+    settings.TIMER_PARALLEL_FROM = 2
+    today = timezone.localdate()  # the dispatchers run on the real clock: these probations end today
+    cases = [probationer(world, today) for _ in range(3)]
+    Probation.objects.filter(candidate__in=cases).update(last_reminder_days=7)
+    Task.objects.filter(flow_task=ProbationFlow.wait, status=STATUS.SCHEDULED).update(
+        scheduled=timezone.now() - datetime.timedelta(minutes=1)
+    )
+
+    out = io.StringIO()
+    call_command("timers_sweep", "--dispatchers", "2", stdout=out)
+
+    assert "3 timer(s) fired" in out.getvalue()
+    for case in cases:
+        assert [t.flow_task.name for t in services.open_tasks(case)] == ["recognition_vote"]
+        assert Probation.objects.get(candidate=case).status == ProbationStatus.RECOGNITION_DUE
+    assert chain_verify().ok

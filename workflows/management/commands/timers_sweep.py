@@ -13,11 +13,13 @@ serves one host (`make run`), needs no lock and fires in process.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -126,12 +128,23 @@ class Command(BaseCommand):
     def _in_parallel(self, dispatchers: int) -> int:
         """Start one process per share and wait for all; a share whose process failed stays due for the next sweep."""
         manage = Path(settings.BASE_DIR) / "manage.py"
+        # The same settings and the same database as this sweep (whatever its environment or command line said).
+        db = connection.settings_dict
+        env = {
+            **os.environ,
+            "DATABASE_URL": "postgres://{}:{}@{}:{}/{}".format(
+                *(quote(str(db.get(key) or ""), safe="") for key in ("USER", "PASSWORD", "HOST", "PORT", "NAME"))
+            ),
+        }
+        if settings.SETTINGS_MODULE:  # None under override_settings: the environment's then stands
+            env["DJANGO_SETTINGS_MODULE"] = settings.SETTINGS_MODULE
         children = [
             subprocess.Popen(  # our own interpreter and manage.py, fixed arguments
                 [sys.executable, str(manage), "timers_sweep", "--share", f"{part}/{dispatchers}"],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
+                env=env,
             )
             for part in range(dispatchers)
         ]
