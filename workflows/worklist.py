@@ -68,11 +68,14 @@ def acting_orgs_q(user: Any, *, on: date | None = None, field: str = "org_id") -
     The ids are read first (two small queries) and given as a list: an OR of two `IN (subquery)` made PostgreSQL
     guess that most open steps match, so it hashed the whole task table to join them (about 1 s per page on
     bench/national.py at scale 0.1, 40–130 ms with the list)."""
+    return Q(**{f"{field}__in": sorted(acting_org_ids(user, on=on))})
+
+
+def acting_org_ids(user: Any, *, on: date | None = None) -> set[int]:
     day = on or permissions.today()
     own = Role.objects.filter(user=user).active_on(day).exclude(kind=RoleKind.ADMINISTRATOR)
     delegated = Delegation.objects.filter(to_user=user).active_on(day)
-    ids = {*own.values_list("org_id", flat=True), *delegated.values_list("org_id", flat=True)}
-    return Q(**{f"{field}__in": sorted(ids)})
+    return {*own.values_list("org_id", flat=True), *delegated.values_list("org_id", flat=True)}
 
 
 @dataclass(frozen=True)
@@ -157,15 +160,19 @@ def work_for_user(
 
 
 def waiting_above_for_user(*, user: Any, on: date | None = None) -> list[WorkRow]:
-    """The cases of the user's units whose open step belongs to a body the user does not act for (a higher one)."""
+    """The cases of the user's units whose open step belongs to a higher body: an org above the user's units in the
+    tree (the bodies of the approval and recognition chains), not one the user acts for. Work waiting at a body
+    below (a cell of the commune) is that body's own page, not this section: a province's board would otherwise
+    list every open step of the province here."""
     day = on or permissions.today()
     paths = permissions.user_unit_paths(user, on=day)
-    if not paths:
+    above = {int(part) for path in paths for part in path.strip("/").split("/")[:-1]} - acting_org_ids(user, on=day)
+    if not above:
         return []
     in_units = Q()
     for path in paths:
         in_units |= Q(cell_path__startswith=path)
-    items = WorkItem.objects.filter(in_units).exclude(acting_orgs_q(user, on=day))
+    items = WorkItem.objects.filter(in_units, org_id__in=sorted(above))
     return _rows(list(_ordered(items)[:200]), user=user, on=day)
 
 

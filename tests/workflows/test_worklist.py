@@ -92,6 +92,15 @@ def test_the_chain_step_moves_to_the_committees_page_and_the_cell_sees_it_waitin
         assert worklist.waiting_above_for_user(user=world.outsider) == []
 
 
+def test_work_waiting_at_a_lower_body_is_not_waiting_above(village):  # noqa: F811
+    """The commune's approver: the cell's own step is the cell's work, not a case waiting at a higher body."""
+    world = village
+    case = open_case(world, world.village_cell, world.secretary)  # waits at the cell (its vote)
+    with at(MEETING):
+        assert [row.item.candidate for row in worklist.work_for_user(user=world.secretary)] == [case]
+        assert worklist.waiting_above_for_user(user=world.approver) == []
+
+
 def test_a_substitute_sees_the_bodys_work_for_the_dates_of_the_delegation_only(world):
     (case,) = nominate(world)
     deputy = UserFactory(username="deputy")
