@@ -19,6 +19,7 @@ from admission.party import selectors as party_selectors
 from admission.party.models.orgs import OrgKind, PartyOrg
 from admission.sourcing.models.candidates import Candidate
 from workflows import worklist
+from workflows.models import WorkItem
 from workflows.steps import STEPS
 
 
@@ -33,7 +34,11 @@ class WorkFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         cell_field = self.fields["cell"]
         assert isinstance(cell_field, forms.ModelChoiceField)
-        cell_field.queryset = permissions.orgs_in_scope(user).filter(kind__in=OrgKind.cell_kinds()).order_by("name")
+        # The cells of the user's open steps only: a province's board would otherwise choose among every cell of
+        # the province (a list of 1,500 that cost most of the page), most of them with nothing to do.
+        with_work = WorkItem.objects.filter(worklist.acting_orgs_q(user)).values("candidate__cell_id")
+        in_scope = permissions.orgs_in_scope(user).filter(kind__in=OrgKind.cell_kinds(), pk__in=with_work)
+        cell_field.queryset = in_scope.order_by("name")
         step_field = self.fields["step"]
         assert isinstance(step_field, forms.ChoiceField)
         step_field.choices = [("", _("All steps"))] + [(name, spec.title) for name, spec in STEPS.items()]

@@ -237,3 +237,17 @@ def test_the_deadline_board_and_the_work_page_tell_the_same_story():
                 assert row.working_days_left == board_row.days_left
             compared += 1
     assert compared > 10
+
+
+def test_the_cell_filter_offers_the_cells_with_work_only(village):  # noqa: F811
+    """A committee chooses among the cells its open steps come from, not every cell of its scope (a province's
+    board among 1,500)."""
+    from workflows.work_views import WorkFilterForm
+
+    world = village
+    case = open_case(world, world.village_cell, world.secretary)
+    with at(MEETING):
+        run(case, "cell_vote", world.secretary, vote_data(world.village_cell, 5))
+        offered = list(WorkFilterForm(user=world.approver).fields["cell"].queryset)
+        assert offered == [world.village_cell]  # the commune's other cells (Tổ Toán, Văn phòng trường) have no work
+        assert list(WorkFilterForm(user=world.outsider).fields["cell"].queryset) == []

@@ -172,25 +172,31 @@ class RuleSet(models.Model):
         if self.min_age_months >= self.max_age_months:
             raise ValidationError(_("The minimum age must be below the maximum age."))
 
+    def _rows(self, relation: str) -> list[Any]:
+        """A child table's rows, read once per instance (Django's prefetch cache: `refresh_from_db` and the related
+        manager's own writes clear it), so that checking a case's papers reads the validity rules once, not once a
+        paper."""
+        if relation not in getattr(self, "_prefetched_objects_cache", {}):
+            models.prefetch_related_objects([self], relation)
+        return list(getattr(self, relation).all())
+
     def vote_rule(self, body: str) -> VoteRule:
-        try:
-            return self.vote_rules.get(body=body)
-        except VoteRule.DoesNotExist as exc:
-            raise ValidationError(
-                _("Rule set %(code)s has no vote rule for %(body)s.") % {"code": self.code, "body": body}
-            ) from exc
+        for rule in self._rows("vote_rules"):
+            if rule.body == body:
+                return rule
+        raise ValidationError(_("Rule set %(code)s has no vote rule for %(body)s.") % {"code": self.code, "body": body})
 
     def deadline(self, step: str) -> DeadlineRule:
-        try:
-            return self.deadline_rules.get(step=step)
-        except DeadlineRule.DoesNotExist as exc:
-            raise ValidationError(
-                _("Rule set %(code)s has no deadline for %(step)s.") % {"code": self.code, "step": step}
-            ) from exc
+        for rule in self._rows("deadline_rules"):
+            if rule.step == step:
+                return rule
+        raise ValidationError(_("Rule set %(code)s has no deadline for %(step)s.") % {"code": self.code, "step": step})
 
     def validity_months(self, kind: str) -> int | None:
-        row = self.validity_rules.filter(document=kind).first()
-        return row.months if row else None
+        for rule in self._rows("validity_rules"):
+            if rule.document == kind:
+                return rule.months
+        return None
 
     def as_dict(self) -> dict[str, Any]:
         """Every value of the rule set, children included, in a stable order (for checksums and printing)."""
