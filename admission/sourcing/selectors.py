@@ -23,16 +23,22 @@ def _units_q(user: Any) -> Q:
     (the receiving cell sees the case it must receive)."""
     from admission.probation.models import ProbationTransfer, TransferStatus
 
-    moving_in = ProbationTransfer.objects.filter(
-        status=TransferStatus.PENDING, to_cell__in=PartyOrg.objects.filter(permissions.scope_q(user, field="path"))
-    ).values("probation__candidate_id")
-    return permissions.scope_q(user, field="cell__path") | Q(pk__in=moving_in)
+    if permissions.sees_everything(user):
+        return Q()
+    # The orgs and the moving cases are read first, as id lists: the condition is then on the case's own columns
+    # (two index scans, OR-ed), where a LIKE on the joined org's path OR a subquery made PostgreSQL read every case
+    # of the country (11 s for a cell secretary's list at national volume).
+    orgs = list(PartyOrg.objects.filter(permissions.scope_q(user, field="path")).values_list("pk", flat=True))
+    moving_in = ProbationTransfer.objects.filter(status=TransferStatus.PENDING, to_cell_id__in=orgs)
+    return Q(cell_id__in=orgs) | Q(pk__in=list(moving_in.values_list("probation__candidate_id", flat=True)))
 
 
 def candidate_list_for_user(*, user: Any) -> QuerySet[Candidate]:
     """Cases the user sees through their units, plus the user's own cases as a candidate."""
-    own = Q(person__user=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
-    return Candidate.objects.filter(_units_q(user) | own).select_related("person", "cell", "rule_set")
+    own: list[int] = []
+    if getattr(user, "is_authenticated", False):
+        own = list(Candidate.objects.filter(person__user=user).values_list("pk", flat=True))
+    return Candidate.objects.filter(_units_q(user) | Q(pk__in=own)).select_related("person", "cell", "rule_set")
 
 
 def candidate_seen_by_unit(*, user: Any, candidate: Candidate) -> bool:
