@@ -213,8 +213,7 @@ FILL: dict[str, Callable[[Any, date], dict[str, Any]]] = {
     "chain_step": _chain_step,
     "receive_decision": lambda form, day: {"received_on": _d(day)},
     "ceremony": _ceremony,
-    # Probation (the demo leaves cases waiting at the cell's vote only; the other recipes wait for a fixture that
-    # has cases there)
+    # Probation
     "recognition_vote": _recognition_vote,
     "recognition_step": _recognition_step,
     "receive_transfer": lambda form, day: {"received_on": _d(day), "helpers": _first_choices(form, "helpers")},
