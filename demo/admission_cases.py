@@ -28,17 +28,21 @@ from demo.dossier import fill_dossier
 from workflows import services
 from workflows.steps import STEPS
 
-# Stages, in order: what was last done on the case.
-PARTIAL, COMPLETE, VOTED, DECIDED, RECEIVED, CEREMONY, REFUSED, SENT_BACK = (
+# Stages, in order: what was last done on the case. DECIDED: the decision issued and, where the case's rule set counts
+# the ceremony deadline from its receipt, received by the cell; ISSUED: issued, the cell has not recorded its receipt.
+PARTIAL, COMPLETE, VOTED, ISSUED, DECIDED, CEREMONY, REFUSED, SENT_BACK = (
     "partial",
     "complete",
     "voted",
+    "issued",
     "decided",
-    "received",
     "ceremony",
     "refused",
     "sent_back",
 )
+# The last day a case could be nominated under 294-QĐ/TW, whose ceremony deadline counts from the cell's receipt of the
+# decision (the `receive_decision` step); 208-QĐ/TW, in force from 26/07/2026, counts it from issuance.
+LAST_DAY_UNDER_294 = date(2026, 7, 25)
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class AdmissionDemo:
     youth_union: bool = True
     sector: str = "village"
     lead: int = 100  # days from the first dossier record to the cell's resolution
+    nominated_by: date | None = None  # nominated on this day at the latest (a case opened under an earlier rule set)
 
 
 CASES = (
@@ -135,6 +140,21 @@ CASES = (
     ),
     # Chi bộ khu phố Lý Thường Kiệt (grassroots cell, 2026 model): the commune's standing committee decides.
     AdmissionDemo("Vũ Thị Lan Anh", date(2000, 1, 21), "female", 998216, "01", demo.LY_THUONG_KIET, VOTED, 16),
+    # Chi bộ thôn Nà Sa again: a case nominated under 294-QĐ/TW (before 26/07/2026), its dossier long in the making;
+    # the commune's decision was issued last week and the cell has not yet recorded its receipt, from which the
+    # ceremony's deadline counts.
+    AdmissionDemo(
+        "Nịnh Thị Huyền",
+        date(2000, 3, 8),
+        "female",
+        998217,
+        "02",
+        demo.NA_SA,
+        ISSUED,
+        days_ago=17,
+        lead=140,
+        nominated_by=LAST_DAY_UNDER_294,
+    ),
 )
 
 
@@ -193,6 +213,8 @@ def _create(spec: AdmissionDemo, resolution: date, ceremony_on: date | None = No
     )
     start = resolution - timedelta(days=spec.lead)
     nominated_on = max(start - timedelta(days=60), cell.valid_from or start)  # not before the cell was founded
+    if spec.nominated_by is not None:
+        nominated_on = min(nominated_on, spec.nominated_by)
     case = services.case_nominate(
         person=person,
         cell=cell,
@@ -254,7 +276,12 @@ def _create(spec: AdmissionDemo, resolution: date, ceremony_on: date | None = No
     while next_step(case) is not None:
         _chain_step(case, later, 60 + spec.suffix % 100)
     case = Candidate.objects.get(pk=case.pk)
-    if services.open_tasks(case)[0].flow_task.name == "receive_decision":
+    waiting = services.open_tasks(case)[0].flow_task.name
+    if spec.stage == ISSUED:
+        if waiting != "receive_decision":
+            raise LookupError(f"{spec.full_name}: the case's rule set does not count the ceremony from the receipt")
+        return case
+    if waiting == "receive_decision":
         _run(case, "receive_decision", secretary, {"received_on": later + timedelta(days=2)})
     if spec.stage == CEREMONY:
         helpers = list(Membership.objects.filter(cell=cell).official_on(later)[:2])

@@ -8,7 +8,11 @@ stage needs it. (Not through the flows: a flow's step checks the dossier's valid
 admissions happened a year ago.) From the ceremony on, everything goes through the probation services, so the
 probation, its helpers, the recognition dossier (10–12-KNĐ), votes, chain (13–16-KNĐ) and dates are exactly what a
 secretary's actions would produce. Every demo member's complete dossier thus holds the papers a real one would.
-Idempotent: a person who already has a probation is skipped.
+Besides the year's milestones, one probationer waits at each of the other points of the probation flow: the
+recognition chain's committee, the receiving cell after a transfer, the committee deciding a proposed removal, and
+the committee deciding a case the cell voted on three times without reaching the threshold either way. Their flows
+are started afterwards (`demo.admission_cases.probation_flows_start`), and the flow's router puts each one's task
+where its records say the work stands. Idempotent: a person who already has a probation is skipped.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 
-from admission.decisions.models.meetings import MeetingPurpose
+from admission.decisions.models.meetings import Meeting, MeetingPurpose
 from admission.decisions.services.decisions import case_propose, chain_step_complete, decision_received
 from admission.decisions.services.decisions import next_step as next_admission_step
 from admission.decisions.services.meetings import cell_meeting_record, committee_meeting_record, vote_record
@@ -30,17 +35,21 @@ from admission.party.models.people import MemberExemption, Membership
 from admission.party.models.roles import Role, RoleKind
 from admission.party.permissions import today
 from admission.party.services.people import person_get_or_create
-from admission.probation.models import Probation
+from admission.probation.models import Probation, RemovalReason
 from admission.probation.services import (
+    VoteOutcome,
     ceremony_hold,
     course_certificate_record,
     helper_comment_record,
     next_step,
     opinions_record,
+    probation_deadlines,
     probation_open_recognition,
     recognition_step_complete,
     recognition_vote_record,
+    removal_propose,
     self_review_record,
+    transfer_out,
 )
 from admission.rules import compute as rules
 from admission.rules.models.rulesets import VoteBody
@@ -60,6 +69,7 @@ from demo.dossier import fill_dossier
 # Days from the first dossier record to the cell's resolution: the demo cells were founded on 01/07/2025 (the
 # reform), and the earliest demo probationer's resolution falls two months later.
 LEAD_DAYS = 45
+MEETING_PLACE = "Nhà văn hóa thôn Nà Sa"
 
 
 @dataclass(frozen=True)
@@ -70,7 +80,8 @@ class DemoProbationer:
     suffix: int  # last six digits of the fake citizen ID (reserved 9983xx range)
     ethnicity: str
     ends_in_days: int  # probation ends this many days from today (negative: already ended)
-    stage: str  # running | dossier | open | overdue | recognised
+    # running | dossier | open | overdue | recognised | chain | transferred | removal | escalated
+    stage: str
 
 
 PROBATIONERS = (
@@ -80,7 +91,19 @@ PROBATIONERS = (
     DemoProbationer("Vi Văn Hải", date(1995, 1, 25), "male", 998304, "02", -7, "open"),  # ended last week
     DemoProbationer("Triệu Văn Long", date(1993, 8, 8), "male", 998305, "09", -70, "overdue"),
     DemoProbationer("La Thị Nga", date(1999, 12, 30), "female", 998306, "27", -60, "recognised"),
+    # The cell recognised her two weeks ago: the commune's decision (16-KNĐ) is waiting.
+    DemoProbationer("Lục Thị Hạnh", date(2001, 9, 14), "female", 998307, "02", -24, "chain"),
+    # Married and moved to khu phố Lý Thường Kiệt (xã Quảng Hà) twelve days ago: that cell has not received her yet.
+    DemoProbationer("Bàn Thị Nhung", date(1998, 5, 2), "female", 998308, "09", 130, "transferred"),
+    # Away for work without telling the cell, three months without attending: the cell proposes the removal.
+    DemoProbationer("Chíu Văn Phong", date(1996, 12, 20), "male", 998309, "15", 200, "removal"),
+    # Three recognition votes since his probation ended, none reaching two thirds either way: reported to the commune.
+    DemoProbationer("Lương Văn Kiên", date(1994, 7, 7), "male", 998310, "02", -66, "escalated"),
+    # Her probation ends today, her dossier ready: the next timer sweep opens the recognition.
+    DemoProbationer("Vi Thị Thu Trang", date(2001, 11, 26), "female", 998311, "02", 0, "dossier"),
 )
+# Where the transferred probationer went (a cell of the demo with a secretary's login, so her receipt can be done).
+TRANSFER_TO = demo.LY_THUONG_KIET
 
 
 def _user(username: str) -> Any:
@@ -212,17 +235,8 @@ def recognition_dossier_fill(probation: Probation, by: Any, on: date) -> None:
 def _recognise_late(probation: Probation, secretary: Any, now: date) -> None:
     """A recognition decided late: the cell met after its deadline, the decision came later still; the official
     date stays the end of probation."""
-    cell = probation.candidate.cell
     meeting_on = min(probation.ends_on + timedelta(days=50), now)
-    present = set(Membership.objects.filter(cell=cell).active_on(meeting_on).values_list("pk", flat=True))
-    meeting = cell_meeting_record(
-        cell=cell,
-        held_on=meeting_on,
-        purpose=MeetingPurpose.RECOGNITION,
-        present=present,
-        absence_reasons={},
-        by=secretary,
-    )
+    meeting = _recognition_meeting(probation, secretary, meeting_on)
     officials = meeting.official_members - meeting.temporarily_transferred
     recognition_vote_record(
         probation=probation,
@@ -257,6 +271,89 @@ def _recognise_late(probation: Probation, secretary: Any, now: date) -> None:
         )
 
 
+def _recognition_meeting(probation: Probation, secretary: Any, held_on: date, place: str = "") -> Meeting:
+    """The cell's recognition meeting (13-KNĐ): every member of the cell on the roster, present."""
+    cell = probation.candidate.cell
+    present = set(Membership.objects.filter(cell=cell).active_on(held_on).values_list("pk", flat=True))
+    return cell_meeting_record(
+        cell=cell,
+        held_on=held_on,
+        purpose=MeetingPurpose.RECOGNITION,
+        present=present,
+        absence_reasons={},
+        place=place,
+        by=secretary,
+    )
+
+
+def _recognised_by_cell(probation: Probation, secretary: Any) -> None:
+    """The cell recognises the member ten days after probation ended; the chain then waits for the committee."""
+    held_on = _weekday(probation.ends_on + timedelta(days=10))
+    meeting = _recognition_meeting(probation, secretary, held_on, MEETING_PLACE)
+    result = recognition_vote_record(
+        probation=probation,
+        meeting=meeting,
+        votes_for=meeting.official_members - meeting.temporarily_transferred,
+        votes_against=0,
+        by=secretary,
+    )
+    if result.outcome != VoteOutcome.RECOGNISE or next_step(result.probation) is None:
+        raise LookupError(f"{probation.candidate.person.full_name}: the recognition chain is not waiting")
+
+
+def _voted_three_times(probation: Probation, secretary: Any, now: date) -> None:
+    """Three monthly recognition meetings after probation ended, each divided (half for, a third against, the rest
+    blank): the third reports the case to the competent committee. The later meetings are past the cell's deadline,
+    with the reason."""
+    cell_due = probation_deadlines(probation.candidate).cell_due
+    for month in range(3):
+        held_on = min(_weekday(probation.ends_on + timedelta(days=5 + 28 * month)), now)
+        meeting = _recognition_meeting(probation, secretary, held_on, MEETING_PLACE)
+        officials = meeting.official_members - meeting.temporarily_transferred
+        result = recognition_vote_record(
+            probation=probation,
+            meeting=meeting,
+            votes_for=officials // 2 - month % 2,
+            votes_against=officials // 3,
+            late_reason="Chi bộ chưa thống nhất, chờ xác minh thêm ý kiến của chi hội nơi cư trú"
+            if held_on > cell_due
+            else "",
+            by=secretary,
+        )
+        if result.outcome != VoteOutcome.INCONCLUSIVE:
+            raise LookupError(f"{probation.candidate.person.full_name}: vote {month + 1} reached the threshold")
+    if not Probation.objects.get(pk=probation.pk).escalated_on:
+        raise LookupError(f"{probation.candidate.person.full_name}: three votes did not report the case")
+
+
+def _transferred(probation: Probation, secretary: Any, now: date) -> None:
+    """The member married and moved to another commune's cell; the receiving cell has not recorded her yet."""
+    transfer_out(
+        probation=probation,
+        moved_on=_weekday(now - timedelta(days=12)),
+        former_cell_comment=(
+            "Trong thời gian dự bị ở chi bộ thôn Nà Sa, đồng chí chấp hành tốt chủ trương của Đảng, tham gia sinh "
+            "hoạt đầy đủ, hoàn thành tốt nhiệm vụ được giao; chuyển sinh hoạt do kết hôn, về cư trú tại khu phố "
+            "Lý Thường Kiệt, xã Quảng Hà."
+        ),
+        to_cell=PartyOrg.objects.get(code=TRANSFER_TO),
+        by=secretary,
+    )
+
+
+def _removal_proposed(probation: Probation, secretary: Any, now: date) -> None:
+    removal_propose(
+        probation=probation,
+        reason_code=RemovalReason.ABANDONED_ACTIVITY,
+        reason=(
+            "Đi làm ăn xa không báo cáo chi bộ, bỏ sinh hoạt chi bộ ba tháng liền không có lý do chính đáng; "
+            "chi bộ đã gặp gia đình và nhắn tin nhưng đồng chí không liên hệ lại."
+        ),
+        proposed_on=_weekday(now - timedelta(days=9)),
+        by=secretary,
+    )
+
+
 @transaction.atomic
 def seed_probationers(*, cell_code: str = demo.NA_SA) -> int:
     """Create the demo probationers that do not exist yet; returns how many were created."""
@@ -265,17 +362,26 @@ def seed_probationers(*, cell_code: str = demo.NA_SA) -> int:
     now = today()
     created = 0
     for spec in PROBATIONERS:
-        if Probation.objects.filter(candidate__person__full_name=spec.full_name, candidate__cell=cell).exists():
+        ours = Q(candidate__cell=cell) | Q(transfers__from_cell=cell)  # still here, or moved from here
+        if Probation.objects.filter(ours, candidate__person__full_name=spec.full_name).exists():
             continue
         ends_on = now + timedelta(days=spec.ends_in_days)
         ceremony_on = rules.add_months(ends_on, -12)
         case = _admitted(spec, cell, secretary, ceremony_on)
         probation = Probation.objects.get(candidate=case)
-        if spec.stage in ("dossier", "open", "recognised"):
+        if spec.stage in ("dossier", "open", "recognised", "chain", "escalated"):
             recognition_dossier_fill(probation, secretary, min(ends_on - timedelta(days=10), now))
-        if spec.stage in ("open", "overdue", "recognised"):
+        if spec.stage in ("open", "overdue", "recognised", "chain", "escalated"):
             probation_open_recognition(probation=probation, on=ends_on)
         if spec.stage == "recognised":
             _recognise_late(probation, secretary, now)
+        elif spec.stage == "chain":
+            _recognised_by_cell(probation, secretary)
+        elif spec.stage == "escalated":
+            _voted_three_times(probation, secretary, now)
+        elif spec.stage == "transferred":
+            _transferred(probation, secretary, now)
+        elif spec.stage == "removal":
+            _removal_proposed(probation, secretary, now)
         created += 1
     return created

@@ -38,7 +38,13 @@ from admission.party.models.delegations import Delegation
 from admission.party.models.orgs import PartyOrg
 from admission.party.models.people import Membership, Person
 from admission.party.models.users import User
-from admission.probation.models import Probation, ProbationRemoval, ProbationTransfer, RecognitionStep
+from admission.probation.models import (
+    Probation,
+    ProbationRemoval,
+    ProbationTransfer,
+    RecognitionStep,
+    TransferStatus,
+)
 from admission.sourcing.models.candidates import Candidate, Mentor
 from admission.sourcing.models.plans import SourcingPlan
 from admission.sourcing.models.training import AwarenessCourse
@@ -114,7 +120,8 @@ def _unique_names(people: list[Person]) -> list[str]:
     return [n for n in names if counts.get(n) == 1 and len(n) > 8]
 
 
-def foreign_for(*, cases: Any, people: Any, orgs: Any, org_names: bool = True) -> Foreign:
+def foreign_for(*, cases: Any, people: Any, orgs: Any, org_names: bool = True, named_elsewhere: Any = ()) -> Foreign:
+    """`named_elsewhere`: orgs of the unit whose names the user may read (the cell a probationer moves from)."""
     cases = list(cases.select_related("person", "cell").order_by("pk"))
     people = list(people.order_by("pk"))
     orgs = list(orgs.order_by("path"))
@@ -123,7 +130,8 @@ def foreign_for(*, cases: Any, people: Any, orgs: Any, org_names: bool = True) -
     # beside them only, never from another commune.
     markers = [c.code for c in cases] + [p.citizen_id for p in everyone if p.citizen_id] + _unique_names(everyone)
     if org_names:
-        markers += [o.name for o in orgs]
+        shown = {o.pk for o in named_elsewhere}
+        markers += [o.name for o in orgs if o.pk not in shown]
     pattern = re.compile("|".join(sorted({re.escape(m) for m in markers}, key=len, reverse=True)))
     foreign = Foreign(cases, orgs, people, pattern)
     case = foreign.case_for("")
@@ -152,12 +160,18 @@ def subtree(code: str) -> Q:
 
 
 def hoanh_mo() -> Foreign:
-    """Seen from another commune: everything of the commune Hoành Mô."""
+    """Seen from another commune: everything of the commune Hoành Mô, but a probationer moving from there to a cell
+    elsewhere (the demo's Bàn Thị Nhung, to khu phố Lý Thường Kiệt): the receiving cell and its committees see the
+    case, and the name of the cell she comes from, until the cell receives her (`candidate_list_for_user`)."""
     orgs = PartyOrg.objects.filter(subtree("22.841.000.000.000"))
+    moving_out = Candidate.objects.filter(
+        probation__transfers__status=TransferStatus.PENDING, probation__transfers__to_cell__isnull=False
+    ).exclude(probation__transfers__to_cell__in=orgs)
     return foreign_for(
-        cases=Candidate.objects.filter(cell__in=orgs),
-        people=Person.objects.filter(memberships__cell__in=orgs).distinct(),
+        cases=Candidate.objects.filter(cell__in=orgs).exclude(pk__in=moving_out),
+        people=Person.objects.filter(memberships__cell__in=orgs).exclude(candidacies__in=moving_out).distinct(),
         orgs=orgs,
+        named_elsewhere=PartyOrg.objects.filter(candidates__in=moving_out),
     )
 
 

@@ -15,14 +15,27 @@ services the demo uses and says so (`prepared`).
 The demo's dates count from the day it was made (`--on`): the drill acts on that day (or on the first day the step
 can be done, e.g. a course's last day for its result), so that its answer does not depend on when the suite runs.
 
+Then the probation timers the database holds (a probation running, waiting for its next reminder day or its end) are
+made due, as if their moment had come: their `scheduled` is set to a minute ago, and the current code's
+`manage.py timers_sweep` runs in a subprocess, as the cron line of a deployment would. Each of them must have fired or
+moved on: a reminder recorded (the set-based pass, or the flow's own path), the recognition opened (probation over:
+the cell's vote is in its queue), or, nothing being due for that probation today, the timer moved to its next moment;
+none may be due afterwards. The sweep and the timers act on the real day, after the steps (which act on the demo's
+day), and only on the timers the previous release left, not on those the steps above have just started.
+
 Prints one JSON line: the open tasks before (by flow and node), the timers waiting, every task advanced (case, node,
-who, where the case waits now) and every failure (node and error).
+who, where the case waits now), every failure (node and error), and the timers' sweep (its output, each timer's
+outcome, the timers that did not move).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
+import subprocess
+import sys
 import traceback
 from collections import Counter
 from collections.abc import Callable
@@ -213,8 +226,7 @@ FILL: dict[str, Callable[[Any, date], dict[str, Any]]] = {
     "chain_step": _chain_step,
     "receive_decision": lambda form, day: {"received_on": _d(day)},
     "ceremony": _ceremony,
-    # Probation (the demo leaves cases waiting at the cell's vote only; the other recipes wait for a fixture that
-    # has cases there)
+    # Probation
     "recognition_vote": _recognition_vote,
     "recognition_step": _recognition_step,
     "receive_transfer": lambda form, day: {"received_on": _d(day), "helpers": _first_choices(form, "helpers")},
@@ -319,12 +331,131 @@ def advance(task: Any, made_on: date) -> dict[str, Any]:
     }
 
 
+# ------------------------------------------------------------------------------------------------------------------
+# The probation timers, made due and swept
+# ------------------------------------------------------------------------------------------------------------------
+
+SWEEP_LINES = {
+    "reminders_sent": re.compile(r"^(\d+) probation reminder\(s\) sent", re.MULTILINE),
+    "timers_moved_on": re.compile(r"(\d+) probation timer\(s\) moved on", re.MULTILINE),
+    "timers_fired": re.compile(r"^(\d+) timer\(s\) fired", re.MULTILINE),
+}
+
+
+def probation_timers() -> list[int]:
+    """The probation timers waiting (a running probation's next reminder day or its end), oldest first."""
+    from viewflow.workflow.fields import get_task_ref
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    from workflows.flows import ProbationFlow
+
+    waiting = Task.objects.filter(flow_task=get_task_ref(ProbationFlow.wait), status=STATUS.SCHEDULED)
+    return list(waiting.order_by("pk").values_list("pk", flat=True))
+
+
+def _probation_facts(task: Any) -> dict[str, Any]:
+    from admission.probation.models import Probation
+
+    probation = Probation.objects.get(candidate_id=task.process.artifact_object_id)
+    return {
+        "status": probation.status,
+        "last_reminder_days": probation.last_reminder_days,
+        "ends_on": probation.ends_on,
+    }
+
+
+def _timer_outcome(task: Any, before: dict[str, Any], after: dict[str, Any], swept_at: datetime) -> dict[str, Any]:
+    """What became of one timer made due: fired through the flow (the task done) or moved on by the reminder pass
+    (the task waiting for a later moment); and why: a reminder, the recognition opened, or nothing due today."""
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    from admission.probation.models import ProbationStatus
+    from admission.sourcing.models.candidates import Candidate
+
+    case = Candidate.objects.get(pk=task.process.artifact_object_id)
+    outcome: dict[str, Any] = {
+        "task": task.pk,
+        "case": case.pk,
+        "ends_on": _d(after["ends_on"]),
+        "status": task.status,
+        "waiting_now": _waiting(case),
+    }
+    # A timer of the process still due after the sweep (this one, or the next one the flow scheduled).
+    still_due = Task.objects.filter(
+        process=task.process, flow_task_type="TIMER", status=STATUS.SCHEDULED, scheduled__lte=swept_at
+    ).exists()
+    if task.status == STATUS.DONE:
+        outcome["path"] = "fired"
+    elif task.status == STATUS.SCHEDULED and task.scheduled > swept_at:
+        outcome["path"] = "moved"
+        outcome["next"] = task.scheduled.isoformat()
+    else:
+        outcome["path"] = None
+    if before["status"] == ProbationStatus.RUNNING and after["status"] == ProbationStatus.RECOGNITION_DUE:
+        outcome["did"] = "recognition_opened"
+    elif after["last_reminder_days"] != before["last_reminder_days"]:
+        outcome["did"] = "reminder"
+        outcome["reminder_days"] = after["last_reminder_days"]
+    elif outcome["path"] is not None and not still_due:
+        outcome["did"] = "nothing_due"  # no reminder today: the probation waits for its next moment
+    else:
+        outcome["did"] = None
+    if still_due or outcome["path"] is None or outcome["did"] is None:
+        outcome["error"] = "the timer did not move" + (" (a timer of the case is still due)" if still_due else "")
+    return outcome
+
+
+def timers_sweep(timer_ids: list[int]) -> dict[str, Any]:
+    """Make the given probation timers due, run `manage.py timers_sweep`, report what became of each."""
+    from django.conf import settings
+    from django.db import connection
+    from django.utils import timezone
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    tasks = {t.pk: t for t in Task.objects.filter(pk__in=timer_ids).select_related("process")}
+    before = {pk: _probation_facts(task) for pk, task in tasks.items()}
+    swept_at = timezone.now()
+    Task.objects.filter(pk__in=timer_ids, status=STATUS.SCHEDULED).update(scheduled=swept_at - timedelta(minutes=1))
+    connection.close()  # the sweep has the database to itself (SQLite: one writer)
+    done = subprocess.run(
+        [sys.executable, "manage.py", "timers_sweep"],
+        cwd=settings.BASE_DIR,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    counts = {name: int(m.group(1)) if (m := line.search(done.stdout)) else None for name, line in SWEEP_LINES.items()}
+    outcomes = []
+    for pk, task in sorted(tasks.items()):
+        task.refresh_from_db()
+        outcomes.append(_timer_outcome(task, before[pk], _probation_facts(task), swept_at))
+    return {
+        "made_due": len(tasks),
+        "sweep": {
+            "returncode": done.returncode,
+            **counts,
+            "failures": len(re.findall(r"failed to fire", done.stderr)),
+            "stdout": done.stdout[-2000:],
+            "stderr": done.stderr[-2000:],
+        },
+        "outcomes": outcomes,
+        "by_outcome": dict(sorted(Counter(o["did"] or "failed" for o in outcomes).items())),
+        "failed": [o for o in outcomes if "error" in o],
+    }
+
+
 def drill(made_on: date) -> dict[str, Any]:
     from viewflow.workflow.models import Task
     from viewflow.workflow.status import STATUS
 
     from workflows.services import OPEN_TASK
 
+    timer_ids = probation_timers()  # before the steps: those the previous release left
     open_tasks = list(
         Task.objects.filter(status__in=OPEN_TASK, flow_task_type="HUMAN").select_related("process").order_by("pk")
     )
@@ -353,6 +484,7 @@ def drill(made_on: date) -> dict[str, Any]:
         "timers_waiting": timers,
         "advanced": advanced,
         "failed": failed,
+        "timers": timers_sweep(timer_ids),
     }
 
 

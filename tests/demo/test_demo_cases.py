@@ -1,5 +1,5 @@
-"""The demo cases cover every step of the sourcing and admission flows and every chain variant of the demo
-province, with the flow and the case state in agreement, and seeding twice creates nothing more."""
+"""The demo cases cover every human step of the sourcing, admission and probation flows and every chain variant of
+the demo province, with the flow and the case state in agreement, and seeding twice creates nothing more."""
 
 from __future__ import annotations
 
@@ -23,6 +23,10 @@ EXPECTED_STATE = {
     **test_admission_flow.EXPECTED_STATE,
     "wait": CandidateState.PROBATIONARY,  # the probation's timer
     "recognition_vote": CandidateState.PROBATIONARY,
+    "recognition_step": CandidateState.PROBATIONARY,
+    "receive_transfer": CandidateState.PROBATIONARY,
+    "decide_removal": CandidateState.PROBATIONARY,
+    "decide_escalation": CandidateState.PROBATIONARY,
 }
 
 
@@ -48,10 +52,9 @@ def test_the_demo_has_a_case_waiting_at_each_step_and_in_each_chain_variant_and_
     cases = list(Candidate.objects.select_related("cell").order_by("pk"))
     tasks = {case.person.full_name: waiting_step(case) for case in cases}
     steps = {task.flow_task.name for task in tasks.values() if task is not None}
-    # Every human step of the sourcing and admission flows has a case waiting, but the receipt of the decision: under
-    # the rule set in force today (208-QĐ/TW, from 26/07/2026) the ceremony deadline counts from issuance, so no demo
-    # case waits there. Probationers wait on their timer or, probation ended, for the cell's recognition vote.
-    assert steps == set(EXPECTED_STATE) - {"receive_decision"}
+    # Every human step of the three flows has a case waiting (the receipt of the decision: a case nominated under
+    # 294-QĐ/TW, whose ceremony deadline counts from it), and probationers wait on their timer.
+    assert steps == set(EXPECTED_STATE)
     states = {case.state for case in cases}
     assert {CandidateState.PROBATIONARY, CandidateState.NOT_ADMITTED, CandidateState.WITHDRAWN} <= states
     # The chain variants: each body of the demo province has a step in its queue.

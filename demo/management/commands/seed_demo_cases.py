@@ -1,4 +1,5 @@
-"""Add demo candidate cases at every step of sourcing and training (after seed_demo). Safe to run again."""
+"""Add demo candidate cases at every human step of sourcing, training, admission and probation (after seed_demo).
+Safe to run again."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from demo.sourcing_cases import seed_demo_cases
 
 class Command(BaseCommand):
     help = (
-        "Tạo hồ sơ quần chúng mẫu ở mọi bước tạo nguồn, bồi dưỡng và kết nạp (chạy sau seed_demo). "
+        "Tạo hồ sơ quần chúng mẫu ở mọi bước tạo nguồn, bồi dưỡng, kết nạp và dự bị (chạy sau seed_demo). "
         "Chạy lại không tạo trùng."
     )
 
