@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
 from psycopg import sql
 from viewflow.workflow import flow
 
+from tests.postgres import connect
 from workflows.manifest import FLOWS
 
 ROOT = Path(settings.BASE_DIR)
@@ -84,23 +84,12 @@ def _fixture(vendor: str) -> tuple[Path, str]:
     return FIXTURES / facts["file"], facts["made_on"]
 
 
-def _connect(db: dict[str, Any], name: str) -> psycopg.Connection[Any]:
-    return psycopg.connect(
-        dbname=name,
-        host=db.get("HOST") or None,
-        port=db.get("PORT") or None,
-        user=db.get("USER") or None,
-        password=db.get("PASSWORD") or None,
-        autocommit=True,
-    )
-
-
 @contextmanager
 def _postgresql_database(dump: Path) -> Iterator[str]:
     """A new database on the test's server, loaded from the plain SQL dump with psql; dropped afterwards."""
     db = connection.settings_dict
     name = f"drill_upgrade_{secrets.token_hex(4)}"
-    with _connect(db, "postgres") as admin:
+    with connect("postgres") as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
         args = ["psql", "--no-psqlrc", "--quiet", "--no-password", "-v", "ON_ERROR_STOP=1", "--dbname", name]
@@ -117,7 +106,7 @@ def _postgresql_database(dump: Path) -> Iterator[str]:
         port = f":{db['PORT']}" if db.get("PORT") else ""
         yield f"postgres://{user}{password}{'@' if user else ''}{db.get('HOST') or ''}{port}/{name}"
     finally:
-        with _connect(db, "postgres") as admin:
+        with connect("postgres") as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 
-import psycopg
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from tests.postgres import connect
 from workflows.management.commands.timers_sweep import SWEEP_LOCK
 
 pytestmark = pytest.mark.django_db
@@ -22,15 +22,7 @@ def test_a_sweep_fires_the_due_timers_and_reports_them():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="advisory locks need PostgreSQL")
 def test_a_second_sweep_leaves_while_another_holds_the_lock():
-    settings = connection.settings_dict
-    other = psycopg.connect(
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        user=settings["USER"],
-        password=settings["PASSWORD"] or None,
-        dbname=settings["NAME"],
-        autocommit=True,
-    )
+    other = connect()
     try:
         other.execute("SELECT pg_advisory_lock(%s)", [SWEEP_LOCK])
         out = io.StringIO()

@@ -10,7 +10,6 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -22,6 +21,7 @@ from admission.documents import services
 from admission.documents.models import DocumentStatus
 from tests.conftest import restore_migration_seed
 from tests.filestore import use_store
+from tests.postgres import connect
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -29,17 +29,6 @@ pytestmark = [
 ]
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
-
-
-def _connect(db: dict[str, Any], name: str) -> psycopg.Connection:
-    return psycopg.connect(
-        dbname=name,
-        host=db.get("HOST") or None,
-        port=db.get("PORT") or None,
-        user=db.get("USER") or None,
-        password=db.get("PASSWORD") or None,
-        autocommit=True,
-    )
 
 
 def _row_counts(conn: Any) -> dict[str, int]:
@@ -71,11 +60,11 @@ def fresh_database():
     """An empty database beside the test database (names start with "hfiles"), dropped afterwards."""
     db = settings.DATABASES["default"]
     name = f"hfiles_drill_{os.getpid()}"
-    with _connect(db, "postgres") as admin:
+    with connect("postgres") as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.execute(f'CREATE DATABASE "{name}"')
     yield {**db, "NAME": name}
-    with _connect(db, "postgres") as admin:
+    with connect("postgres") as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     restore_migration_seed()
 
@@ -104,7 +93,7 @@ def test_a_backup_restored_into_a_new_database_has_every_row_and_file(
     print(f"[{kind}] restore: {report.seconds:.2f} s, {report.media_files} media files")
 
     db = settings.DATABASES["default"]
-    with _connect(db, db["NAME"]) as source, _connect(db, fresh_database["NAME"]) as copy:
+    with connect(db["NAME"]) as source, connect(fresh_database["NAME"]) as copy:
         counts = _row_counts(source)
         assert counts["admission_candidate"] >= 1 and counts["documents_generateddocument"] >= 1
         assert _row_counts(copy) == counts
