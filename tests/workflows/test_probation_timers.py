@@ -24,6 +24,7 @@ from admission.decisions.models.decisions import Ceremony
 from admission.probation.models import Probation, ProbationRemoval, ProbationStatus, RemovalReason
 from admission.sourcing.models.candidates import Candidate, CandidateState
 from notifications.models import Notification, NotificationKind
+from tests.conftest import restore_migration_seed
 from tests.factories import MembershipFactory
 from tests.notifications.helpers import at, open_case
 from workflows import services
@@ -33,6 +34,12 @@ D = datetime.date
 ENDS = D(2027, 4, 20)
 
 pytestmark = pytest.mark.usefixtures("english")
+
+
+@pytest.fixture
+def rule_sets():
+    """A transactional test before these may have flushed what migrations seed: make it again."""
+    restore_migration_seed()
 
 
 def probationer(world, ends=ENDS, *, user=None):
@@ -139,7 +146,7 @@ def test_the_pass_costs_the_same_queries_for_two_due_timers_as_for_six(world):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep what migrations seed
-def test_a_case_locked_by_someone_else_is_skipped_and_done_by_the_next_sweep(world):
+def test_a_case_locked_by_someone_else_is_skipped_and_done_by_the_next_sweep(rule_sets, world):
     if connection.vendor != "postgresql":
         pytest.skip("row locks (SKIP LOCKED) are PostgreSQL's; SQLite serialises writers")
     case = probationer(world)
@@ -171,7 +178,7 @@ def test_a_case_locked_by_someone_else_is_skipped_and_done_by_the_next_sweep(wor
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep what migrations seed
-def test_many_due_ends_are_fired_once_by_dispatchers_side_by_side(world, settings):
+def test_many_due_ends_are_fired_once_by_dispatchers_side_by_side(rule_sets, world, settings):
     """The sweep's dispatchers are separate processes, each on its own share of the rows (committed data, the test
     database handed to them by the sweep)."""
     if connection.vendor != "postgresql":
