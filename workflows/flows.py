@@ -299,15 +299,17 @@ def _probation(process: Any) -> Probation:
     )
 
 
-def probation_route(probation: Probation) -> str:
-    """Where the probation's work stands, read from the domain records: the one node that should be waiting."""
+def probation_route(probation: Probation, *, moving: bool | None = None, removing: bool | None = None) -> str:
+    """Where the probation's work stands, read from the domain records: the one node that should be waiting.
+    `moving` / `removing`: whether a transfer / a removal is pending, when the caller read them for many probations
+    at once (the timers' reminder pass); read here otherwise."""
     if probation.candidate.state != CandidateState.PROBATIONARY or probation.status not in (
         ProbationStatus.open_states()
     ):
         return "end"
-    if probation_services.pending_transfer(probation) is not None:
+    if probation_services.pending_transfer(probation) is not None if moving is None else moving:
         return "receive_transfer"
-    if probation_services.pending_removal(probation) is not None:
+    if probation_services.pending_removal(probation) is not None if removing is None else removing:
         return "decide_removal"
     if probation.escalated_on:
         return "decide_escalation"

@@ -32,15 +32,7 @@ from viewflow.workflow.status import STATUS
 from admission.audit.chain import chain_extend
 from admission.party.permissions import today
 from admission.probation import services as probation_services
-from admission.probation.models import (
-    Probation,
-    ProbationRemoval,
-    ProbationStatus,
-    ProbationTransfer,
-    RemovalStatus,
-    TransferStatus,
-)
-from admission.sourcing.models.candidates import CandidateState
+from admission.probation.models import Probation, ProbationRemoval, ProbationTransfer, RemovalStatus, TransferStatus
 
 BATCH = 1000
 
@@ -69,7 +61,7 @@ def probation_reminders_pass(*, batch: int = BATCH) -> PassResult:
 
 @transaction.atomic
 def _batch(process_of: dict[int, int], now: datetime, result: PassResult) -> None:
-    from workflows.flows import ProbationFlow, probation_reminders, wake_at
+    from workflows.flows import ProbationFlow, probation_reminders, probation_route, wake_at
 
     day = today()
     locked = Process.objects.filter(pk__in=process_of.values()).select_for_update(skip_locked=True)
@@ -87,24 +79,15 @@ def _batch(process_of: dict[int, int], now: datetime, result: PassResult) -> Non
         .select_for_update(skip_locked=True, of=("self",))
     )
     ids = [p.pk for p in probations]
-    moving = set(
-        ProbationTransfer.objects.filter(probation_id__in=ids, status=TransferStatus.PENDING).values_list(
-            "probation_id", flat=True
-        )
-    )
-    moving |= set(
-        ProbationRemoval.objects.filter(probation_id__in=ids, status=RemovalStatus.PROPOSED).values_list(
-            "probation_id", flat=True
-        )
-    )
+    pending = ProbationTransfer.objects.filter(probation_id__in=ids, status=TransferStatus.PENDING)
+    moving = set(pending.values_list("probation_id", flat=True))
+    proposed = ProbationRemoval.objects.filter(probation_id__in=ids, status=RemovalStatus.PROPOSED)
+    removing = set(proposed.values_list("probation_id", flat=True))
+    # The router's own rule, on the facts read above: those it would send back to the timer, not yet ended.
     waiting = [
         p
         for p in probations
-        if p.candidate.state == CandidateState.PROBATIONARY
-        and p.status == ProbationStatus.RUNNING
-        and not p.escalated_on
-        and p.pk not in moving
-        and day < p.ends_on
+        if probation_route(p, moving=p.pk in moving, removing=p.pk in removing) == "wait" and day < p.ends_on
     ]
     reminders = [
         (due.probation, due.days_before)

@@ -22,6 +22,7 @@ from viewflow.workflow.status import STATUS
 from admission.decisions.models.decisions import ChainStepRecord
 from admission.party import permissions
 from admission.party.models.delegations import Delegation
+from admission.party.models.orgs import path_ancestor_ids
 from admission.party.models.roles import Role, RoleKind
 from admission.probation.models import RecognitionStep
 from admission.rules.calendar import working_calendar
@@ -166,7 +167,7 @@ def waiting_above_for_user(*, user: Any, on: date | None = None) -> list[WorkRow
     list every open step of the province here."""
     day = on or permissions.today()
     paths = permissions.user_unit_paths(user, on=day)
-    above = {int(part) for path in paths for part in path.strip("/").split("/")[:-1]} - acting_org_ids(user, on=day)
+    above = {pk for path in paths for pk in path_ancestor_ids(path)} - acting_org_ids(user, on=day)
     if not above:
         return []
     in_units = Q()

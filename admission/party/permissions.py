@@ -124,22 +124,14 @@ def can_act_for_org(user: Any, org: PartyOrg, *, on: date | None = None) -> bool
     return True
 
 
-def users_acting_for_org(org: PartyOrg, *, on: date | None = None) -> QuerySet[Any]:
+def users_acting_for_org(org: PartyOrg, *, on: date | None = None) -> list[Any]:
     """Active users who may act for `org` on that day: acting roles there, and substitutes by delegation."""
-    from django.contrib.auth import get_user_model
-
-    day = on or today()
-    holders = Role.objects.filter(org=org).active_on(day).exclude(kind=RoleKind.ADMINISTRATOR).values("user_id")
-    query = Q(pk__in=holders)
-    if apps.is_installed("notifications"):
-        from admission.party.models.delegations import Delegation
-
-        query |= Q(pk__in=Delegation.objects.filter(org=org).active_on(day).values("to_user_id"))
-    return get_user_model().objects.filter(query, is_active=True)
+    return users_acting_for_orgs([org.pk], on=on)[org.pk]
 
 
 def users_acting_for_orgs(org_ids: Iterable[int], *, on: date | None = None) -> dict[int, list[Any]]:
-    """`users_acting_for_org` for many orgs at once (three queries for every 500 orgs): org id → its users."""
+    """Active users who may act for each org on that day (acting roles there, substitutes by delegation), for many
+    orgs at once, three queries for every 500 orgs: org id → its users."""
     from django.contrib.auth import get_user_model
 
     day = on or today()

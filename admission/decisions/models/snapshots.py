@@ -19,7 +19,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from admission.decisions.models.decisions import ChainStepRecord
-from admission.party.models.orgs import PartyOrg
+from admission.party.models.orgs import PartyOrg, path_ancestor_ids
 from admission.party.models.people import Sex
 from admission.rules import reference
 from admission.sourcing.models.candidates import Candidate
@@ -113,4 +113,4 @@ class AdmissionSnapshot(models.Model):
 
     def ancestor_ids(self) -> list[int]:
         """The cell's ancestors on the decision date, root first (the cell itself excluded)."""
-        return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+        return path_ancestor_ids(self.path)

@@ -57,6 +57,11 @@ class PartyOrgQuerySet(models.QuerySet["PartyOrg"]):
         return self.filter(path__startswith=org.path)
 
 
+def path_ancestor_ids(path: str) -> list[int]:
+    """The ids above the last one of a materialised path ("/1/7/42/" → [1, 7]), root first."""
+    return [int(part) for part in path.strip("/").split("/")[:-1] if part]
+
+
 class PartyOrg(models.Model):
     code = models.CharField(
         _("code"),
@@ -123,7 +128,7 @@ class PartyOrg(models.Model):
 
     def ancestor_ids(self) -> list[int]:
         """Ids of the current ancestors, nearest last, read from the path (no query)."""
-        return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+        return path_ancestor_ids(self.path)
 
 
 class OrgParentLink(models.Model):
