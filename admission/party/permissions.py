@@ -125,7 +125,7 @@ def can_act_for_org(user: Any, org: PartyOrg, *, on: date | None = None) -> bool
 
 
 def users_acting_for_org(org: PartyOrg, *, on: date | None = None) -> list[Any]:
-    """Active users who may act for `org` on that day: acting roles there, and substitutes by delegation."""
+    """Active users who may act for `org` on that day (acting roles there, substitutes by delegation), by id."""
     return users_acting_for_orgs([org.pk], on=on)[org.pk]
 
 

@@ -302,7 +302,7 @@ def advance(task: Any, made_on: date) -> dict[str, Any]:
     moment = datetime.combine(day, time(9, 0), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
     with time_machine.travel(moment, tick=True):
         org = PartyOrg.objects.get(pk=int(task.owner_permission_obj_pk))
-        user = users_acting_for_org(org, on=day).order_by("pk").first()
+        user = next(iter(users_acting_for_org(org, on=day)), None)  # ordered by id
         if user is None:
             raise StepFailed(f"nobody acts for {org} on {day}")
         prepared = PREPARE.get(node, lambda *_: [])(case, user, day)
