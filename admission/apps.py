@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -14,3 +16,47 @@ class AdmissionConfig(AppConfig):
 
         lookups.register()  # `__anyof`
         sources.connect()
+        _request_memory_follows_writes()
+
+
+def _request_memory_follows_writes() -> None:
+    """A write to what the permission answers are made of ends the request memory; a save of a case ends the step
+    memory's copy of it (`admission.core.request_cache`)."""
+    from django.db.models.signals import post_delete, post_save
+
+    from admission.core import request_cache
+    from admission.core.bulk import rows_created_in_bulk
+    from admission.decisions.models.decisions import ChainStepRecord
+    from admission.party.models.delegations import Delegation
+    from admission.party.models.orgs import OrgParentLink, PartyOrg
+    from admission.party.models.people import Person
+    from admission.party.models.roles import Role
+    from admission.probation.models import ProbationTransfer
+    from admission.rules.models.calendar import CalendarOverride
+    from admission.rules.models.rulesets import DeadlineRule, DocumentValidityRule, RuleSet, VoteRule
+    from admission.sourcing.models.candidates import Candidate
+
+    def spoil(sender: object, **kwargs: object) -> None:
+        request_cache.request_spoil()
+
+    watched = (Role, Delegation, PartyOrg, OrgParentLink, Person, ProbationTransfer, CalendarOverride, RuleSet)
+    for model in (*watched, VoteRule, DeadlineRule, DocumentValidityRule):
+        post_save.connect(spoil, sender=model, dispatch_uid=f"request_memory.save.{model.__name__}", weak=False)
+        post_delete.connect(spoil, sender=model, dispatch_uid=f"request_memory.delete.{model.__name__}", weak=False)
+
+    def case_saved(sender: object, instance: Candidate, created: bool = False, **kwargs: object) -> None:
+        request_cache.step_forget(("candidate", instance.pk))
+        if created:  # a new case may be the user's own (the candidate's view of it)
+            request_cache.request_spoil()
+
+    post_save.connect(case_saved, sender=Candidate, dispatch_uid="request_memory.case", weak=False)
+
+    def chain_changed(sender: object, **kwargs: Any) -> None:
+        instance = kwargs.get("instance")
+        for record in [instance] if instance is not None else kwargs.get("objs", []):
+            request_cache.step_forget(("next_step", record.candidate_id))
+
+    post_save.connect(chain_changed, sender=ChainStepRecord, dispatch_uid="request_memory.chain", weak=False)
+    post_delete.connect(chain_changed, sender=ChainStepRecord, dispatch_uid="request_memory.chain_del", weak=False)
+    rows_created_in_bulk.connect(chain_changed, sender=ChainStepRecord, dispatch_uid="request_memory.chain_bulk")
+    post_delete.connect(spoil, sender=Candidate, dispatch_uid="request_memory.case_delete", weak=False)

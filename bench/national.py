@@ -213,6 +213,7 @@ from admission.rules.reference.citizen_id import CITIZEN_ID_PROVINCES
 from admission.sourcing.models.candidates import Candidate, CandidateState
 from admission.sourcing.models.training import AwarenessCourse, Enrollment, EnrollmentState
 from portal.models import LookupPin
+from portal.pins import pin_hash
 from workflows.flows import AdmissionCaseFlow, ProbationFlow, SourcingFlow
 from workflows.models import WorkItem
 
@@ -1176,7 +1177,7 @@ class Country:
             False,
         )
         if login:
-            self.pins.row(cid, self.pin_hash, self.days.ts(self.now), None)
+            self.pins.row(cid, pin_hash(cid, PIN), self.days.ts(self.now), None)
         # The approval chain's rows once the cell's vote passed; the step of an open chain task is pending.
         chain_ids: dict[int, int] = {}
         resolution = done_on("cell_vote")
@@ -1421,7 +1422,6 @@ class Country:
         eligible = [i for i, s in enumerate(plan) if names[s] in LOGIN_SCENARIOS]
         chosen = sorted(self.rng.sample(eligible, min(len(logins), len(eligible))))
         login_of = {i: (logins[j], f"KN-UV-{j + 1:06d}") for j, i in enumerate(chosen)}
-        self.pin_hash = PBKDF2PasswordHasher().encode(PIN, "benchpinsalt2026")
         columns = ", ".join(f'"{column(Task, name)}"' for name in TASK_FIELDS)
         self.task_buffer: list[str] = []
         began = time.perf_counter()

@@ -18,7 +18,7 @@ DEMO_PIN = "246810"
 def seed_portal() -> str | None:
     """Issue DEMO_PIN for the latest case of the demo candidate's person, by a secretary of its cell. Returns a line
     for the seed output (the code, the PIN and the address), or None when the demo candidate has no case yet."""
-    from django.contrib.auth.hashers import check_password
+    from portal.pins import pin_is_current, pin_matches
 
     candidate = (
         Candidate.objects.filter(person__user__username=DEMO_LOGIN)
@@ -29,7 +29,8 @@ def seed_portal() -> str | None:
     if candidate is None:
         return None
     existing = LookupPin.objects.filter(candidate=candidate).first()
-    if existing is None or not check_password(DEMO_PIN, existing.pin_hash):
+    kept = existing.pin_hash if existing is not None else ""
+    if not pin_is_current(kept) or not pin_matches(candidate.pk, DEMO_PIN, kept):
         role = (
             Role.objects.filter(org=candidate.cell)
             .exclude(kind=RoleKind.ADMINISTRATOR)

@@ -3,9 +3,10 @@ case's stage and its dates, and nothing else.
 
 Three promises, each tested:
 - **No oracle.** An unknown code and a known code with a wrong answer take the same path: one query for the case
-  (it may come back empty), exactly one password-hash check (against a fixed dummy hash when there is no case or no
-  PIN), the same failure recorded, the same response. So neither the answer nor, in any obvious way, its timing
-  says whether a code exists.
+  (it may come back empty), exactly one PIN check (`pin_check`, a keyed hash: `portal.pins`; against a fixed dummy
+  when there is no case or no PIN), the same failure recorded, the same response. So neither the answer nor, in
+  any obvious way, its timing says whether a code exists. (A PIN issued before the keyed form is checked with the
+  slower password hash until its first right answer re-keeps it: until then its timing differs.)
 - **Rate limit.** At most `LIMIT_PER_CODE` wrong answers for one code from one client address, and
   `LIMIT_PER_CLIENT` for all codes from one address, in any `WINDOW`; past that the lookup is refused without
   checking anything until the oldest counted failure leaves the window. The counters live in the database (shared
@@ -22,15 +23,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 
-from django.contrib.auth.hashers import check_password, make_password
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from admission.sourcing.models.candidates import Candidate
-from portal.models import LookupAttempt
+from portal.models import LookupAttempt, LookupPin
+from portal.pins import pin_hash, pin_is_current, pin_matches
 
 WINDOW = timedelta(minutes=15)
 LIMIT_PER_CODE = 5
@@ -42,11 +42,13 @@ def normalise_code(raw: str) -> str:
     return "".join(raw.split()).upper()
 
 
-@lru_cache(maxsize=1)
 def _dummy_hash() -> str:
-    """A hash of nothing anyone can type, made once per process with the current hasher: checking a PIN against it
-    costs what checking a real PIN costs."""
-    return make_password("no-such-pin-\u2400")
+    """A keyed hash of nothing anyone can type: checking a PIN against it costs what checking a real PIN costs."""
+    return pin_hash(0, "no-such-pin-\u2400")
+
+
+def pin_check(candidate_id: int, pin: str, stored: str) -> bool:
+    return pin_matches(candidate_id, pin, stored)
 
 
 def _key(*parts: str) -> str:
@@ -134,10 +136,13 @@ class LookupResult:
 def verify(*, code: str, pin: str = "", date_of_birth: date | None = None) -> Candidate | None:
     """The case if the second factor matches, else None — by the same steps whether the code exists or not."""
     candidate = Candidate.objects.select_related("person", "lookup_pin", "rule_set", "cell").filter(code=code).first()
-    stored = getattr(candidate, "lookup_pin", None) if candidate is not None else None
-    pin_hash = stored.pin_hash if stored is not None else _dummy_hash()
-    # Always one hash check, even when the date of birth is the factor, so that both factors cost the same.
-    pin_ok = check_password(pin or "-", pin_hash) and stored is not None and bool(pin)
+    stored: LookupPin | None = getattr(candidate, "lookup_pin", None) if candidate is not None else None
+    kept = stored.pin_hash if stored is not None else _dummy_hash()
+    # Always one PIN check, even when the date of birth is the factor, so that both factors cost the same.
+    owner = stored.candidate_id if stored is not None else 0
+    pin_ok = pin_check(owner, pin or "-", kept) and stored is not None and bool(pin)
+    if stored is not None and pin_ok and not pin_is_current(kept):  # an older PIN is kept in the keyed form from now on
+        LookupPin.objects.filter(pk=stored.pk).update(pin_hash=pin_hash(owner, pin))
     born = candidate.person.date_of_birth.isoformat() if candidate is not None else "0000-00-00"
     dob_ok = date_of_birth is not None and constant_time_compare(born, date_of_birth.isoformat())
     return candidate if candidate is not None and (pin_ok or dob_ok) else None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from admission.party import permissions
 from admission.sourcing.models.candidates import Candidate
 from portal.models import LookupPin
+from portal.pins import pin_hash
 
 PIN_DIGITS = 6
 
@@ -35,7 +35,7 @@ def pin_issue(*, candidate: Candidate, by: Any, pin: str | None = None) -> str:
     LookupPin.objects.update_or_create(
         candidate=candidate,
         defaults={
-            "pin_hash": make_password(plain),
+            "pin_hash": pin_hash(candidate.pk, plain),
             "issued_at": timezone.now(),
             "issued_by": by if getattr(by, "is_authenticated", False) else None,
         },

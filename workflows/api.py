@@ -215,7 +215,8 @@ class CaseStepApi(APIView):
     def post(self, request: Request, candidate_id: int) -> Response:
         candidate = selectors.candidate_get_for_user(user=request.user, pk=candidate_id)
         name, spec = self.step_name, STEPS[self.step_name]
-        if not any(task.flow_task.name == name for task in _open_tasks(candidate)):
+        waiting = [task for task in _open_tasks(candidate) if task.flow_task.name == name]
+        if not waiting:
             raise ServiceRefused(_not_waiting())
         form = spec.form(candidate, request.user, data=form_body(request, self.body), files=request.FILES)
         if not form.is_valid():
@@ -226,6 +227,7 @@ class CaseStepApi(APIView):
                 node_name=name,
                 user=request.user,
                 action=lambda: spec.action(candidate, request.user, form.cleaned_data),
+                process=waiting[0].process,
             )
         return Response(case_state(candidate))
 

@@ -19,6 +19,7 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.activation import Activation
 
+from admission.core.request_cache import per_step
 from admission.decisions.services import decisions
 from admission.party import permissions
 from admission.party.models.orgs import PartyOrg
@@ -44,7 +45,9 @@ probation_reminders = Signal()
 
 def _candidate(process: Any) -> Candidate:
     # Read afresh: the services update the case through their own locked instance, so a cached artifact is stale.
-    return Candidate.objects.select_related("cell", "rule_set").get(pk=process.artifact_object_id)
+    # Inside a step's flow nodes the read is shared until the case is saved again (`request_cache.step_memory`).
+    pk = process.artifact_object_id
+    return per_step(("candidate", pk), lambda: Candidate.objects.select_related("cell", "rule_set").get(pk=pk))
 
 
 def cell_of(process: Any) -> PartyOrg:
@@ -157,9 +160,9 @@ class CaseFlow(flow.Flow):
         """A process is seen only within the user's units (its tasks too, whoever acts on them)."""
         if not user.is_authenticated:
             return False
-        from admission.sourcing.selectors import candidate_list_for_user
+        from admission.sourcing.selectors import candidate_in_scope
 
-        return candidate_list_for_user(user=user).filter(pk=obj.artifact_object_id).exists()
+        return candidate_in_scope(user=user, pk=obj.artifact_object_id)
 
     def has_manage_permission(self, user: Any, obj: Any = None) -> bool:
         # Cancelling, undoing and reviving tasks bypass the domain rules: administrators only.

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
+from admission.audit.sources import chain_deferred
+from admission.core.request_cache import step_memory
 from admission.decisions.services import decisions
 from admission.party import permissions
 from admission.party.models.orgs import PartyOrg
@@ -26,6 +28,7 @@ from admission.sourcing.models.candidates import Candidate
 from admission.sourcing.services import candidates as candidate_services
 from workflows.flows import ProbationFlow, SourcingFlow, probation_route, probation_task_data_set, task_data_write
 from workflows.steps import task_title
+from workflows.worklist import work_items_deferred
 
 T = TypeVar("T")
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -98,11 +101,16 @@ def case_reopen(*, previous: Candidate, nominated_by: str, nominated_on: date, b
     return candidate
 
 
-def run_step(*, candidate: Candidate, node_name: str, user: Any, action: Callable[[], T]) -> T:
-    """Take the open task `node_name` of the case for `user`, run `action`, complete the task — atomically."""
-    process = process_for(candidate)
+def run_step(
+    *, candidate: Candidate, node_name: str, user: Any, action: Callable[[], T], process: Process | None = None
+) -> T:
+    """Take the open task `node_name` of the case for `user`, run `action`, complete the task — atomically
+    (`process`: the case's current process when the caller has just read it)."""
+    process = process or process_for(candidate)
     flow_class = process.flow_class
-    with flow_class.lock(process.pk), transaction.atomic():
+    # The flow's lock opens the transaction (no savepoint of our own). The step's history entries and its work-page
+    # rows are written together at the end of it, and the flow's nodes share one read of the case.
+    with flow_class.lock(process.pk), transaction.atomic(savepoint=False), chain_deferred(), work_items_deferred():
         task = (
             Task.objects.select_for_update().filter(process=process, status__in=OPEN_TASK).order_by("created").first()
         )
@@ -139,7 +147,8 @@ def run_step(*, candidate: Candidate, node_name: str, user: Any, action: Callabl
         if task.status != STATUS.STARTED:
             activation.start(None)
         result = action()
-        activation.execute()
+        with step_memory():
+            activation.execute()
         return result
 
 

@@ -23,10 +23,11 @@ from typing import Any
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.db.models.signals import post_save
 
 from admission.audit.chain import canonical, chain_append, chain_extend, plain
+from admission.core.bulk import rows_created_in_bulk
 
 
 def _always(obj: Any) -> bool:
@@ -301,18 +302,47 @@ def source_for(model: type[models.Model]) -> Source | None:
     return _SOURCES.get(concrete._meta.label_lower)
 
 
+Item = tuple[str, str, dict[str, Any], int | None, str]  # kind, record, data, actor id, actor name
+
+
+@dataclass
+class _Pending:
+    marker: Callable[[], None]  # its on-commit callback tells whether the savepoint it was written in still stands
+    item: Item
+    compare: bool  # a save of an existing record: kept only if it differs from the record's latest entry
+    tracked: bool
+
+
 @dataclass
 class _Deferred:
-    """The entries of a `chain_deferred` block, each with the on-commit marker that tells whether the savepoint it
-    was written in still stands."""
+    """The entries of a `chain_deferred` block. A save of an existing record is compared with the record's latest
+    entry when the block ends, for all of them in one read, as the saves one by one would have compared."""
 
-    items: list[tuple[Callable[[], None], tuple[str, str, dict[str, Any], int | None, str]]] = field(
-        default_factory=list
-    )
+    pending: list[_Pending] = field(default_factory=list)
 
-    def alive(self) -> list[tuple[str, str, dict[str, Any], int | None, str]]:
+    def alive(self) -> list[Item]:
+        from admission.audit.models import HistoryEntry
+
         standing = {id(entry[1]) for entry in connection.run_on_commit}  # (savepoint ids, callback, robust)
-        return [item for marker, item in self.items if id(marker) in standing]
+        kept = [p for p in self.pending if id(p.marker) in standing]
+        asked = sorted({p.item[1] for p in kept if p.compare})
+        latest: dict[str, Any] = {}
+        for start in range(0, len(asked), 500):
+            chunk = asked[start : start + 500]
+            heads = HistoryEntry.objects.filter(record__in=chunk).values("record").annotate(top=Max("seq"))
+            latest.update(HistoryEntry.objects.filter(seq__in=heads.values("top")).values_list("record", "data"))
+        items: list[Item] = []
+        for p in kept:
+            record, data = p.item[1], p.item[2]
+            if p.compare:
+                before = latest.get(record)
+                if before is not None and canonical(before) == canonical(data):
+                    continue
+                if before is None and not p.tracked:
+                    continue
+            latest[record] = data
+            items.append(p.item)
+        return items
 
 
 _DEFERRED: ContextVar[_Deferred | None] = ContextVar("chain_deferred", default=None)
@@ -335,23 +365,27 @@ def chain_deferred() -> Iterator[None]:
     chain_extend(deferred.alive())
 
 
-def _latest_data(record: str) -> Any:
-    from admission.audit.models import HistoryEntry
-
-    deferred = _DEFERRED.get()
-    if deferred is not None:
-        for _kind, pending_record, data, _actor, _name in reversed(deferred.alive()):
-            if pending_record == record:
-                return data
-    return HistoryEntry.objects.filter(record=record).order_by("-seq").values_list("data", flat=True).first()
-
-
 def record_saved(source: Source, obj: Any, *, created: bool) -> None:
     """Append an entry when the record is chained and its key fields differ from its latest entry."""
+    from admission.audit.models import HistoryEntry
+
     data = source.data(obj)
     record = source.record(obj.pk)
+    deferred = _DEFERRED.get()
+    if deferred is not None:
+        if created and not source.tracked(obj):
+            return
+
+        def marker() -> None:  # runs after the commit, as a no-op: it only marks the savepoint the entry belongs to
+            return None
+
+        transaction.on_commit(marker)
+        actor_id, actor_name = source.actor(obj)
+        item = (source.kind, record, plain(data), actor_id, actor_name)
+        deferred.pending.append(_Pending(marker, item, compare=not created, tracked=created or source.tracked(obj)))
+        return
     if not created:
-        latest = _latest_data(record)
+        latest = HistoryEntry.objects.filter(record=record).order_by("-seq").values_list("data", flat=True).first()
         if latest is not None and canonical(latest) == canonical(data):
             return
         if latest is None and not source.tracked(obj):
@@ -359,16 +393,7 @@ def record_saved(source: Source, obj: Any, *, created: bool) -> None:
     elif not source.tracked(obj):
         return
     actor_id, actor_name = source.actor(obj)
-    deferred = _DEFERRED.get()
-    if deferred is None:
-        chain_append(kind=source.kind, record=record, data=data, actor_id=actor_id, actor_name=actor_name)
-        return
-
-    def marker() -> None:  # runs after the commit, as a no-op: it only marks the savepoint the entry belongs to
-        return None
-
-    transaction.on_commit(marker)
-    deferred.items.append((marker, (source.kind, record, plain(data), actor_id, actor_name)))
+    chain_append(kind=source.kind, record=record, data=data, actor_id=actor_id, actor_name=actor_name)
 
 
 def _on_save(sender: type[models.Model], instance: Any, created: bool = False, **kwargs: Any) -> None:
@@ -384,8 +409,16 @@ def _on_save(sender: type[models.Model], instance: Any, created: bool = False, *
     record_saved(source, instance, created=created)
 
 
+def _on_bulk_create(sender: type[models.Model], objs: list[Any], **kwargs: Any) -> None:
+    source = source_for(sender)
+    if source is not None:
+        for obj in objs:
+            record_saved(source, obj, created=True)
+
+
 def connect() -> None:
     """Register the domain's sources and chain every save of them (called once, from the app's ready())."""
     for source in DOMAIN_SOURCES:
         register(source)
     post_save.connect(_on_save, dispatch_uid="admission.audit.chain", weak=False)
+    rows_created_in_bulk.connect(_on_bulk_create, dispatch_uid="admission.audit.chain.bulk", weak=False)

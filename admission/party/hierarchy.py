@@ -14,7 +14,14 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from admission.party.models.orgs import AdmissionAuthority, DecidingBody, OrgKind, OrgParentLink, PartyOrg
+from admission.party.models.orgs import (
+    AdmissionAuthority,
+    DecidingBody,
+    OrgKind,
+    OrgParentLink,
+    PartyOrg,
+    path_ancestor_ids,
+)
 from admission.rules.models.rulesets import VoteBody
 
 
@@ -92,22 +99,42 @@ def parent_on(org: PartyOrg, day: date) -> PartyOrg | None:
 
 
 def ancestors_on(org: PartyOrg, day: date) -> list[PartyOrg]:
-    """Parents of `org` on `day`, nearest first."""
+    """Parents of `org` on `day`, nearest first.
+
+    The dated links of `org` and of its ancestors in today's tree are read in one query; an ancestor that day outside
+    today's tree (the hierarchy was restructured since) has its own links read when the walk reaches it."""
+    known = [org.pk, *path_ancestor_ids(org.path or "")]
+    links: dict[int, list[OrgParentLink]] = {pk: [] for pk in known}
+    for link in OrgParentLink.objects.filter(org_id__in=known).select_related("parent").order_by("-valid_from"):
+        links.setdefault(link.org_id, []).append(link)
+
+    def parent(of: PartyOrg) -> PartyOrg | None:
+        if of.pk not in links:
+            links[of.pk] = list(of.parent_links.select_related("parent").order_by("-valid_from"))
+        return next((link.parent for link in links[of.pk] if link.covers(day)), None)
+
     chain: list[PartyOrg] = []
-    current = parent_on(org, day)
+    current = parent(org)
     while current is not None:
         if current in chain or len(chain) > 20:
             raise ChainError(_("The party hierarchy has a loop above %(org)s.") % {"org": org})
         chain.append(current)
-        current = parent_on(current, day)
+        current = parent(current)
     return chain
 
 
+def authorities_on(orgs: list[PartyOrg], day: date) -> dict[int, AdmissionAuthority]:
+    """The admission authority of each org in force on `day` (orgs without one are left out), in one query."""
+    found: dict[int, AdmissionAuthority] = {}
+    rows = AdmissionAuthority.objects.filter(org__in=[org.pk for org in orgs], valid_from__lte=day)
+    for row in rows.order_by("-valid_from"):
+        if row.org_id not in found and row.covers(day):
+            found[row.org_id] = row
+    return found
+
+
 def authority_on(org: PartyOrg, day: date) -> AdmissionAuthority | None:
-    for row in AdmissionAuthority.objects.filter(org=org, valid_from__lte=day).order_by("-valid_from"):
-        if row.covers(day):
-            return row
-    return None
+    return authorities_on([org], day).get(org.pk)
 
 
 def _default_deciding_body(org: PartyOrg, below: PartyOrg) -> str | None:
@@ -138,8 +165,10 @@ def approval_chain(cell: PartyOrg, day: date, *, purpose: str = Purpose.ADMISSIO
     forms = FORMS[purpose]
     steps = [ChainStep(1, StepKind.CELL_RESOLUTION, cell, forms[StepKind.CELL_RESOLUTION], VoteBody.CELL)]
     below = cell
-    for org in ancestors_on(cell, day):
-        authority = authority_on(org, day)
+    ancestors = ancestors_on(cell, day)
+    authorities = authorities_on(ancestors, day)
+    for org in ancestors:
+        authority = authorities.get(org.pk)
         decider = authority.deciding_body if authority else _default_deciding_body(org, below)
         order = len(steps) + 1
         if decider is not None:

@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from admission.core.request_cache import per_request
 from admission.party.models.orgs import PartyOrg
 from admission.party.models.roles import Role, RoleKind
 
@@ -43,12 +44,28 @@ def active_delegations(user: Any, *, on: date | None = None) -> QuerySet[Any]:
     return Delegation.objects.filter(to_user=user).active_on(on or today()).select_related("org", "from_user")
 
 
+def held_roles(user: Any, *, on: date | None = None) -> list[Role]:
+    """The user's roles on that day with their orgs, read once per request (`admission.core.request_cache`)."""
+    day = on or today()
+    return per_request(("roles", getattr(user, "pk", None), day), lambda: list(active_roles(user, on=day)))
+
+
+def held_delegations(user: Any, *, on: date | None = None) -> list[Any]:
+    """The delegations that make the user a substitute that day, in the order they are chosen (earliest first),
+    read once per request."""
+    day = on or today()
+    return per_request(
+        ("delegations", getattr(user, "pk", None), day),
+        lambda: list(active_delegations(user, on=day).order_by("starts_on", "pk")),
+    )
+
+
 def user_unit_paths(user: Any, *, on: date | None = None) -> list[str]:
     """Paths of the orgs the user holds a role at (or acts for as a substitute), nested ones folded into their
     ancestor."""
     paths = sorted(
-        {role.org.path for role in active_roles(user, on=on)}
-        | {delegation.org.path for delegation in active_delegations(user, on=on)}
+        {role.org.path for role in held_roles(user, on=on)}
+        | {delegation.org.path for delegation in held_delegations(user, on=on)}
     )
     folded: list[str] = []
     for path in paths:
@@ -98,14 +115,18 @@ def recording_delegations() -> Iterator[list[Any]]:
 
 
 def acts_in_own_right(user: Any, org: PartyOrg, *, on: date | None = None) -> bool:
-    return active_roles(user, on=on).filter(org=org).exclude(kind=RoleKind.ADMINISTRATOR).exists()
+    return any(role.org_id == org.pk and role.kind != RoleKind.ADMINISTRATOR for role in held_roles(user, on=on))
+
+
+def _delegation_to(user: Any, org: PartyOrg, *, on: date | None = None) -> Any:
+    return next((d for d in held_delegations(user, on=on) if d.org_id == org.pk), None)
 
 
 def delegation_for(user: Any, org: PartyOrg, *, on: date | None = None) -> Any:
     """The active delegation through which `user` acts for `org`, or None (also None when they act in own right)."""
     if acts_in_own_right(user, org, on=on):
         return None
-    return active_delegations(user, on=on).filter(org=org).order_by("starts_on", "pk").first()
+    return _delegation_to(user, org, on=on)
 
 
 def can_act_for_org(user: Any, org: PartyOrg, *, on: date | None = None) -> bool:
@@ -115,7 +136,7 @@ def can_act_for_org(user: Any, org: PartyOrg, *, on: date | None = None) -> bool
         return True
     if acts_in_own_right(user, org, on=on):
         return True
-    delegation = active_delegations(user, on=on).filter(org=org).order_by("starts_on", "pk").first()
+    delegation = _delegation_to(user, org, on=on)
     if delegation is None:
         return False
     used = _delegations_used.get()
@@ -164,7 +185,7 @@ def require_act_for_org(user: Any, org: PartyOrg) -> None:
 
 
 def can_administer(user: Any) -> bool:
-    return sees_everything(user) or active_roles(user).filter(kind=RoleKind.ADMINISTRATOR).exists()
+    return sees_everything(user) or any(role.kind == RoleKind.ADMINISTRATOR for role in held_roles(user))
 
 
 def get_org_or_404(user: Any, pk: int | str) -> PartyOrg:

@@ -234,6 +234,12 @@ def working_calendar() -> WorkingCalendar:
     """
     # Imported here because admission.rules.models.rulesets imports CountFrom from this module (a cycle at import
     # time), and so that this module imports without Django settings.
+    from admission.core.request_cache import per_request
+
+    return per_request("working_calendar", _working_calendar_read)  # once per request (a write spoils it)
+
+
+def _working_calendar_read() -> WorkingCalendar:
     from admission.rules.models.calendar import CalendarOverride
 
     overrides: dict[date, bool] = {}

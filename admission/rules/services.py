@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from admission.core.request_cache import per_request
 from admission.rules.models.rulesets import RuleSet, RuleSetStatus
 
 
@@ -48,12 +49,19 @@ def ruleset_for_step(*, case_rule_set: RuleSet, step_on: date) -> RuleSet:
     The snapshot governs, unless a later published version says it applies to open cases and is in force on the
     step's date (a transitional provision).
     """
-    later = (
-        RuleSet.objects.exclude(status=RuleSetStatus.DRAFT)
-        .filter(
-            effective_from__gt=case_rule_set.effective_from, effective_from__lte=step_on, applies_to_open_cases=True
+
+    def governing() -> RuleSet:
+        later = (
+            RuleSet.objects.exclude(status=RuleSetStatus.DRAFT)
+            .filter(
+                effective_from__gt=case_rule_set.effective_from,
+                effective_from__lte=step_on,
+                applies_to_open_cases=True,
+            )
+            .order_by("-effective_from")
+            .first()
         )
-        .order_by("-effective_from")
-        .first()
-    )
-    return later or case_rule_set
+        return later or case_rule_set
+
+    # One answer (and one instance, whose rule rows are then read once) per request; a write to the rules spoils it.
+    return per_request(("ruleset_for_step", case_rule_set.pk, step_on), governing)

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django_fsm_log.models import StateLog
 
+from admission.core.request_cache import per_request, request_knows, request_note
 from admission.party import permissions
 from admission.party.models.orgs import PartyOrg
 from admission.rules import reference
@@ -28,7 +29,10 @@ def _units_q(user: Any) -> Q:
     # The orgs and the moving cases are read first, as id lists: the condition is then on the case's own columns
     # (two index scans, OR-ed), where a LIKE on the joined org's path OR a subquery made PostgreSQL read every case
     # of the country (11 s for a cell secretary's list at national volume).
-    orgs = list(PartyOrg.objects.filter(permissions.scope_q(user, field="path")).values_list("pk", flat=True))
+    orgs = per_request(
+        ("scope_orgs", user.pk, permissions.today()),
+        lambda: list(PartyOrg.objects.filter(permissions.scope_q(user, field="path")).values_list("pk", flat=True)),
+    )
     moving_in = ProbationTransfer.objects.filter(status=TransferStatus.PENDING, to_cell_id__in=orgs)
     return Q(cell_id__in=orgs) | Q(pk__in=list(moving_in.values_list("probation__candidate_id", flat=True)))
 
@@ -58,9 +62,19 @@ def candidate_get_for_unit(*, user: Any, pk: int | str) -> Candidate:
 
 def candidate_get_for_user(*, user: Any, pk: int | str) -> Candidate:
     try:
-        return candidate_list_for_user(user=user).get(pk=pk)
+        candidate = candidate_list_for_user(user=user).get(pk=pk)
     except (Candidate.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
+    request_note(("in_scope", user.pk, candidate.pk))
+    return candidate
+
+
+def candidate_in_scope(*, user: Any, pk: int) -> bool:
+    """Whether the user sees the case (through their units or as its candidate); a case already found in their scope
+    in this request is not looked up again (`admission.core.request_cache`)."""
+    if request_knows(("in_scope", user.pk, pk)):
+        return True
+    return candidate_list_for_user(user=user).filter(pk=pk).exists()
 
 
 # Category filters of the sourcing plans, on Candidate rows (domain.md §7). Read from the person's current record;

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "admission.core.request_cache.RequestMemoryMiddleware",  # who acts for what, read once per request
     "admission.audit.access.PersonalDataAccessMiddleware",  # who read a person's data (after authentication)
     "config.middleware.LoginRequiredExceptPublicMiddleware",
     "django_otp.middleware.OTPMiddleware",

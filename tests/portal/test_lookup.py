@@ -89,7 +89,7 @@ def test_known_and_unknown_codes_take_the_same_path(case: Any) -> None:
         runs = []
         for code in (case.code, "KN-2026-999999"):
             with (
-                mock.patch("portal.lookup.check_password", wraps=lookup.check_password) as checked,
+                mock.patch("portal.lookup.pin_check", wraps=lookup.pin_check) as checked,
                 CaptureQueriesContext(connection) as queries,
             ):
                 assert lookup.lookup(client=f"198.51.100.{len(runs)}", code=code, **kwargs).candidate is None

@@ -27,7 +27,7 @@ def guess_in_parallel(code_of: Callable[[int], str], client: str = "203.0.113.7"
     """Run GUESSES lookups at once (each thread with its own connection); return the answer checks and results."""
     checks = 0
     counting = threading.Lock()
-    real_check = lookup.check_password
+    real_check = lookup.pin_check
 
     def counted_check(*args: Any, **kwargs: Any) -> bool:
         nonlocal checks
@@ -45,7 +45,7 @@ def guess_in_parallel(code_of: Callable[[int], str], client: str = "203.0.113.7"
         finally:
             connections.close_all()
 
-    with mock.patch("portal.lookup.check_password", counted_check):
+    with mock.patch("portal.lookup.pin_check", counted_check):
         threads = [threading.Thread(target=guess, args=(n,)) for n in range(GUESSES)]
         for thread in threads:
             thread.start()

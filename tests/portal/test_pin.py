@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.hashers import check_password
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from admission.documents.dossier import lookup_url
-from portal import lookup
+from portal import lookup, pins
 from portal.models import LookupPin
 from portal.services import pin_issue
 
@@ -21,7 +22,9 @@ def test_it_returns_six_digits_and_stores_only_a_hash(world: Any, own_case: Any)
     pin = pin_issue(candidate=own_case, by=world.secretary)
     assert len(pin) == 6 and pin.isdigit()
     stored = LookupPin.objects.get(candidate=own_case)
-    assert pin not in stored.pin_hash and check_password(pin, stored.pin_hash)
+    assert pin not in stored.pin_hash and stored.pin_hash.startswith(pins.PREFIX)
+    assert pins.pin_matches(own_case.pk, pin, stored.pin_hash)
+    assert not pins.pin_matches(own_case.pk, f"{(int(pin) + 1) % 10**6:06d}", stored.pin_hash)
     assert stored.issued_by == world.secretary
 
 
@@ -82,3 +85,31 @@ def test_the_pin_page_is_a_404_outside_the_units(client: Any, world: Any, own_ca
 def test_the_pin_page_needs_a_login(client: Any, own_case: Any) -> None:
     response = client.get(reverse("portal:pin", args=[own_case.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_same_pin_of_two_cases_is_kept_differently(world: Any, own_case: Any, other_case: Any) -> None:
+    pin_issue(candidate=own_case, by=world.secretary, pin="111111")
+    pin_issue(candidate=other_case, by=world.secretary, pin="111111")
+    kept = set(LookupPin.objects.values_list("pin_hash", flat=True))
+    assert len(kept) == 2
+    assert lookup.verify(code=other_case.code, pin="111111") == other_case
+
+
+def test_a_pin_kept_in_the_older_form_still_matches_and_is_then_kept_in_the_keyed_form(
+    world: Any, own_case: Any
+) -> None:
+    LookupPin.objects.create(candidate=own_case, pin_hash=make_password("135790"), issued_at=timezone.now())
+    assert lookup.verify(code=own_case.code, pin="000000") is None
+    assert not LookupPin.objects.get(candidate=own_case).pin_hash.startswith(pins.PREFIX)  # a wrong PIN changes nothing
+    assert lookup.verify(code=own_case.code, pin="135790") == own_case
+    kept = LookupPin.objects.get(candidate=own_case).pin_hash
+    assert kept.startswith(pins.PREFIX) and pins.pin_matches(own_case.pk, "135790", kept)
+
+
+def test_a_pin_still_matches_after_the_secret_key_is_rotated(world: Any, own_case: Any, settings: Any) -> None:
+    pin_issue(candidate=own_case, by=world.secretary, pin="246802")
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-for-the-rotation-test-0123456789"
+    assert lookup.verify(code=own_case.code, pin="246802") == own_case
+    settings.SECRET_KEY_FALLBACKS = []
+    assert lookup.verify(code=own_case.code, pin="246802") is None

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from admission.core.bulk import created_in_bulk
+from admission.core.request_cache import per_step
 from admission.decisions.models.decisions import Ceremony, ChainStepRecord, StepStatus
 from admission.decisions.models.meetings import MeetingPurpose, Vote
 from admission.decisions.models.send_backs import SendBackTarget
@@ -50,7 +52,11 @@ def cell_resolution(candidate: Candidate) -> ChainStepRecord | None:
 
 
 def next_step(candidate: Candidate) -> ChainStepRecord | None:
-    return candidate.chain_steps.filter(status=StepStatus.PENDING).order_by("order").first()
+    """The chain's first pending step, with its org (read once by a step's flow nodes: `request_cache.per_step`)."""
+    return per_step(
+        ("next_step", candidate.pk),
+        lambda: candidate.chain_steps.filter(status=StepStatus.PENDING).select_related("org").order_by("order").first(),
+    )
 
 
 @transaction.atomic
@@ -72,8 +78,8 @@ def case_propose(*, candidate: Candidate, vote: Vote, by: Any) -> Candidate:
     steps = hierarchy.approval_chain(candidate.cell, meeting.held_on)
     candidate.chain_steps.filter(status=StepStatus.PENDING).delete()  # a sent-back case proposes anew
     first = len(candidate.chain_steps.all())
-    for step in steps:
-        ChainStepRecord.objects.create(
+    records = [
+        ChainStepRecord(
             candidate=candidate,
             order=first + step.order,
             kind=step.kind,
@@ -87,6 +93,12 @@ def case_propose(*, candidate: Candidate, vote: Vote, by: Any) -> Candidate:
             done_on=meeting.held_on if step.order == 1 else None,
             done_by=by if step.order == 1 else None,
         )
+        for step in steps
+    ]
+    # The resolution is saved on its own (issuing its signed 6-KNĐ listens to that); the steps still to come are
+    # inserted together, so a longer chain costs no more queries.
+    records[0].save(force_insert=True)
+    created_in_bulk(ChainStepRecord, records[1:], by=by)
     fire(candidate, "propose", by=by, reason=_("Cell resolution of %(day)s") % {"day": _d(meeting.held_on)})
     return candidate
 

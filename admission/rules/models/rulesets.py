@@ -176,9 +176,15 @@ class RuleSet(models.Model):
         """A child table's rows, read once per instance (Django's prefetch cache: `refresh_from_db` and the related
         manager's own writes clear it), so that checking a case's papers reads the validity rules once, not once a
         paper."""
-        if relation not in getattr(self, "_prefetched_objects_cache", {}):
-            models.prefetch_related_objects([self], relation)
-        return list(getattr(self, relation).all())
+        from admission.core.request_cache import per_request
+
+        def read() -> list[Any]:
+            if relation not in getattr(self, "_prefetched_objects_cache", {}):
+                models.prefetch_related_objects([self], relation)
+            return list(getattr(self, relation).all())
+
+        # Shared by every instance of this rule set within a request (a write to the rules spoils it).
+        return per_request(("rule_rows", self.pk, relation), read) if self.pk else read()
 
     def vote_rule(self, body: str) -> VoteRule:
         for rule in self._rows("vote_rules"):

@@ -1,0 +1,109 @@
+"""Reads kept for one request, and for one step's transaction.
+
+A page or a step asks "which roles and delegations does this user hold today?" and "which orgs are in their
+scope?" many times (the case page asked 8 and 11 times); a step's flow nodes read the same case three or four times
+after the step's action. Two short-lived memories keep those answers:
+
+* the **request memory** (`RequestMemoryMiddleware`): who acts for what, and which orgs lie in a user's scope, for
+  the rest of the request. A save or delete of anything those answers are made of (a role, a delegation, an org, a
+  transfer, a new case) ends the memory for the rest of that request: later questions are read afresh from the
+  database, so a request that changes roles (or rolls such a change back) never sees a stale answer;
+* the **step memory** (`step_memory()`, opened by `workflows.services.run_step` inside its transaction, around the
+  flow's own nodes): the case as the nodes read it, dropped the moment the case is saved.
+
+Outside both (a management command, a test calling a service), nothing is kept and every call reads the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class _Memory:
+    __slots__ = ("spoiled", "values")
+
+    def __init__(self) -> None:
+        self.values: dict[Hashable, Any] = {}
+        self.spoiled = False
+
+
+_REQUEST: ContextVar[_Memory | None] = ContextVar("request_memory", default=None)
+_STEP: ContextVar[_Memory | None] = ContextVar("step_memory", default=None)
+
+
+@contextmanager
+def _opened(var: ContextVar[_Memory | None]) -> Iterator[None]:
+    token = var.set(_Memory())
+    try:
+        yield
+    finally:
+        var.reset(token)
+
+
+def request_memory() -> Any:
+    """Keep the permission reads of the block (a request) until something they depend on is written."""
+    return _opened(_REQUEST)
+
+
+def step_memory() -> Any:
+    """Keep the case reads of the block (a step's flow nodes, inside its transaction)."""
+    return _opened(_STEP)
+
+
+def _remembered(var: ContextVar[_Memory | None], key: Hashable, compute: Callable[[], T]) -> T:
+    memory = var.get()
+    if memory is None or memory.spoiled:
+        return compute()
+    if key not in memory.values:
+        memory.values[key] = compute()
+    return memory.values[key]
+
+
+def per_request(key: Hashable, compute: Callable[[], T]) -> T:
+    return _remembered(_REQUEST, key, compute)
+
+
+def per_step(key: Hashable, compute: Callable[[], T]) -> T:
+    return _remembered(_STEP, key, compute)
+
+
+def request_note(key: Hashable) -> None:
+    """Remember a fact for the rest of the request (e.g. "this case was found in this user's scope")."""
+    memory = _REQUEST.get()
+    if memory is not None and not memory.spoiled:
+        memory.values[key] = True
+
+
+def request_knows(key: Hashable) -> bool:
+    memory = _REQUEST.get()
+    return memory is not None and not memory.spoiled and memory.values.get(key) is True
+
+
+def request_spoil() -> None:
+    """Something the permission answers depend on was written: read afresh for the rest of the request."""
+    memory = _REQUEST.get()
+    if memory is not None:
+        memory.values.clear()
+        memory.spoiled = True
+
+
+def step_forget(key: Hashable) -> None:
+    memory = _STEP.get()
+    if memory is not None:
+        memory.values.pop(key, None)
+
+
+class RequestMemoryMiddleware:
+    """Opens the request memory around the rest of the middleware and the view."""
+
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        with request_memory():
+            return self.get_response(request)

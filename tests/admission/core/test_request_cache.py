@@ -1,0 +1,107 @@
+"""The request memory keeps who acts for what for one request, and never past a write that changes it; the step
+memory keeps a case until the case is saved."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from admission.core.request_cache import per_step, request_memory, step_memory
+from admission.party import permissions
+from admission.party.models.orgs import OrgKind
+from admission.party.models.roles import RoleKind
+from admission.sourcing.models.candidates import Candidate
+from tests.factories import UserFactory, give_role, make_org
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def orgs():
+    province = make_org(OrgKind.PROVINCE_COMMITTEE, name="Đảng bộ tỉnh")
+    commune = make_org(OrgKind.COMMUNE_COMMITTEE, province, name="Đảng bộ xã A")
+    return make_org(OrgKind.CELL, commune, name="Chi bộ thôn 1"), make_org(OrgKind.CELL, commune, name="Chi bộ thôn 2")
+
+
+def test_inside_a_request_the_roles_are_read_once(orgs):
+    cell, other = orgs
+    user = UserFactory()
+    give_role(user, cell, RoleKind.CELL_SECRETARY)
+    with request_memory():
+        with CaptureQueriesContext(connection) as first:
+            assert permissions.can_act_for_org(user, cell)
+            assert not permissions.can_act_for_org(user, other)
+        with CaptureQueriesContext(connection) as again:
+            assert permissions.can_act_for_org(user, cell)
+            assert not permissions.can_act_for_org(user, other)
+            assert permissions.user_unit_paths(user) == [cell.path]
+    assert len(first.captured_queries) == 2  # the roles, the delegations
+    assert len(again.captured_queries) == 0
+
+
+def test_outside_a_request_nothing_is_kept(orgs):
+    cell, _other = orgs
+    user = UserFactory()
+    give_role(user, cell, RoleKind.CELL_SECRETARY)
+    permissions.can_act_for_org(user, cell)
+    with CaptureQueriesContext(connection) as again:
+        permissions.can_act_for_org(user, cell)
+    assert len(again.captured_queries) >= 1
+
+
+def test_a_role_granted_in_the_request_is_seen_at_once(orgs):
+    cell, other = orgs
+    user = UserFactory()
+    give_role(user, cell, RoleKind.CELL_SECRETARY)
+    with request_memory():
+        assert not permissions.can_act_for_org(user, other)
+        give_role(user, other, RoleKind.CELL_SECRETARY)
+        assert permissions.can_act_for_org(user, other)
+        assert sorted(permissions.user_unit_paths(user)) == sorted([cell.path, other.path])
+
+
+def test_a_role_granted_then_rolled_back_is_not_remembered(orgs):
+    cell, other = orgs
+    user = UserFactory()
+    give_role(user, cell, RoleKind.CELL_SECRETARY)
+    with request_memory():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            give_role(user, other, RoleKind.CELL_SECRETARY)
+            assert permissions.can_act_for_org(user, other)  # read while the write stands
+            raise RuntimeError("rolled back")
+        assert not permissions.can_act_for_org(user, other)
+
+
+def test_a_role_ended_in_the_request_stops_acting_at_once(orgs):
+    cell, _other = orgs
+    user = UserFactory()
+    role = give_role(user, cell, RoleKind.CELL_SECRETARY)
+    with request_memory():
+        assert permissions.can_act_for_org(user, cell)
+        role.delete()
+        assert not permissions.can_act_for_org(user, cell)
+
+
+def test_the_step_memory_forgets_a_case_when_it_is_saved(world):
+    from tests.factories import PersonFactory
+    from workflows import services
+
+    case = services.case_nominate(
+        person=PersonFactory(),
+        cell=world.village_cell,
+        nominated_by="cell",
+        nominated_on=datetime.date(2025, 11, 3),
+        by=world.secretary,
+    )
+
+    def read():
+        return per_step(("candidate", case.pk), lambda: Candidate.objects.get(pk=case.pk))
+
+    with step_memory():
+        first = read()
+        assert read() is first
+        Candidate.objects.get(pk=case.pk).save()
+        assert read() is not first
