@@ -187,7 +187,7 @@ django.setup()
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.auth.hashers import get_hasher
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -462,8 +462,9 @@ def build_tree(sizes: Sizes, rng: random.Random) -> Tree:
 
 
 def password_hash() -> str:
-    """One PBKDF2 hash (the production hasher) for every bench login: logging in costs what it costs in production."""
-    hasher = PBKDF2PasswordHasher()
+    """One hash by the production hasher (the first of PASSWORD_HASHERS) for every bench login: logging in costs what
+    it costs in production."""
+    hasher = get_hasher()
     return hasher.encode(PASSWORD, "benchsalt2026xyz")
 
 

@@ -81,7 +81,7 @@ def deadline_board(*, user: Any, filters: BoardFilters | None = None, on: date |
     deadline: overdue first (the most late first), then by due date. A case escalated to one of the user's bodies is
     flagged. Cases imported without a flow have no tasks and do not appear."""
     from notifications.scan import open_tasks_query, task_due
-    from workflows.steps import task_title
+    from workflows.steps import task_titles
 
     filters = filters or BoardFilters()
     day = on or permissions.today()
@@ -106,6 +106,7 @@ def deadline_board(*, user: Any, filters: BoardFilters | None = None, on: date |
     )
     escalations = {e.task_id: e for e in Escalation.objects.filter(task_id__in=[t.pk for t in by_case.values()])}
     cal = working_calendar()
+    titles = task_titles(list(by_case.values()))
     rows: list[BoardRow] = []
     for case_id, task in by_case.items():
         org = orgs.get(int(task.owner_permission_obj_pk)) if task.owner_permission_obj_pk else None
@@ -116,7 +117,7 @@ def deadline_board(*, user: Any, filters: BoardFilters | None = None, on: date |
         row = BoardRow(
             candidate=case_rows[case_id],
             task_id=task.pk,
-            task_title=task_title(task),
+            task_title=titles[task.pk],
             acting_org=org,
             due_on=due,
             overdue=overdue,

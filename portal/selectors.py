@@ -416,9 +416,7 @@ def portal_papers(candidate: Candidate) -> list[PaperRow]:
 
     ready = {document.form_code: document for document in portal_documents(candidate)}
     rows = []
-    for row in form_rows(candidate):
-        if row.code not in PORTAL_FORMS:
-            continue
+    for row in form_rows(candidate, codes=PORTAL_FORMS):
         active = row.latest is not None and row.latest.status in (DocumentStatus.QUEUED, DocumentStatus.RUNNING)
         rows.append(PaperRow(row.code, row.title, ready.pop(row.code, None), row.up_to_date, active))
     # A copy made at an earlier stage stays downloadable even where the form no longer applies.

@@ -29,11 +29,18 @@ class WorkflowsConfig(AppConfig):
 
         # The work page's read model follows every save of a task, in the same transaction.
         from django.db.models.signals import post_save
-        from viewflow.workflow.models import Task
+        from viewflow.workflow.models import Process, Task
 
+        from admission.core.request_cache import request_forget
         from workflows.worklist import work_item_sync
 
         def task_saved(sender: object, instance: Task, **kwargs: object) -> None:
             work_item_sync(instance)
+            request_forget("open_tasks")
 
         post_save.connect(task_saved, sender=Task, dispatch_uid="workflows.work_item_sync", weak=False)
+
+        def process_saved(sender: object, **kwargs: object) -> None:
+            request_forget("open_tasks")  # a new process (the sourcing flow hands over to admission) has other tasks
+
+        post_save.connect(process_saved, sender=Process, dispatch_uid="workflows.open_tasks_process", weak=False)

@@ -20,7 +20,7 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from admission.audit.sources import chain_deferred
-from admission.core.request_cache import step_memory
+from admission.core.request_cache import per_request, step_memory
 from admission.decisions.services import decisions
 from admission.party import permissions
 from admission.party.models.orgs import PartyOrg
@@ -43,9 +43,16 @@ def process_for(candidate: Candidate) -> Process:
 
 
 def open_tasks(candidate: Candidate, *, process: Process | None = None, lock: bool = False) -> list[Task]:
-    """The case's open tasks, oldest first (of `process` when the caller holds it; locked with `lock`)."""
-    tasks = (process or process_for(candidate)).task_set.filter(status__in=OPEN_TASK).order_by("created")
-    return list(tasks.select_for_update() if lock else tasks)
+    """The case's open tasks, oldest first (of `process` when the caller holds it; locked with `lock`). Read once
+    per request for a case (the case page's panels all ask); any save of a task or a process forgets it."""
+
+    def read() -> list[Task]:
+        tasks = (process or process_for(candidate)).task_set.filter(status__in=OPEN_TASK).order_by("created")
+        return list(tasks.select_for_update() if lock else tasks)
+
+    if lock or process is not None:
+        return read()
+    return list(per_request(("open_tasks", candidate.pk), read))
 
 
 def open_task(candidate: Candidate, node_name: str) -> Task | None:

@@ -147,18 +147,33 @@ STEPS.update({step.name: step for step in (*ADMISSION_STEPS, *PROBATION_STEPS)})
 
 def task_title(task: Any) -> str:
     """A task's title in the reader's language: a step of the approval chain names its kind, form and body."""
+    return task_titles([task])[task.pk]
+
+
+def task_titles(tasks: list[Any]) -> dict[Any, str]:
+    """The titles of many tasks (task id → title), reading the chain and recognition steps they name in one query
+    per kind instead of one per task."""
     from admission.decisions.models.decisions import ChainStepRecord
     from admission.probation.models import RecognitionStep
 
-    data = task.data or {}
-    for key, model in (("chain_step", ChainStepRecord), ("recognition_step", RecognitionStep)):
-        if data.get(key):
-            step = model.objects.select_related("org").filter(pk=data[key]).first()
-            if step is not None:
-                return chain_step_title(step)
-    if not node_is_current(task.flow_task):
-        return str(STEP_CHANGED)
-    return node_title(task.flow_task)
+    refs = (("chain_step", ChainStepRecord), ("recognition_step", RecognitionStep))
+    steps: dict[tuple[str, int], Any] = {}
+    for key, model in refs:
+        ids = {int((t.data or {})[key]) for t in tasks if (t.data or {}).get(key)}
+        if ids:
+            steps.update({(key, step.pk): step for step in model.objects.filter(pk__in=ids).select_related("org")})
+    titles: dict[Any, str] = {}
+    for task in tasks:
+        data = task.data or {}
+        found = (steps.get((key, int(data[key]))) for key, _model in refs if data.get(key))
+        record = next((step for step in found if step is not None), None)
+        if record is not None:
+            titles[task.pk] = chain_step_title(record)
+        elif not node_is_current(task.flow_task):
+            titles[task.pk] = str(STEP_CHANGED)
+        else:
+            titles[task.pk] = node_title(task.flow_task)
+    return titles
 
 
 def chain_step_title(step: Any) -> str:

@@ -92,6 +92,14 @@ def request_spoil() -> None:
         memory.spoiled = True
 
 
+def request_forget(kind: str) -> None:
+    """Drop the remembered answers whose key starts with `kind` (a tuple key's first part)."""
+    memory = _REQUEST.get()
+    if memory is not None:
+        for key in [k for k in memory.values if isinstance(k, tuple) and k and k[0] == kind]:
+            del memory.values[key]
+
+
 def step_forget(key: Hashable) -> None:
     memory = _STEP.get()
     if memory is not None:

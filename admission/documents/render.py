@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -263,11 +264,14 @@ def signer_space(document: Any, anchor: str = "sig-space") -> tuple[int, Any, tu
     return None
 
 
-def applicable_forms(candidate: Candidate) -> list[PreparedForm]:
-    """The forms that apply to the case at its stage and whose data exists, in the dossier's order."""
+def applicable_forms(candidate: Candidate, *, codes: Collection[str] | None = None) -> list[PreparedForm]:
+    """The forms that apply to the case at its stage and whose data exists, in the dossier's order (only `codes`
+    when given)."""
     prepared = []
     with builders.memo():
         for spec in registry.FORMS:
+            if codes is not None and spec.code not in codes:
+                continue
             try:
                 prepared.append(prepare_form(candidate, spec.code))
             except FormNotApplicable:

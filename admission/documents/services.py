@@ -11,6 +11,7 @@ its document rows (`generation`'s docstring).
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,11 +94,12 @@ def _latest(candidate: Candidate, code: str) -> GeneratedDocument | None:
     return documents_of(candidate).filter(form_code=code).order_by("-created_at", "-pk").first()
 
 
-def form_rows(candidate: Candidate) -> list[FormRow]:
-    """Each form that applies to the case at its stage, with its latest copy; then the complete dossier."""
+def form_rows(candidate: Candidate, *, codes: Collection[str] | None = None) -> list[FormRow]:
+    """Each form that applies to the case at its stage, with its latest copy; then the complete dossier (only the
+    forms of `codes` when given: the candidate's page asks for three, not for every form and the dossier's plan)."""
     with builders.memo():
-        rows = [_row(candidate, p) for p in applicable_forms(candidate)]
-        parts = dossier.plan(candidate)
+        rows = [_row(candidate, p) for p in applicable_forms(candidate, codes=codes)]
+        parts = dossier.plan(candidate) if codes is None or DOSSIER_CODE in codes else []
     if parts:
         rows.append(
             FormRow(

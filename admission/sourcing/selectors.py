@@ -48,7 +48,10 @@ def candidate_list_for_user(*, user: Any) -> QuerySet[Candidate]:
 def candidate_seen_by_unit(*, user: Any, candidate: Candidate) -> bool:
     """True when the user sees the case through their units, not only as the candidate themself: the cell's
     internal notes (review notes) are for the party units, not for the person they are about."""
-    return Candidate.objects.filter(_units_q(user), pk=candidate.pk).exists()
+    return per_request(
+        ("seen_by_unit", user.pk, candidate.pk),
+        lambda: Candidate.objects.filter(_units_q(user), pk=candidate.pk).exists(),
+    )
 
 
 def candidate_get_for_unit(*, user: Any, pk: int | str) -> Candidate:
