@@ -24,7 +24,7 @@ Who (for --users 200; other totals keep the proportions 80 : 40 : 50 : 30):
   of them together (wrong answers only: these are right ones).
 
 First --warmup unmeasured requests (default 30: each gunicorn worker loads its URLconf and templates on its first
-request, about a second). Users start spread over --ramp seconds (default 30) so that the logins (one PBKDF2 check
+request, about a second). Users start spread over --ramp seconds (default 30) so that the logins (one Argon2id check
 each) do not all land at once; the run stops --duration seconds after the first start, and requests still running
 after --duration + 30 s are abandoned. Each request times out after 30 s. A request is an error when it raises,
 times out, answers 4xx/5xx, or (staff pages) lands on the login page. Latency is measured client-side, from sending

@@ -32,8 +32,8 @@ What it builds, at scale S (S=1: the country after the 2025 reform):
   per grassroots committee (`bench.dangu.NNNNN`), one organisation-board officer per province (`bench.tochuc.NN`),
   and 200 candidates with a login (`bench.ungvien.NNN`, their cases coded `KN-UV-NNNNNN`, lookup PIN 246810).
   Numbers are shuffled over the country, so the first 80 secretaries are in 80 random cells. Every bench login has
-  the password `bench-pass-2026` (one PBKDF2 hash, computed once). The measured users get their roles through the
-  real role service (`role_assign`).
+  the password `bench-pass-2026` (one hash by the production hasher, Argon2id, computed once). The measured users
+  get their roles through the real role service (`role_assign`).
 
 Rows go in with COPY (person, case, process, task, …) while the tables' plain indexes are dropped, then the indexes
 are rebuilt, the sequences moved past the ids used, and the tables vacuumed and analysed. Not written: the
