@@ -21,6 +21,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from admission.audit.sources import chain_deferred
 from admission.core.request_cache import per_request, step_memory
+from admission.core.transactions import joining_step
 from admission.decisions.services import decisions
 from admission.party import permissions
 from admission.party.models.orgs import PartyOrg
@@ -153,7 +154,8 @@ def run_step(
             activation.assign(user)
         if task.status != STATUS.STARTED:
             activation.start(None)
-        result = action()
+        with joining_step():
+            result = action()
         with step_memory():
             activation.execute()
         return result

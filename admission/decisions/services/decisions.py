@@ -13,11 +13,11 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from admission.core.bulk import created_in_bulk
 from admission.core.request_cache import per_step
+from admission.core.transactions import atomic_service
 from admission.decisions.models.decisions import Ceremony, ChainStepRecord, StepStatus
 from admission.decisions.models.meetings import MeetingPurpose, Vote
 from admission.decisions.models.send_backs import SendBackTarget
@@ -59,7 +59,7 @@ def next_step(candidate: Candidate) -> ChainStepRecord | None:
     )
 
 
-@transaction.atomic
+@atomic_service
 def case_propose(*, candidate: Candidate, vote: Vote, by: Any) -> Candidate:
     """The cell's resolution (6-KNĐ) proposes the admission: snapshot the chain of that day, the first step done."""
     candidate = _lock(candidate)
@@ -132,7 +132,7 @@ def missing_consent_labels(candidate: Candidate) -> list[str]:
     return [str(ConsentKind(kind).label) for kind in missing_consents(candidate)]
 
 
-@transaction.atomic
+@atomic_service
 def chain_step_complete(
     *,
     step: ChainStepRecord,
@@ -200,7 +200,7 @@ def chain_step_complete(
     return step
 
 
-@transaction.atomic
+@atomic_service
 def chain_step_refuse(*, step: ChainStepRecord, reason: str, by: Any, on: date) -> Candidate:
     """A body refuses (the cell is told in writing); the case closes, the person may be proposed again later."""
     candidate = _lock(step.candidate)
@@ -216,7 +216,7 @@ def chain_step_refuse(*, step: ChainStepRecord, reason: str, by: Any, on: date) 
     return candidate
 
 
-@transaction.atomic
+@atomic_service
 def chain_step_send_back(*, step: ChainStepRecord, reason: str, by: Any, on: date) -> Candidate:
     """A body sends the dossier back to the cell to fix the named items; the cell proposes again afterwards. This is
     the general move back to the dossier (`admission.decisions.services.send_back`): the same rules of who may (the
@@ -230,7 +230,7 @@ def chain_step_send_back(*, step: ChainStepRecord, reason: str, by: Any, on: dat
     return Candidate.objects.select_related("cell", "person", "rule_set").get(pk=candidate.pk)
 
 
-@transaction.atomic
+@atomic_service
 def consent_record(
     *, candidate: Candidate, kind: str, reference: str, granted_on: date, granted_by: str, by: Any
 ) -> Consent:
@@ -289,7 +289,7 @@ def admission_deadlines(candidate: Candidate, *, calendar: WorkingCalendar | Non
     return Deadlines(decision_due, bool(candidate.decision_extension_reason), ceremony_due, ceremony_from)
 
 
-@transaction.atomic
+@atomic_service
 def decision_extend(*, candidate: Candidate, reason: str, by: Any) -> Candidate:
     """Extend the decision deadline once, with a reason (29-QĐ/TW §4.3.1: special cases, ≤ 30 working days)."""
     candidate = _lock(candidate)
@@ -307,7 +307,7 @@ def decision_extend(*, candidate: Candidate, reason: str, by: Any) -> Candidate:
     return Candidate.objects.select_related("cell", "person", "rule_set").get(pk=candidate.pk)
 
 
-@transaction.atomic
+@atomic_service
 def decision_received(*, candidate: Candidate, on: date, by: Any) -> ChainStepRecord:
     """The cell records the day it received the decision (the ceremony deadline may count from it)."""
     candidate = _lock(candidate)
@@ -322,7 +322,7 @@ def decision_received(*, candidate: Candidate, on: date, by: Any) -> ChainStepRe
     return decision
 
 
-@transaction.atomic
+@atomic_service
 def ceremony_record(
     *,
     candidate: Candidate,

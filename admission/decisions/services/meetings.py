@@ -12,10 +12,10 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from admission.core.bounds import MAX_COUNT
+from admission.core.transactions import atomic_service
 from admission.decisions.models.meetings import Attendance, Meeting, MeetingPurpose, Vote
 from admission.party import permissions
 from admission.party.models.orgs import PartyOrg
@@ -35,7 +35,7 @@ def _check_date(org: PartyOrg, held_on: date) -> None:
         raise ValidationError(_("%(org)s did not exist on %(day)s.") % {"org": org, "day": f"{held_on:%d/%m/%Y}"})
 
 
-@transaction.atomic
+@atomic_service
 def cell_meeting_record(
     *,
     cell: PartyOrg,
@@ -128,7 +128,7 @@ def cell_meeting_record(
     return meeting
 
 
-@transaction.atomic
+@atomic_service
 def committee_meeting_record(
     *, org: PartyOrg, body: str, held_on: date, purpose: str, members_total: int, present: int, by: Any
 ) -> Meeting:
@@ -153,7 +153,7 @@ def committee_meeting_record(
     )
 
 
-@transaction.atomic
+@atomic_service
 def vote_record(*, meeting: Meeting, candidate: Candidate, votes_for: int, votes_against: int, by: Any) -> Vote:
     """Count one candidate's vote. Refuses an ineligible candidate (on the meeting date) and impossible counts."""
     permissions.require_act_for_org(by, meeting.org)

@@ -17,9 +17,9 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
+from admission.core.transactions import atomic_service
 from admission.decisions.models.decisions import ChainStepRecord, StepStatus
 from admission.decisions.models.snapshots import AdmissionSnapshot
 from admission.party.hierarchy import StepKind
@@ -203,7 +203,7 @@ def snapshot_build(
     )
 
 
-@transaction.atomic
+@atomic_service
 def snapshot_take(*, candidate: Candidate, decided_on: date) -> AdmissionSnapshot:
     """Record who the person was and where the case belonged on the admission decision's date; once per case."""
     if AdmissionSnapshot.objects.filter(candidate_id=candidate.pk).exists():
