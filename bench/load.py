@@ -93,10 +93,12 @@ class Stats:
     times: dict[tuple[str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     samples: list[str] = field(default_factory=list)
+    finished: list[tuple[float, float]] = field(default_factory=list)  # (when it ended, its seconds)
 
     def add(self, kind: str, page: str, seconds: float, error: str | None) -> None:
         with self.lock:
             self.times[(kind, page)].append(seconds)
+            self.finished.append((time.time(), seconds))
             if error:
                 self.errors[(kind, page, error.split(":", 1)[0])] += 1
                 if len(self.samples) < 30:
@@ -252,6 +254,17 @@ def summarise(times: list[float], errors: int) -> dict[str, Any]:
     }
 
 
+def timeline(finished: list[tuple[float, float]], start: float, *, step: float) -> list[dict[str, Any]]:
+    """Latencies by the window in which the requests ended (the sign-ins of the ramp come first)."""
+    windows: dict[int, list[float]] = defaultdict(list)
+    for ended, seconds in finished:
+        windows[int((ended - start) // step)] += [seconds]
+    return [
+        {"from_s": int(n * step), "to_s": int((n + 1) * step), **summarise(values, 0)}
+        for n, values in sorted(windows.items())
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--base-url", required=True)
@@ -303,6 +316,7 @@ def main() -> None:
     with stats.lock:
         times = dict(stats.times)
         errors = Counter(stats.errors)
+        finished = list(stats.finished)
     by_page = {}
     by_kind: dict[str, tuple[list[float], int]] = defaultdict(lambda: ([], 0))
     all_times: list[float] = []
@@ -323,6 +337,7 @@ def main() -> None:
         "overall": summarise(all_times, total_errors),
         "by_kind": {kind: summarise(values, wrong) for kind, (values, wrong) in by_kind.items()},
         "by_page": by_page,
+        "timeline": timeline(finished, start, step=30.0),
         "errors": {f"{k}/{p}: {e}": n for (k, p, e), n in errors.most_common()},
         "error_samples": stats.samples,
     }
@@ -330,6 +345,11 @@ def main() -> None:
         print(
             f"{name:<32} n={row['n']:<6} errors={row['errors']:<4} p50={row.get('p50_ms', '-')} ms "
             f"p95={row.get('p95_ms', '-')} ms p99={row.get('p99_ms', '-')} ms"
+        )
+    for row in result["timeline"]:
+        print(
+            f"  {row['from_s']:>4}–{row['to_s']:<4} s  n={row['n']:<5} p50={row.get('p50_ms', '-')} ms "
+            f"p95={row.get('p95_ms', '-')} ms"
         )
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
