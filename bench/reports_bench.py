@@ -107,6 +107,8 @@ from admission.party.hierarchy import StepKind
 from admission.party.models.orgs import OrgKind, OrgParentLink, PartyOrg
 from admission.party.models.people import Membership, Person
 from admission.party.services.orgs import org_create, org_dissolve
+from admission.reports.models import StageEvent, StepDuration
+from admission.reports.stages import stages_rebuild
 from admission.reports.statistics import Period, build_dashboard, build_report
 from admission.rules.models.rulesets import RuleSet
 from admission.sourcing.models.candidates import Candidate, CandidateState
@@ -308,6 +310,9 @@ def generate(cells: list[PartyOrg], n: int, seed: int = 7) -> None:
         ],
         batch_size=5000,
     )
+    # The statistics' read model, as the services' saves write it (bulk creation sends no signals): rebuilt from
+    # the facts just written, person by person, by the same function.
+    stages_rebuild([person.pk for person in people], fresh=True)
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -412,6 +417,8 @@ def build_country(province: PartyOrg, copies: int) -> int:
             Membership,
             Ceremony,
             AwarenessCertificate,
+            StageEvent,
+            StepDuration,
         ):
             table = model._meta.db_table  # type: ignore[attr-defined]
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
@@ -429,7 +436,17 @@ def _copy_province(province: PartyOrg, k: int) -> int:
     bench_people = "t.full_name LIKE 'Người Thử %%'"
     bench_cases = "t.code LIKE 'KN-B-%%'"
     rows = 0
-    models = (Person, Candidate, ChainStepRecord, Membership, AwarenessCertificate, AdmissionSnapshot, Ceremony)
+    models = (
+        Person,
+        Candidate,
+        ChainStepRecord,
+        Membership,
+        AwarenessCertificate,
+        AdmissionSnapshot,
+        Ceremony,
+        StageEvent,
+        StepDuration,
+    )
     off = {m: _offset(m) for m in models}
     person = f"t.person_id + {off[Person]}"
     candidate = f"t.candidate_id + {off[Candidate]}"
@@ -511,6 +528,36 @@ def _copy_province(province: PartyOrg, k: int) -> int:
             "c.code LIKE 'KN-B-%%'",
             "JOIN admission_candidate c ON c.id = t.candidate_id",
         )
+        # The read model's rows of the copied facts, mapped like them (what a rebuild of the copies would write).
+        rows += _copy(
+            StageEvent,
+            k,
+            {
+                "id": f"t.id + {off[StageEvent]}",
+                "person_id": person,
+                "cell_id": "m.new_id",
+                "candidate_id": f"t.candidate_id + {off[Candidate]}",
+                "membership_id": f"t.membership_id + {off[Membership]}",
+                "other_cell_id": "o.new_id",
+            },
+            "p.full_name LIKE 'Người Thử %%'",
+            "JOIN admission_person p ON p.id = t.person_id JOIN bench_orgmap m ON m.old_id = t.cell_id "
+            "LEFT JOIN bench_orgmap o ON o.old_id = t.other_cell_id",
+        )
+        rows += _copy(
+            StepDuration,
+            k,
+            {
+                "id": f"t.id + {off[StepDuration]}",
+                "person_id": person,
+                "candidate_id": candidate,
+                "cell_id": "m.new_id",
+                "body_id": "b.new_id",
+            },
+            "p.full_name LIKE 'Người Thử %%'",
+            "JOIN admission_person p ON p.id = t.person_id JOIN bench_orgmap m ON m.old_id = t.cell_id "
+            "LEFT JOIN bench_orgmap b ON b.old_id = t.body_id",
+        )
     return rows
 
 
@@ -519,6 +566,8 @@ def clear_country() -> None:
     people = Person.objects.filter(full_name__startswith="Người Nước ")
     with transaction.atomic():
         for qs in (
+            StageEvent.objects.filter(person__in=people),
+            StepDuration.objects.filter(person__in=people),
             AdmissionSnapshot.objects.filter(candidate__in=cases),
             Ceremony.objects.filter(candidate__in=cases),
             ChainStepRecord.objects.filter(candidate__in=cases),
@@ -537,6 +586,8 @@ def clear() -> None:
     people = Person.objects.filter(full_name__startswith="Người Thử ")
     with transaction.atomic():
         for qs in (
+            StageEvent.objects.filter(person__in=people),
+            StepDuration.objects.filter(person__in=people),
             AdmissionSnapshot.objects.filter(candidate__in=cases),
             Ceremony.objects.filter(candidate__in=cases),
             ChainStepRecord.objects.filter(candidate__in=cases),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Field, ForeignObject, Lookup
+from django.db.models import CharField, Field, ForeignObject, Lookup
 
 
 class AnyOf(Lookup[Any]):
@@ -25,6 +25,24 @@ class AnyOf(Lookup[Any]):
         return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", (*lhs_params, *ids)
 
 
+class HasOrg(Lookup[Any]):
+    """`path__hasorg=pk`: an org path in the format of `PartyOrg.path` ("/1/5/9/", ids root first) names the org
+    `pk`; the same rows as `path LIKE '%/pk/%'`. On PostgreSQL it is `string_to_array(path, '/') @> ARRAY[pk]`, which
+    a GIN index on that expression serves (the admission snapshots' `adm_snapshot_path_orgs`): "admissions under
+    this org as the tree stood" then reads that org's rows, not the period's rows of every province."""
+
+    lookup_name = "hasorg"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        org = int(self.rhs)
+        if connection.vendor == "postgresql":
+            return f"string_to_array({lhs}, '/') @> ARRAY[%s]::text[]", (*lhs_params, str(org))
+        return f"{lhs} LIKE %s", (*lhs_params, f"%/{org}/%")
+
+
 def register() -> None:
     Field.register_lookup(AnyOf)
     ForeignObject.register_lookup(AnyOf)  # foreign keys keep lookups of their own
+    CharField.register_lookup(HasOrg)

@@ -14,9 +14,10 @@ The org tree is small (a province has a few thousand orgs) and is walked in Pyth
 (hundreds of thousands) are only ever filtered and counted in SQL, through the `Q` objects built here.
 
 Admissions are read from their `AdmissionSnapshot` (the cell and its org path on the decision date):
-`snapshot_q` is a path match for ``then`` and a join on the cell's current path for ``today``, never a list of
-ids except the few dissolved cells whose successor lies in the report. Other rows (nominations, rolls, steps) are
-filtered by `q`: a join on the current path for ``today``, one id list per distinct date interval for ``then``.
+`snapshot_q` is the report's cells (one id list) for ``today``, and for ``then`` the snapshots whose path on the
+decision date names the report org (`path__hasorg`, a GIN index on PostgreSQL). Other rows (the statistics' read
+model, rolls, enrollments) are filtered by `q`: the report's cells for ``today``, one id list per distinct date
+interval for ``then``.
 """
 
 from __future__ import annotations
@@ -96,12 +97,11 @@ class Scope:
         return Q(**{f"{relation}_id__anyof": sorted(self.cell_ids)})
 
     def snapshot_q(self) -> Q:
-        """`AdmissionSnapshot` rows of the report: by the cell mapped to today's orgs, or by the path of their day."""
+        """`AdmissionSnapshot` rows of the report: by the cell mapped to today's orgs, or by the path of their day
+        (the path as it was recorded with the decision, so a later restructuring never moves a past admission)."""
         if self.basis == TODAY:
             return self._today_q("cell")
-        if self.root.parent_id is None and not self.root.parent_links.exists():
-            return Q(path__startswith=f"/{self.root.pk}/")  # a root of the tree heads every path it is on
-        return Q(path__contains=f"/{self.root.pk}/")
+        return Q(path__hasorg=self.root.pk)
 
     def map_org(self, pk: int) -> int:
         """The org that carries `pk` today (``today``), or `pk` itself (``then``)."""

@@ -1,0 +1,94 @@
+"""The statistics' read model follows every save and delete of the facts it reflects, in the same transaction.
+
+A service that records a nomination, a certificate, a cell resolution, a decision (its snapshot), a ceremony, a
+recognition, a removal, a transfer or a sending back saves one of the models below; the receivers here rebuild the
+rows of the people concerned (`admission.reports.stages.stages_rebuild`) before the service's transaction commits,
+so a rolled-back service leaves no row behind, and a report never reads a fact without its row. Connected once,
+from the app's ready(), like the history chain.
+
+Only what the rows read triggers a rebuild: a partial save of a case that touches none of its counted fields, or a
+chain step other than a cell resolution or a decision, changes nothing the report counts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
+
+from admission.decisions.models.decisions import Ceremony, ChainStepRecord
+from admission.decisions.models.snapshots import AdmissionSnapshot
+from admission.party.hierarchy import StepKind
+from admission.party.models.people import Membership
+from admission.reports.stages import stages_rebuild
+from admission.sourcing.models.candidates import Candidate
+from admission.sourcing.models.training import AwarenessCertificate
+
+# The fields of a case its rows read (a save naming none of them leaves the rows as they are).
+CASE_FIELDS = frozenset({"person", "cell", "state", "nominated_on", "sympathiser_meeting_on"})
+COUNTED_STEPS = frozenset({StepKind.CELL_RESOLUTION, StepKind.DECISION})
+
+
+def _person_of_case(case_id: int | None, cached: Any = None) -> set[int]:
+    if cached is not None:
+        return {cached.person_id}
+    if case_id is None:
+        return set()
+    return set(Candidate.objects.filter(pk=case_id).values_list("person_id", flat=True))
+
+
+def people_concerned(instance: Model) -> set[int]:
+    """The people whose rows a save or delete of `instance` may change."""
+    cache = instance._state.fields_cache
+    if isinstance(instance, Candidate | AwarenessCertificate):
+        return {instance.person_id}
+    if isinstance(instance, ChainStepRecord):
+        if instance.kind not in COUNTED_STEPS:
+            return set()
+        return _person_of_case(instance.candidate_id, cache.get("candidate"))
+    if isinstance(instance, AdmissionSnapshot):
+        return _person_of_case(instance.candidate_id, cache.get("candidate"))
+    if isinstance(instance, Ceremony):
+        people = _person_of_case(instance.candidate_id, cache.get("candidate"))
+        member = cache.get("membership")
+        if member is not None:
+            return people | {member.person_id}
+        return people | set(Membership.objects.filter(pk=instance.membership_id).values_list("person_id", flat=True))
+    if isinstance(instance, Membership):
+        # The case of its ceremony belongs to the same person; read it anyway (its funnel row says "official").
+        cases = Ceremony.objects.filter(membership_id=instance.pk).values_list("candidate__person_id", flat=True)
+        return {instance.person_id, *cases}
+    return set()
+
+
+def _saved(sender: type[Model], instance: Model, update_fields: Any = None, **kwargs: Any) -> None:
+    if sender is Candidate and update_fields is not None and not set(update_fields) & CASE_FIELDS:
+        return
+    people = people_concerned(instance)
+    if people:
+        stages_rebuild(people)
+
+
+def _deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    people = people_concerned(instance)
+    if people:
+        stages_rebuild(people)
+
+
+WATCHED: tuple[type[Model], ...] = (
+    Candidate,
+    AwarenessCertificate,
+    ChainStepRecord,
+    AdmissionSnapshot,
+    Ceremony,
+    Membership,
+)
+
+
+def connect() -> None:
+    """Rebuild the read model's rows on every save and delete of the facts (called once, from the app's ready())."""
+    for model in WATCHED:
+        label = model._meta.label_lower
+        post_save.connect(_saved, sender=model, dispatch_uid=f"reports.stages.saved.{label}", weak=False)
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"reports.stages.deleted.{label}", weak=False)
