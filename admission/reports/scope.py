@@ -25,10 +25,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from admission.core.lookups import IdList
 from admission.party.models.orgs import OrgKind, OrgParentLink, PartyOrg
 
 TODAY = "today"
@@ -61,9 +63,14 @@ class Scope:
     # Memo of figures computed once per report (keyed by the caller).
     cache: dict[object, object] = field(default_factory=dict, repr=False)
 
-    @property
+    @cached_property
     def cell_ids(self) -> frozenset[int]:
         return frozenset().union(*(g.cell_ids for g in self.groups)) if self.groups else frozenset()
+
+    @cached_property
+    def cell_list(self) -> IdList:
+        """The report's cells for `__anyof`, written out once per report."""
+        return IdList(self.cell_ids)
 
     def q(
         self, *, cell_field: str, day_field: str | None = None, day: date | None = None, branch: int | None = None
@@ -81,7 +88,7 @@ class Scope:
             intervals[(group.start, group.end)].update(group.cell_ids)
         query = Q(pk__in=[])
         for (start, end), cells in intervals.items():
-            part = Q(**{f"{cell_field}__anyof": sorted(cells)})
+            part = Q(**{f"{cell_field}__anyof": self._id_list(frozenset(cells))})
             if day_field is not None and day is None:
                 if start is not None:
                     part &= Q(**{f"{day_field}__gte": start})
@@ -94,7 +101,13 @@ class Scope:
         """The report's cells as one id list: with the (cell, date) indexes of the counted tables the database
         reads only these cells' rows of the period, however big the rest of the country (a join on the cells' path
         made it read every row of the period, then drop the other provinces')."""
-        return Q(**{f"{relation}_id__anyof": sorted(self.cell_ids)})
+        return Q(**{f"{relation}_id__anyof": self.cell_list})
+
+    def _id_list(self, cells: frozenset[int]) -> IdList:
+        key = ("cells", cells)
+        if key not in self.cache:
+            self.cache[key] = IdList(cells)
+        return self.cache[key]  # type: ignore[return-value]
 
     def snapshot_q(self) -> Q:
         """`AdmissionSnapshot` rows of the report: by the cell mapped to today's orgs, or by the path of their day
@@ -177,10 +190,10 @@ def _scope_today(root: PartyOrg) -> Scope:
 
     root_depth = len(root.path.strip("/").split("/"))
     by_branch: dict[int, set[int]] = defaultdict(set)
-    for pk, (_path, kind, *_rest) in rows.items():
+    for pk, (path, kind, valid_to, *_rest) in rows.items():
         if kind not in _CELL_KINDS:
             continue
-        carried_path = rows[carrier(pk)][0]
+        carried_path = path if valid_to is None else rows[carrier(pk)][0]
         if not carried_path.startswith(root.path):
             continue
         parts = carried_path.strip("/").split("/")
@@ -188,7 +201,8 @@ def _scope_today(root: PartyOrg) -> Scope:
         by_branch[branch].add(pk)
     names = dict(PartyOrg.objects.filter(pk__in=list(by_branch)).values_list("pk", "name"))
     groups = [Group(branch, frozenset(cells), None, None) for branch, cells in by_branch.items()]
-    carriers = {pk: carrier(pk) for pk in rows}
+    # An existing org carries itself (`map_org`'s default): only the dissolved ones are written out.
+    carriers = {pk: carrier(pk) for pk, row in rows.items() if row[2] is not None}
     carried = frozenset(pk for cells in by_branch.values() for pk in cells if rows[pk][2] is not None)
     return Scope(root, TODAY, groups, names, carriers=carriers, carried_cells=carried)
 

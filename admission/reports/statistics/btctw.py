@@ -130,7 +130,7 @@ def _flows(scope: Scope, stage: str, period: Period, flag: str) -> tuple[int, in
     from (went to) another cell of the scope that day, which is a move inside the scope; and as many of them with
     `flag` set. One range read of the read model: a membership has a row per cell the person left (joined) that
     day, so the moves are counted apart and taken off."""
-    cells = sorted(scope.cell_ids)
+    cells = scope.cell_list
     inside = Q(other_cell_id__anyof=cells)
     rows = StageEvent.objects.filter(stage=stage, cell_id__anyof=cells, day__gte=period.start, day__lte=period.end)
     n = rows.aggregate(

@@ -64,14 +64,23 @@ def grassroots_orgs(scope: Scope, on: date) -> dict[int, str]:
     return dict(orgs.values_list("pk", "kind"))
 
 
+def admission_places(scope: Scope, period: Period) -> list[tuple[int, str, int | None, int]]:
+    """The period's admissions by where they were decided: (cell, its path on the decision date, the grassroots
+    organisation above it, count). One grouped query per period, read by the per-unit table and by the grassroots
+    organisations that admitted."""
+    key = ("places", period)
+    if key not in scope.cache:
+        grouped = admissions(scope, period).values("cell_id", "path", "grassroots_id").annotate(n=Count("pk"))
+        scope.cache[key] = [
+            (row["cell_id"], row["path"], row["grassroots_id"], row["n"]) for row in grouped.order_by()
+        ]
+    return scope.cache[key]  # type: ignore[return-value]
+
+
 def grassroots_with_admissions(scope: Scope, period: Period) -> set[int]:
     """The grassroots organisations that admitted in the period: the one above the cell on the decision date (from
-    the snapshot), mapped to today's successor for the ``today`` basis. One grouped query."""
-    key = ("grassroots", period)
-    if key not in scope.cache:
-        ids = admissions(scope, period).filter(grassroots__isnull=False).values_list("grassroots_id", flat=True)
-        scope.cache[key] = {scope.map_org(pk) for pk in ids.distinct().order_by()}
-    return scope.cache[key]  # type: ignore[return-value]
+    the snapshot), mapped to today's successor for the ``today`` basis."""
+    return {scope.map_org(pk) for _cell, _path, pk, _n in admission_places(scope, period) if pk is not None}
 
 
 def events(scope: Scope, stage: str, period: Period) -> QuerySet[StageEvent]:
