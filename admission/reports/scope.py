@@ -95,6 +95,11 @@ class Scope:
                 if end is not None:
                     part &= Q(**{f"{day_field}__lt": end})
             query |= part
+        if day_field is not None and day is None and branch is None:
+            # All the cells first: PostgreSQL reads them in one index range and checks the dates beside it (an
+            # index-only read of the read model), where the OR of intervals alone made it OR bitmaps of the index
+            # and visit the table (twice as slow). The same rows: every interval's cells are among them.
+            query = Q(**{f"{cell_field}__anyof": self.cell_list}) & query
         return query
 
     def _today_q(self, relation: str) -> Q:
