@@ -528,7 +528,8 @@ def _copy_province(province: PartyOrg, k: int) -> int:
             "c.code LIKE 'KN-B-%%'",
             "JOIN admission_candidate c ON c.id = t.candidate_id",
         )
-        # The read model's rows of the copied facts, mapped like them (what a rebuild of the copies would write).
+        # The read model's rows of the copied facts, mapped like them: what a rebuild of the copies writes (the
+        # chain steps' bodies stay those of the copied snapshots' steps, which name the measured province's bodies).
         rows += _copy(
             StageEvent,
             k,
@@ -552,11 +553,9 @@ def _copy_province(province: PartyOrg, k: int) -> int:
                 "person_id": person,
                 "candidate_id": candidate,
                 "cell_id": "m.new_id",
-                "body_id": "b.new_id",
             },
             "p.full_name LIKE 'Người Thử %%'",
-            "JOIN admission_person p ON p.id = t.person_id JOIN bench_orgmap m ON m.old_id = t.cell_id "
-            "LEFT JOIN bench_orgmap b ON b.old_id = t.body_id",
+            "JOIN admission_person p ON p.id = t.person_id JOIN bench_orgmap m ON m.old_id = t.cell_id",
         )
     return rows
 

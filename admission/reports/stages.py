@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
+from django.db import connections
+
 from admission.party.hierarchy import StepKind
 from admission.reports.models import Stage
 from admission.rules.calendar import WorkingCalendar
@@ -348,13 +350,31 @@ EVENT_FIELDS = EventRow._fields
 DURATION_FIELDS = DurationRow._fields
 
 
+def _insert(model: Any, names: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert rows given as tuples in the order of `names`: by COPY on PostgreSQL, where a back-fill writes millions
+    (building a model instance per row made the ORM's bulk insert three quarters of the time), else in bulk."""
+    if not rows:
+        return
+    connection = connections[model.objects.db]
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=5000)
+        return
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in names)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
 def _replace(model: Any, names: tuple[str, ...], people: Sequence[int], rows: Sequence[tuple[Any, ...]]) -> bool:
     """Replace the people's rows by `rows` when they differ; True when something was written."""
     there = Counter(model.objects.filter(person_id__anyof=people).order_by().values_list(*names))
     if there == Counter(tuple(row) for row in rows):
         return False
     model.objects.filter(person_id__anyof=people).delete()
-    model.objects.bulk_create([model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=5000)
+    _insert(model, names, rows)
     return True
 
 
@@ -379,13 +399,8 @@ def stages_rebuild(
                 rules, cal = deadline_rules(sources), calendar_of(sources)
             durations = duration_rows(facts, rules, cal)
         if fresh:
-            for model, names, rows in (
-                (sources.event, EVENT_FIELDS, events),
-                (sources.duration, DURATION_FIELDS, durations),
-            ):
-                model.objects.bulk_create(
-                    [model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=5000
-                )
+            _insert(sources.event, EVENT_FIELDS, events)
+            _insert(sources.duration, DURATION_FIELDS, durations)
         else:
             _replace(sources.event, EVENT_FIELDS, part, events)
             _replace(sources.duration, DURATION_FIELDS, part, durations)
