@@ -42,7 +42,7 @@ class Stage(models.TextChoices):
     LEFT = "left"  # a membership ended (one row per cell the person joined that day, or one)
 
 
-def _ref(model: type[models.Model], **kwargs: object) -> models.ForeignKey:  # type: ignore[type-arg]
+def _ref(model: type[models.Model], **kwargs: object) -> models.ForeignKey:
     """A reference the read model keeps without a constraint: its rebuild, not the database, keeps it true."""
     return models.ForeignKey(
         model,

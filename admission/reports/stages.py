@@ -243,12 +243,14 @@ def event_rows(facts: Facts) -> list[EventRow]:
         if left is not None:
             left_on[(person, left)].add(cell)
     for pk, person, cell, joined, left, official_on in facts.memberships:
-        case = facts.ceremony_of.get(pk)
-        if case is not None and official_on is not None:
+        admission = facts.ceremony_of.get(pk)  # the case whose ceremony began this membership
+        if admission is not None and official_on is not None:
             rows.append(
-                EventRow(person, Stage.RECOGNISED, official_on, cell, official_on, candidate_id=case, membership_id=pk)
+                EventRow(
+                    person, Stage.RECOGNISED, official_on, cell, official_on, candidate_id=admission, membership_id=pk
+                )
             )
-        for came_from in sorted(left_on.get((person, joined), ())) or [None]:
+        for came_from in _each_or_none(left_on.get((person, joined), set())):
             rows.append(
                 EventRow(
                     person,
@@ -257,19 +259,24 @@ def event_rows(facts: Facts) -> list[EventRow]:
                     cell,
                     joined,
                     membership_id=pk,
-                    admitted=case is not None,
+                    admitted=admission is not None,
                     other_cell_id=came_from,
                 )
             )
         if left is not None:
             official = official_on is not None and official_on <= left
-            for went_to in sorted(joined_on.get((person, left), ())) or [None]:
+            for went_to in _each_or_none(joined_on.get((person, left), set())):
                 rows.append(
                     EventRow(
                         person, Stage.LEFT, left, cell, left, membership_id=pk, official=official, other_cell_id=went_to
                     )
                 )
     return rows
+
+
+def _each_or_none(cells: set[int]) -> list[int | None]:
+    """The cells in order, or one None: a membership has a joining (leaving) row per cell of a same-day move."""
+    return [*sorted(cells)] or [None]
 
 
 def _due(rules: Mapping[tuple[int, str], Rule], cal: WorkingCalendar, rule_set: int, step: str, start: date) -> Any:

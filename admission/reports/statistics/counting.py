@@ -71,9 +71,7 @@ def admission_places(scope: Scope, period: Period) -> list[tuple[int, str, int |
     key = ("places", period)
     if key not in scope.cache:
         grouped = admissions(scope, period).values("cell_id", "path", "grassroots_id").annotate(n=Count("pk"))
-        scope.cache[key] = [
-            (row["cell_id"], row["path"], row["grassroots_id"], row["n"]) for row in grouped.order_by()
-        ]
+        scope.cache[key] = [(row["cell_id"], row["path"], row["grassroots_id"], row["n"]) for row in grouped.order_by()]
     return scope.cache[key]  # type: ignore[return-value]
 
 
