@@ -7,13 +7,18 @@ so a rolled-back service leaves no row behind, and a report never reads a fact w
 from the app's ready(), like the history chain.
 
 Only what the rows read triggers a rebuild: a partial save of a case that touches none of its counted fields, or a
-chain step other than a cell resolution or a decision, changes nothing the report counts.
+chain step other than a cell resolution or a decision, changes nothing the report counts. A flow step
+(`workflows.services.run_step`) runs in a `stages_batch`: its saves rebuild each person once, at its end.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
+from django.db import connection
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
@@ -62,18 +67,46 @@ def people_concerned(instance: Model) -> set[int]:
     return set()
 
 
+_BATCH: ContextVar[set[int] | None] = ContextVar("stages_batch", default=None)
+
+
+@contextmanager
+def stages_batch() -> Iterator[None]:
+    """Inside a transaction: the people whose facts the block changes are rebuilt once, when the block ends, still
+    inside the transaction, instead of at each save (a flow step saves its step, the case and a snapshot: three
+    rebuilds of the same person). Rebuilt from the facts as they stand then, so a savepoint rolled back inside the
+    block costs a rebuild and changes nothing; when the block fails with the transaction broken, the transaction
+    rolls back and there is nothing to rebuild. Outside a transaction, or inside another batch, saves rebuild as
+    usual (the outer batch collects them)."""
+    if _BATCH.get() is not None or not connection.in_atomic_block:
+        yield
+        return
+    people: set[int] = set()
+    token = _BATCH.set(people)
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+        if people and not connection.needs_rollback:
+            stages_rebuild(people)
+
+
+def _rebuild(people: set[int]) -> None:
+    batch = _BATCH.get()
+    if batch is not None and connection.in_atomic_block:
+        batch.update(people)
+    elif people:
+        stages_rebuild(people)
+
+
 def _saved(sender: type[Model], instance: Model, update_fields: Any = None, **kwargs: Any) -> None:
     if sender is Candidate and update_fields is not None and not set(update_fields) & CASE_FIELDS:
         return
-    people = people_concerned(instance)
-    if people:
-        stages_rebuild(people)
+    _rebuild(people_concerned(instance))
 
 
 def _deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
-    people = people_concerned(instance)
-    if people:
-        stages_rebuild(people)
+    _rebuild(people_concerned(instance))
 
 
 WATCHED: tuple[type[Model], ...] = (

@@ -33,6 +33,7 @@ from admission.reports.stages import (
     event_rows,
     facts_of,
 )
+from admission.reports.sync import stages_batch
 from admission.rules.calendar import WorkingCalendar
 from admission.sourcing.models.candidates import Candidate, CandidateState
 from admission.sourcing.services.candidates import candidate_list_as_sympathiser, candidate_nominate
@@ -194,3 +195,18 @@ def test_a_recognition_counts_on_its_official_date_from_its_own_transaction(worl
         assert [row[10] for row in stage_rows(inside[0], "nominated")] == [True]  # official
         recognise()
     assert rows() == expected()
+
+
+def test_a_batch_rebuilds_once_at_its_end_still_inside_the_transaction(world, village):  # noqa: F811
+    """A flow step runs in `stages_batch` (workflows.services.run_step): its saves mark the people, the block's end
+    rebuilds them, before the transaction commits or rolls back."""
+    cell, secretary = village
+    case = proposed(world, cell, secretary)
+    before = rows()
+    with at(D(2026, 4, 1)), pytest.raises(Rollback), transaction.atomic():
+        with stages_batch():
+            chain_step_complete(step=next_step(case), by=world.approver, on=D(2026, 4, 1), document_number="15")
+            assert rows() == before  # nothing yet: the decision, the case and the snapshot each marked the person
+        assert rows() == expected() != before
+        raise Rollback
+    assert rows() == before == expected()
