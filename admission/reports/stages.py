@@ -29,8 +29,8 @@ from admission.reports.models import Stage
 from admission.rules.calendar import WorkingCalendar
 from admission.rules.models.rulesets import DeadlineStart, DeadlineStep
 
-# Case states that imply a stage was reached even without its record (a case imported at that stage): the funnel's
-# definitions (admission.reports.statistics.pipeline), written here as plain values for the data migration.
+# Case states that imply a stage was reached even without its record (a case imported at that stage), for the
+# funnel's cohort; plain values (the data migration uses them), checked against CandidateState by the tests.
 AFTER_TRAINING = frozenset({"trained", "dossier", "proposed", "admitted", "probationary"})
 AFTER_PROPOSAL = frozenset({"proposed", "admitted", "probationary"})
 ADMITTED_STATES = frozenset({"admitted", "probationary"})

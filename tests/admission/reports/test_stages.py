@@ -340,3 +340,10 @@ def test_the_figures_read_from_the_read_model_are_the_ones_counted_from_the_sour
 def test_processing_times_are_never_negative(many):
     assert StepDuration.objects.filter(days__lt=0).count() == 0
     assert all(row.end >= row.start for row in StepDuration.objects.all())
+
+
+def test_the_states_that_imply_a_stage_are_the_cases_states_in_their_order():
+    after_proposal = {CandidateState.PROPOSED, CandidateState.ADMITTED, CandidateState.PROBATIONARY}
+    assert after_proposal == AFTER_PROPOSAL
+    assert {CandidateState.TRAINED, CandidateState.DOSSIER, *after_proposal} == AFTER_TRAINING
+    assert {CandidateState.ADMITTED, CandidateState.PROBATIONARY} == ADMITTED_STATES
