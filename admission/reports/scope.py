@@ -173,21 +173,23 @@ def build_scope(root: PartyOrg, *, basis: str = TODAY) -> Scope:
 
 
 def _scope_today(root: PartyOrg) -> Scope:
+    # The report org's subtree and every dissolved org: an org outside both exists, so it carries itself and lies
+    # outside the report (the country's other provinces are not read).
     rows = {
         pk: (path, kind, valid_to, merged_into, parent)
-        for pk, path, kind, valid_to, merged_into, parent in PartyOrg.objects.values_list(
-            "pk", "path", "kind", "valid_to", "merged_into_id", "parent_id"
-        )
+        for pk, path, kind, valid_to, merged_into, parent in PartyOrg.objects.filter(
+            Q(path__startswith=root.path) | Q(valid_to__isnull=False)
+        ).values_list("pk", "path", "kind", "valid_to", "merged_into_id", "parent_id")
     }
 
     def carrier(pk: int) -> int:
         seen: set[int] = set()
         while pk not in seen:
             seen.add(pk)
-            _path, _kind, valid_to, merged_into, parent = rows[pk]
-            if valid_to is None:
+            row = rows.get(pk)
+            if row is None or row[2] is None:  # an existing org
                 return pk
-            nxt = merged_into or parent
+            nxt = row[3] or row[4]  # its successor, else the org it sat under
             if nxt is None:
                 return pk
             pk = nxt
@@ -198,7 +200,8 @@ def _scope_today(root: PartyOrg) -> Scope:
     for pk, (path, kind, valid_to, *_rest) in rows.items():
         if kind not in _CELL_KINDS:
             continue
-        carried_path = path if valid_to is None else rows[carrier(pk)][0]
+        carried = rows.get(carrier(pk)) if valid_to is not None else None
+        carried_path = path if valid_to is None else (carried[0] if carried else "")
         if not carried_path.startswith(root.path):
             continue
         parts = carried_path.strip("/").split("/")
