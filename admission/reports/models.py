@@ -110,7 +110,8 @@ class StepDuration(models.Model):
     body = _ref(PartyOrg, null=True)  # the body of a chain step
     start = models.DateField()
     end = models.DateField()
-    # Working days in (start, end] on the calendar of the day the row was written, and, for a step with a deadline,
+    # Working days in (start, end] on the calendar of the day the row was written (a later correction of the
+    # calendar for past dates reaches it through `manage.py stages_rebuild`), and, for a step with a deadline,
     # whether it ended after it (None: no date to count the deadline from).
     days = models.PositiveIntegerField()
     late = models.BooleanField(null=True)
