@@ -200,8 +200,8 @@ def _scope_today(root: PartyOrg) -> Scope:
     for pk, (path, kind, valid_to, *_rest) in rows.items():
         if kind not in _CELL_KINDS:
             continue
-        carried = rows.get(carrier(pk)) if valid_to is not None else None
-        carried_path = path if valid_to is None else (carried[0] if carried else "")
+        carrier_row = rows.get(carrier(pk)) if valid_to is not None else None
+        carried_path = path if valid_to is None else (carrier_row[0] if carrier_row else "")
         if not carried_path.startswith(root.path):
             continue
         parts = carried_path.strip("/").split("/")

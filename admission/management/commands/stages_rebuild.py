@@ -41,7 +41,7 @@ def people_differing(sources: Sources, people: list[int]) -> list[int]:
         ):
             kept = Counter(model.objects.filter(person_id__anyof=part).order_by().values_list(*names))
             wanted = Counter(tuple(row) for row in rows)
-            differing += [row[0] for row in (kept - wanted) + (wanted - kept)]
+            differing += [int(row[0]) for row in (kept - wanted) + (wanted - kept)]  # the person
     return sorted(set(differing))
 
 
