@@ -39,9 +39,11 @@ def people_differing(sources: Sources, people: list[int]) -> list[int]:
             (sources.event, EVENT_FIELDS, event_rows(facts)),
             (sources.duration, DURATION_FIELDS, duration_rows(facts, rules, cal)),
         ):
-            kept = Counter(model.objects.filter(person_id__anyof=part).order_by().values_list(*names))
-            wanted = Counter(tuple(row) for row in rows)
-            differing += [int(row[0]) for row in (kept - wanted) + (wanted - kept)]  # the person
+            kept: Counter[tuple[Any, ...]] = Counter(
+                model.objects.filter(person_id__anyof=part).order_by().values_list(*names)
+            )
+            wanted: Counter[tuple[Any, ...]] = Counter(tuple(row) for row in rows)
+            differing += [row[0] for row in (kept - wanted) + (wanted - kept)]  # the person
     return sorted(set(differing))
 
 
