@@ -675,7 +675,9 @@ def main() -> None:
         print(f"generated {args.cases} cases in {time.perf_counter() - began:.1f} s")
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute("ANALYZE")
+                # As autovacuum leaves a database in use: the read model's counts read their indexes alone once the
+                # visibility map is set (with statistics only, the province's full report took 0.44 s, not 0.28).
+                cursor.execute("VACUUM ANALYZE")
     copies = -(-args.national // args.cases) if args.national else 0
     if Candidate.objects.filter(code__startswith="KN-N-").count() != copies * args.cases:
         clear_country()
