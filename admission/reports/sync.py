@@ -22,7 +22,8 @@ from django.db import connection
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
-from admission.decisions.models.decisions import Ceremony, ChainStepRecord
+from admission.core.bulk import rows_created_in_bulk
+from admission.decisions.models.decisions import Ceremony, ChainStepRecord, StepStatus
 from admission.decisions.models.snapshots import AdmissionSnapshot
 from admission.party.hierarchy import StepKind
 from admission.party.models.people import Membership
@@ -109,6 +110,18 @@ def _deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     _rebuild(people_concerned(instance))
 
 
+def _created_in_bulk(sender: type[Model], objs: list[Model], **kwargs: Any) -> None:
+    """Rows inserted together (`admission.core.bulk.created_in_bulk`: a chain's steps to come) send no post_save.
+    A new chain step counts only as a done cell resolution: no snapshot can name a decision step just inserted."""
+    counted = [
+        obj
+        for obj in objs
+        if not isinstance(obj, ChainStepRecord)
+        or (obj.kind == StepKind.CELL_RESOLUTION and obj.status == StepStatus.DONE)
+    ]
+    _rebuild(set().union(*(people_concerned(obj) for obj in counted)))
+
+
 WATCHED: tuple[type[Model], ...] = (
     Candidate,
     AwarenessCertificate,
@@ -120,8 +133,12 @@ WATCHED: tuple[type[Model], ...] = (
 
 
 def connect() -> None:
-    """Rebuild the read model's rows on every save and delete of the facts (called once, from the app's ready())."""
+    """Rebuild the read model's rows on every save, delete and bulk creation of the facts (called once, from the
+    app's ready())."""
     for model in WATCHED:
         label = model._meta.label_lower
         post_save.connect(_saved, sender=model, dispatch_uid=f"reports.stages.saved.{label}", weak=False)
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"reports.stages.deleted.{label}", weak=False)
+        rows_created_in_bulk.connect(
+            _created_in_bulk, sender=model, dispatch_uid=f"reports.stages.bulk.{label}", weak=False
+        )

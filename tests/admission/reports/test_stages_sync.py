@@ -210,3 +210,27 @@ def test_a_batch_rebuilds_once_at_its_end_still_inside_the_transaction(world, vi
         assert rows() == expected() != before
         raise Rollback
     assert rows() == before == expected()
+
+
+def test_a_cell_resolution_inserted_in_bulk_is_followed_too(world):
+    from admission.core.bulk import created_in_bulk
+    from admission.decisions.models.decisions import ChainStepRecord, StepStatus
+    from admission.rules.models.rulesets import RuleSet
+
+    case = Candidate.objects.create(
+        code="KN-B-1",
+        person=PersonFactory(),
+        cell=world.village_cell,
+        rule_set=RuleSet.in_force_on(D(2026, 1, 5)),
+        state=CandidateState.DOSSIER,
+        opened_on=D(2026, 1, 5),
+        nominated_by="cell",
+        nominated_on=D(2026, 1, 5),
+    )
+    step = ChainStepRecord(
+        candidate=case, order=1, kind="cell_resolution", org=world.village_cell, form="6-KNĐ", status=StepStatus.DONE
+    )
+    step.done_on = D(2026, 3, 2)
+    created_in_bulk(ChainStepRecord, [step])
+    assert [row[2] for row in stage_rows(rows()[0], "proposed")] == [D(2026, 3, 2)]
+    assert rows() == expected()
