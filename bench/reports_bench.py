@@ -108,6 +108,7 @@ after; the load average is the 1-minute one, another engineer's benchmarks besid
     now                                  0.9    0.17 / 0.18 s      0.30 / 0.31 s      0.56 / 0.58 s
     now, a second run                    0.9    0.19 / 0.19 s      0.31 / 0.33 s      0.53 / 0.56 s
     now, a test suite beside it          2.8    0.22 / 0.26 s      0.37 / 0.39 s      0.64 / 0.72 s
+    now, rebased on main (76eee61)       0.6    0.14 / 0.14 s      0.28 / 0.31 s      0.51 / 0.62 s
 
 The target of issue 16 (≤ 500 ms for this province's full report) is reached, with a margin that shrinks under
 load. Every figure is the same as before, to the digit (24 reports of the national database — the province, a
