@@ -1,4 +1,5 @@
-"""The statistics' read model follows every save and delete of the facts it reflects, in the same transaction.
+"""The statistics' read model follows every save, delete and bulk creation (`admission.core.bulk`) of the facts it
+reflects, in the same transaction.
 
 A service that records a nomination, a certificate, a cell resolution, a decision (its snapshot), a ceremony, a
 recognition, a removal, a transfer or a sending back saves one of the models below; the receivers here rebuild the
