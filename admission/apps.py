@@ -13,9 +13,12 @@ class AdmissionConfig(AppConfig):
         # The history chain follows every save of the records it covers, in the same transaction.
         from admission.audit import sources
         from admission.core import lookups
+        from admission.reports import sync
 
-        lookups.register()  # `__anyof`
+        lookups.register()  # `__anyof`, `__hasorg`
         sources.connect()
+        # The statistics' read model follows the facts it counts, in the same transaction.
+        sync.connect()
         _request_memory_follows_writes()
 
 

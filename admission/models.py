@@ -8,6 +8,7 @@ from admission.decisions.models import decisions, meetings, send_backs, snapshot
 from admission.dossier import models as dossier
 from admission.party.models import delegations, earlier, guests, orgs, people, restructuring, roles, users
 from admission.probation import models as probation
+from admission.reports import models as reports
 from admission.rules.models import calendar, rulesets
 from admission.sourcing.models import candidates, consents, plans, training
 
@@ -26,6 +27,7 @@ __all__ = [
     "people",
     "plans",
     "probation",
+    "reports",
     "restructuring",
     "roles",
     "rulesets",

@@ -25,6 +25,7 @@ from admission.core.transactions import joining_step
 from admission.decisions.services import decisions
 from admission.party import permissions
 from admission.party.models.orgs import PartyOrg
+from admission.reports.sync import stages_batch
 from admission.sourcing.models.candidates import Candidate
 from admission.sourcing.services import candidates as candidate_services
 from workflows.flows import ProbationFlow, SourcingFlow, probation_route, probation_task_data_set, task_data_write
@@ -116,9 +117,16 @@ def run_step(
     (`process`: the case's current process when the caller has just read it)."""
     process = process or process_for(candidate)
     flow_class = process.flow_class
-    # The flow's lock opens the transaction (no savepoint of our own). The step's history entries and its work-page
-    # rows are written together at the end of it, and the flow's nodes share one read of the case.
-    with flow_class.lock(process.pk), transaction.atomic(savepoint=False), chain_deferred(), work_items_deferred():
+    # The flow's lock opens the transaction (no savepoint of our own). The step's history entries, its work-page
+    # rows and the statistics' read-model rows of the people it touched are written together at the end of it, and
+    # the flow's nodes share one read of the case.
+    with (
+        flow_class.lock(process.pk),
+        transaction.atomic(savepoint=False),
+        chain_deferred(),
+        work_items_deferred(),
+        stages_batch(),
+    ):
         task = (
             Task.objects.select_for_update().filter(process=process, status__in=OPEN_TASK).order_by("created").first()
         )

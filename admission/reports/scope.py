@@ -14,9 +14,10 @@ The org tree is small (a province has a few thousand orgs) and is walked in Pyth
 (hundreds of thousands) are only ever filtered and counted in SQL, through the `Q` objects built here.
 
 Admissions are read from their `AdmissionSnapshot` (the cell and its org path on the decision date):
-`snapshot_q` is a path match for ``then`` and a join on the cell's current path for ``today``, never a list of
-ids except the few dissolved cells whose successor lies in the report. Other rows (nominations, rolls, steps) are
-filtered by `q`: a join on the current path for ``today``, one id list per distinct date interval for ``then``.
+`snapshot_q` is the report's cells (one id list) for ``today``, and for ``then`` the snapshots whose path on the
+decision date names the report org (`path__hasorg`, a GIN index on PostgreSQL). Other rows (the statistics' read
+model, rolls, enrollments) are filtered by `q`: the report's cells for ``today``, one id list per distinct date
+interval for ``then``.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from admission.core.lookups import IdList
 from admission.party.models.orgs import OrgKind, OrgParentLink, PartyOrg
 
 TODAY = "today"
@@ -60,9 +63,14 @@ class Scope:
     # Memo of figures computed once per report (keyed by the caller).
     cache: dict[object, object] = field(default_factory=dict, repr=False)
 
-    @property
+    @cached_property
     def cell_ids(self) -> frozenset[int]:
         return frozenset().union(*(g.cell_ids for g in self.groups)) if self.groups else frozenset()
+
+    @cached_property
+    def cell_list(self) -> IdList:
+        """The report's cells for `__anyof`, written out once per report."""
+        return IdList(self.cell_ids)
 
     def q(
         self, *, cell_field: str, day_field: str | None = None, day: date | None = None, branch: int | None = None
@@ -80,28 +88,38 @@ class Scope:
             intervals[(group.start, group.end)].update(group.cell_ids)
         query = Q(pk__in=[])
         for (start, end), cells in intervals.items():
-            part = Q(**{f"{cell_field}__anyof": sorted(cells)})
+            part = Q(**{f"{cell_field}__anyof": self._id_list(frozenset(cells))})
             if day_field is not None and day is None:
                 if start is not None:
                     part &= Q(**{f"{day_field}__gte": start})
                 if end is not None:
                     part &= Q(**{f"{day_field}__lt": end})
             query |= part
+        if day_field is not None and day is None and branch is None:
+            # All the cells first: PostgreSQL reads them in one index range and checks the dates beside it (an
+            # index-only read of the read model), where the OR of intervals alone made it OR bitmaps of the index
+            # and visit the table (twice as slow). The same rows: every interval's cells are among them.
+            query = Q(**{f"{cell_field}__anyof": self.cell_list}) & query
         return query
 
     def _today_q(self, relation: str) -> Q:
         """The report's cells as one id list: with the (cell, date) indexes of the counted tables the database
         reads only these cells' rows of the period, however big the rest of the country (a join on the cells' path
         made it read every row of the period, then drop the other provinces')."""
-        return Q(**{f"{relation}_id__anyof": sorted(self.cell_ids)})
+        return Q(**{f"{relation}_id__anyof": self.cell_list})
+
+    def _id_list(self, cells: frozenset[int]) -> IdList:
+        key = ("cells", cells)
+        if key not in self.cache:
+            self.cache[key] = IdList(cells)
+        return self.cache[key]  # type: ignore[return-value]
 
     def snapshot_q(self) -> Q:
-        """`AdmissionSnapshot` rows of the report: by the cell mapped to today's orgs, or by the path of their day."""
+        """`AdmissionSnapshot` rows of the report: by the cell mapped to today's orgs, or by the path of their day
+        (the path as it was recorded with the decision, so a later restructuring never moves a past admission)."""
         if self.basis == TODAY:
             return self._today_q("cell")
-        if self.root.parent_id is None and not self.root.parent_links.exists():
-            return Q(path__startswith=f"/{self.root.pk}/")  # a root of the tree heads every path it is on
-        return Q(path__contains=f"/{self.root.pk}/")
+        return Q(path__hasorg=self.root.pk)
 
     def map_org(self, pk: int) -> int:
         """The org that carries `pk` today (``today``), or `pk` itself (``then``)."""
@@ -155,21 +173,23 @@ def build_scope(root: PartyOrg, *, basis: str = TODAY) -> Scope:
 
 
 def _scope_today(root: PartyOrg) -> Scope:
+    # The report org's subtree and every dissolved org: an org outside both exists, so it carries itself and lies
+    # outside the report (the country's other provinces are not read).
     rows = {
         pk: (path, kind, valid_to, merged_into, parent)
-        for pk, path, kind, valid_to, merged_into, parent in PartyOrg.objects.values_list(
-            "pk", "path", "kind", "valid_to", "merged_into_id", "parent_id"
-        )
+        for pk, path, kind, valid_to, merged_into, parent in PartyOrg.objects.filter(
+            Q(path__startswith=root.path) | Q(valid_to__isnull=False)
+        ).values_list("pk", "path", "kind", "valid_to", "merged_into_id", "parent_id")
     }
 
     def carrier(pk: int) -> int:
         seen: set[int] = set()
         while pk not in seen:
             seen.add(pk)
-            _path, _kind, valid_to, merged_into, parent = rows[pk]
-            if valid_to is None:
+            row = rows.get(pk)
+            if row is None or row[2] is None:  # an existing org
                 return pk
-            nxt = merged_into or parent
+            nxt = row[3] or row[4]  # its successor, else the org it sat under
             if nxt is None:
                 return pk
             pk = nxt
@@ -177,10 +197,11 @@ def _scope_today(root: PartyOrg) -> Scope:
 
     root_depth = len(root.path.strip("/").split("/"))
     by_branch: dict[int, set[int]] = defaultdict(set)
-    for pk, (_path, kind, *_rest) in rows.items():
+    for pk, (path, kind, valid_to, *_rest) in rows.items():
         if kind not in _CELL_KINDS:
             continue
-        carried_path = rows[carrier(pk)][0]
+        carrier_row = rows.get(carrier(pk)) if valid_to is not None else None
+        carried_path = path if valid_to is None else (carrier_row[0] if carrier_row else "")
         if not carried_path.startswith(root.path):
             continue
         parts = carried_path.strip("/").split("/")
@@ -188,7 +209,8 @@ def _scope_today(root: PartyOrg) -> Scope:
         by_branch[branch].add(pk)
     names = dict(PartyOrg.objects.filter(pk__in=list(by_branch)).values_list("pk", "name"))
     groups = [Group(branch, frozenset(cells), None, None) for branch, cells in by_branch.items()]
-    carriers = {pk: carrier(pk) for pk in rows}
+    # An existing org carries itself (`map_org`'s default): only the dissolved ones are written out.
+    carriers = {pk: carrier(pk) for pk, row in rows.items() if row[2] is not None}
     carried = frozenset(pk for cells in by_branch.values() for pk in cells if rows[pk][2] is not None)
     return Scope(root, TODAY, groups, names, carriers=carriers, carried_cells=carried)
 

@@ -9,10 +9,11 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Q
 
 from admission.party.models.orgs import OrgKind
 from admission.party.models.people import Membership
+from admission.reports.models import Stage, StageEvent
 from admission.reports.scope import TODAY, Scope
 from admission.reports.statistics.classification import (
     CLASSIFICATION,
@@ -23,6 +24,7 @@ from admission.reports.statistics.classification import (
 from admission.reports.statistics.counting import (
     admission_counts,
     admissions,
+    events,
     grassroots_orgs,
     grassroots_with_admissions,
     recognised_count,
@@ -34,7 +36,6 @@ from admission.reports.statistics.results import (
     ratio,
 )
 from admission.rules import reference
-from admission.sourcing.models.candidates import Candidate
 from admission.sourcing.models.training import Enrollment, EnrollmentState
 
 
@@ -124,35 +125,36 @@ def form2b_lines(scope: Scope, period: Period) -> tuple[list[ShareLine], list[Sh
     return ethnic, religion
 
 
+def _flows(scope: Scope, stage: str, period: Period, flag: str) -> tuple[int, int]:
+    """Memberships of the scope's cells that began (`joined`) or ended (`left`) in the period, less those that came
+    from (went to) another cell of the scope that day, which is a move inside the scope; and as many of them with
+    `flag` set. One range read of the read model: a membership has a row per cell the person left (joined) that
+    day, so the moves are counted apart and taken off."""
+    cells = scope.cell_list
+    inside = Q(other_cell_id__anyof=cells)
+    rows = StageEvent.objects.filter(stage=stage, cell_id__anyof=cells, day__gte=period.start, day__lte=period.end)
+    n = rows.aggregate(
+        all=Count("membership", distinct=True),
+        moved=Count("membership", distinct=True, filter=inside),
+        flagged=Count("membership", distinct=True, filter=Q(**{flag: True})),
+        flagged_moved=Count("membership", distinct=True, filter=inside & Q(**{flag: True})),
+    )
+    return n["all"] - n["moved"], n["flagged"] - n["flagged_moved"]
+
+
 def _roll_counts(scope: Scope, period: Period) -> dict[str, int]:
-    """Stocks and flows of the member rolls (Biểu 1-BTCTW) from the dated memberships of the scope's cells.
+    """Stocks and flows of the member rolls (Biểu 1-BTCTW): the stocks from the dated memberships of the scope's
+    cells, the flows from the read model's joinings and leavings.
 
     A move between two cells of the scope on the same day is neither an entry nor an exit.
     """
-    cells = sorted(scope.cell_ids)
-    rolls = Membership.objects.filter(cell_id__anyof=cells)
     before_start = period.start - timedelta(days=1)
-    moved_in = Exists(
-        Membership.objects.filter(
-            cell_id__anyof=cells, person=OuterRef("person"), left_cell_on=OuterRef("joined_cell_on")
-        )
-    )
-    moved_out = Exists(
-        Membership.objects.filter(
-            cell_id__anyof=cells, person=OuterRef("person"), joined_cell_on=OuterRef("left_cell_on")
-        )
-    )
-    entries = rolls.filter(joined_cell_on__gte=period.start, joined_cell_on__lte=period.end).exclude(moved_in)
-    exits = rolls.filter(left_cell_on__gte=period.start, left_cell_on__lte=period.end).exclude(moved_out)
-    # The day's cells alone (`scope.q` names a subset of `cells`): repeating the whole list as a second
+    # The day's cells alone (`scope.q` names a subset of the scope's cells): repeating the whole list as a second
     # `= ANY(…)` made PostgreSQL square its selectivity and misjudge the scan.
     start = Membership.objects.filter(scope.q(cell_field="cell_id", day=before_start)).active_on(before_start).count()
-    flows = entries.aggregate(
-        entries=Count("pk"), admitted=Count("pk", filter=Q(admission_ceremony__isnull=False))
-    ) | exits.aggregate(
-        exits=Count("pk"),
-        exits_probationary=Count("pk", filter=Q(official_on__isnull=True) | Q(official_on__gt=F("left_cell_on"))),
-    )
+    entries, admitted = _flows(scope, Stage.JOINED, period, "admitted")
+    exits, exits_official = _flows(scope, Stage.LEFT, period, "official")
+    flows = {"entries": entries, "admitted": admitted, "exits": exits, "exits_probationary": exits - exits_official}
     if scope.basis == TODAY:
         # The form's own identity, D = A + B - C: on today's tree the same cells count on both days, so the roll at
         # the end is the one at the start with the period's entries and exits (one count of the rolls fewer).
@@ -202,7 +204,6 @@ def supplementary_lines(scope: Scope, period: Period) -> list[Line]:
     removals of probationers wait for the probation records (issue 5)."""
 
     def counts(p: Period) -> dict[str, int]:
-        cases = Candidate.objects.filter(scope.q(cell_field="cell_id", day_field="sympathiser_meeting_on"))
         enrolled = Enrollment.objects.filter(
             state__in=EnrollmentState.taking_a_place(), course__starts_on__gte=p.start, course__starts_on__lte=p.end
         ).filter(scope.q(cell_field="candidate__cell_id", day_field="course__starts_on"))
@@ -210,9 +211,7 @@ def supplementary_lines(scope: Scope, period: Period) -> list[Line]:
             "admitted": admission_counts(scope, p)["total"],
             "recognised": recognised_count(scope, p),
             "without_admission": len(set(grassroots_orgs(scope, p.end)) - grassroots_with_admissions(scope, p)),
-            "sympathisers": cases.filter(
-                sympathiser_meeting_on__gte=p.start, sympathiser_meeting_on__lte=p.end
-            ).count(),
+            "sympathisers": events(scope, Stage.LISTED, p).count(),
             "enrolled": enrolled.values("candidate").distinct().count(),
         }
 

@@ -1,5 +1,6 @@
 """The shared counting: the admissions of a scope and period (from their snapshots), every per-period admission
-figure in one aggregate query, and the grassroots organisations that admitted.
+figure in one aggregate query, the grassroots organisations that admitted, and the read model's events and step
+durations of a scope and period (`admission.reports.models`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from django.db.models.functions import ExtractMonth
 
 from admission.decisions.models.snapshots import AdmissionSnapshot
 from admission.party.models.orgs import OrgKind, PartyOrg
-from admission.party.models.people import Membership
-from admission.reports.scope import Scope
+from admission.reports.models import Stage, StageEvent, StepDuration
+from admission.reports.scope import TODAY, Scope
 from admission.reports.statistics.classification import (
     CATEGORY_Q,
     CLASSIFICATION,
@@ -63,26 +64,44 @@ def grassroots_orgs(scope: Scope, on: date) -> dict[int, str]:
     return dict(orgs.values_list("pk", "kind"))
 
 
-def grassroots_with_admissions(scope: Scope, period: Period) -> set[int]:
-    """The grassroots organisations that admitted in the period: the one above the cell on the decision date (from
-    the snapshot), mapped to today's successor for the ``today`` basis. One grouped query."""
-    key = ("grassroots", period)
+def admission_places(scope: Scope, period: Period) -> list[tuple[int, str, int | None, int]]:
+    """The period's admissions by where they were decided: (cell, its path on the decision date, the grassroots
+    organisation above it, count). One grouped query per period, read by the per-unit table and by the grassroots
+    organisations that admitted."""
+    key = ("places", period)
     if key not in scope.cache:
-        ids = admissions(scope, period).filter(grassroots__isnull=False).values_list("grassroots_id", flat=True)
-        scope.cache[key] = {scope.map_org(pk) for pk in ids.distinct().order_by()}
+        grouped = admissions(scope, period).values("cell_id", "path", "grassroots_id").annotate(n=Count("pk"))
+        scope.cache[key] = [(row["cell_id"], row["path"], row["grassroots_id"], row["n"]) for row in grouped.order_by()]
     return scope.cache[key]  # type: ignore[return-value]
 
 
+def grassroots_with_admissions(scope: Scope, period: Period) -> set[int]:
+    """The grassroots organisations that admitted in the period: the one above the cell on the decision date (from
+    the snapshot), mapped to today's successor for the ``today`` basis."""
+    return {scope.map_org(pk) for _cell, _path, pk, _n in admission_places(scope, period) if pk is not None}
+
+
+def events(scope: Scope, stage: str, period: Period) -> QuerySet[StageEvent]:
+    """The read model's events of one stage dated in the period, under the report's cells (for ``then``, the cells
+    of the subtree on the event's `scope_on` day): one range read of the (stage, cell, day) index."""
+    return StageEvent.objects.filter(stage=stage, day__gte=period.start, day__lte=period.end).filter(
+        scope.q(cell_field="cell_id", day_field="scope_on")
+    )
+
+
+def durations(scope: Scope, period: Period) -> QuerySet[StepDuration]:
+    """The step durations of the admissions decided in the period in the report's scope: by the admission's cell
+    for ``today`` (as `admissions`), through the admissions' snapshots for ``then``."""
+    rows = StepDuration.objects.filter(decided_on__gte=period.start, decided_on__lte=period.end)
+    if scope.basis == TODAY:
+        return rows.filter(scope.q(cell_field="cell_id"))
+    return rows.filter(candidate_id__in=admissions(scope, period).values("candidate_id"))
+
+
 def recognised_count(scope: Scope, period: Period) -> int:
-    """New members recognised as official in the period (their official date), counted once per report: the
-    funnel's last stage and the supplementary table both print it."""
+    """New members recognised as official in the period (the official date of an admission's membership),
+    counted once per report: the funnel's last stage and the supplementary table both print it."""
     key = ("recognised", period)
     if key not in scope.cache:
-        scope.cache[key] = (
-            Membership.objects.filter(
-                admission_ceremony__isnull=False, official_on__gte=period.start, official_on__lte=period.end
-            )
-            .filter(scope.q(cell_field="cell_id", day_field="official_on"))
-            .count()
-        )
+        scope.cache[key] = events(scope, Stage.RECOGNISED, period).count()
     return scope.cache[key]  # type: ignore[return-value]

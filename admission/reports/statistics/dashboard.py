@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count
-
 from admission.party.models.orgs import PartyOrg
 from admission.reports.scope import Scope
 from admission.reports.statistics.classification import (
@@ -14,7 +12,7 @@ from admission.reports.statistics.classification import (
 )
 from admission.reports.statistics.counting import (
     admission_counts,
-    admissions,
+    admission_places,
 )
 from admission.reports.statistics.periods import Period
 from admission.reports.statistics.results import (
@@ -39,13 +37,12 @@ def target_lines(scope: Scope, period: Period) -> list[TargetLine]:
 
 
 def unit_counts(scope: Scope, period: Period) -> dict[int, int]:
-    """Admissions per unit of the report org: one query grouped by (cell, path on the decision date)."""
+    """Admissions per unit of the report org, from the admissions grouped by cell and path on the decision date."""
     counts: dict[int, int] = defaultdict(int)
-    grouped = admissions(scope, period).values("cell_id", "path").annotate(n=Count("pk")).order_by()
-    for row in grouped:
-        branch = scope.branch_of(row["cell_id"], row["path"])
+    for cell, path, _grassroots, n in admission_places(scope, period):
+        branch = scope.branch_of(cell, path)
         if branch is not None:
-            counts[branch] += row["n"]
+            counts[branch] += n
     return counts
 
 

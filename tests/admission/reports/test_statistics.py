@@ -170,3 +170,15 @@ def test_processing_times_are_never_negative_even_when_dates_were_recorded_out_o
         report = build_report(org=province.world.province, period=period)
         medians = [s.median_days for s in report.processing if s.median_days is not None]
         assert medians and all(m >= 0 for m in medians), report.processing
+
+
+def test_a_cell_merged_into_another_communes_cell_leaves_the_scope_today_and_joins_that_commune(province):
+    from admission.party.services.orgs import org_dissolve
+
+    w = province.world
+    org_dissolve(org=w.village_cell, on=D(2025, 9, 1), merged_into=w.other_cell)
+    assert w.village_cell.pk not in build_scope(w.commune).cell_ids
+    assert w.village_cell.pk in build_scope(w.other_commune).cell_ids
+    assert w.village_cell.pk in build_scope(w.province).cell_ids
+    units = {u.org_id: u.current for u in build_dashboard(org=w.other_commune, period=Q1_2025).units}
+    assert units[w.other_cell.pk] == 2 + 1  # Nà Sa's two of Q1/2025 are Khe Tiền's today
