@@ -37,10 +37,14 @@ def test_outside_a_step_a_failed_service_is_undone_and_its_caller_goes_on() -> N
 
 def test_inside_a_step_a_service_makes_no_savepoint_and_a_failure_ends_the_step() -> None:
     org = make_org(OrgKind.PROVINCE_COMMITTEE, name="Đảng bộ tỉnh")
-    with CaptureQueriesContext(connection) as queries, pytest.raises(ValueError):
-        with transaction.atomic(), joining_step():
-            rename(org, "Bước một")
-            rename_then_fail(org, "Bước hai")
+    with (
+        CaptureQueriesContext(connection) as queries,
+        pytest.raises(ValueError),
+        transaction.atomic(),
+        joining_step(),
+    ):
+        rename(org, "Bước một")
+        rename_then_fail(org, "Bước hai")
     made = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SAVEPOINT")]
     assert len(made) == 1  # the step's own (the test runs inside a transaction); none for the two services
     org.refresh_from_db()
