@@ -81,6 +81,12 @@ the viewflow process and tasks (5 + 4 reads, 4–5 updates) and the work-page ro
 Scale 0.1, before (load 4.8–5.1, n=30): commune committee p50 1,367 ms, cell secretary p50 882 ms; cell vote p50
 422 ms (156 queries), chain step p50 336 ms (149 queries).
 
+Measured again after the request memory and the step's batched writes (2026-12-07; README "Measured" has the table
+for S = 0.02, 0.2 and 1): at S = 1, load 2.6, with the statistics' read model of issue 16 in each step, the work
+pages p50 39–77 ms, p95 42–87 ms, 13–15 queries; a cell vote p50 93 ms, p95 102 ms, 102 queries; a commune's
+decision p50 80 ms, p95 104 ms, 100 queries. The same data and load before this round: 152 and 140 queries, p95 175
+and 96 ms.
+
 With --json the last line printed is one JSON object (scale, cases, tasks, work_page_p95_ms, work_page_queries,
 stock_queue_p95_ms, step_api_p95_ms, step_api_queries and the per-user and per-step detail).
 """
