@@ -150,23 +150,39 @@ def task_title(task: Any) -> str:
     return task_titles([task])[task.pk]
 
 
-def task_titles(tasks: list[Any]) -> dict[Any, str]:
-    """The titles of many tasks (task id → title), reading the chain and recognition steps they name in one query
-    per kind instead of one per task."""
+STEP_REFS = ("chain_step", "recognition_step")  # the task data keys that name a chain or recognition step
+
+
+def step_records(tasks: list[Any]) -> dict[tuple[str, int], Any]:
+    """The chain and recognition steps these tasks name in their data, with their orgs, one query per kind:
+    (key, id) → record."""
     from admission.decisions.models.decisions import ChainStepRecord
     from admission.probation.models import RecognitionStep
 
-    refs = (("chain_step", ChainStepRecord), ("recognition_step", RecognitionStep))
-    steps: dict[tuple[str, int], Any] = {}
-    for key, model in refs:
+    found: dict[tuple[str, int], Any] = {}
+    for key, model in zip(STEP_REFS, (ChainStepRecord, RecognitionStep), strict=True):
         ids = {int((t.data or {})[key]) for t in tasks if (t.data or {}).get(key)}
         if ids:
-            steps.update({(key, step.pk): step for step in model.objects.filter(pk__in=ids).select_related("org")})
+            found.update(
+                {(key, step.pk): step for step in model._default_manager.filter(pk__in=ids).select_related("org")}
+            )
+    return found
+
+
+def step_record_of(task: Any, records: dict[tuple[str, int], Any]) -> Any:
+    """The chain or recognition step the task names (None when it names none, or one that is gone)."""
+    data = task.data or {}
+    found = (records.get((key, int(data[key]))) for key in STEP_REFS if data.get(key))
+    return next((record for record in found if record is not None), None)
+
+
+def task_titles(tasks: list[Any]) -> dict[Any, str]:
+    """The titles of many tasks (task id → title), reading the chain and recognition steps they name in one query
+    per kind instead of one per task."""
+    records = step_records(tasks)
     titles: dict[Any, str] = {}
     for task in tasks:
-        data = task.data or {}
-        found = (steps.get((key, int(data[key]))) for key, _model in refs if data.get(key))
-        record = next((step for step in found if step is not None), None)
+        record = step_record_of(task, records)
         if record is not None:
             titles[task.pk] = chain_step_title(record)
         elif not node_is_current(task.flow_task):

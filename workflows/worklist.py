@@ -23,14 +23,19 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from admission.decisions.models.decisions import ChainStepRecord
 from admission.party import permissions
 from admission.party.models.orgs import path_ancestor_ids
 from admission.party.models.roles import RoleKind
-from admission.probation.models import RecognitionStep
 from admission.rules.calendar import working_calendar
 from workflows.models import WorkItem
-from workflows.steps import STEP_CHANGED, chain_step_title, node_is_current, node_title
+from workflows.steps import (
+    STEP_CHANGED,
+    chain_step_title,
+    node_is_current,
+    node_title,
+    step_record_of,
+    step_records,
+)
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -141,25 +146,12 @@ class WorkRow:
 
 def _rows(items: list[WorkItem], *, user: Any, on: date) -> list[WorkRow]:
     """Titles in the reader's language (a chain step names its kind, form and body), links, working days left."""
-    chain_ids = {int(i.task.data["chain_step"]) for i in items if (i.task.data or {}).get("chain_step")}
-    recognition_ids = {
-        int(i.task.data["recognition_step"]) for i in items if (i.task.data or {}).get("recognition_step")
-    }
-    steps: dict[tuple[str, Any], Any] = {}
-    for key, model, ids in (
-        ("chain_step", ChainStepRecord, chain_ids),
-        ("recognition_step", RecognitionStep, recognition_ids),
-    ):
-        if ids:
-            steps.update({(key, s.pk): s for s in model.objects.filter(pk__in=ids).select_related("org")})
+    steps = step_records([item.task for item in items])
     calendar = working_calendar()
     now = timezone.now()
     rows = []
     for item in items:
-        data = item.task.data or {}
-        record = steps.get(("chain_step", data.get("chain_step"))) or steps.get(
-            ("recognition_step", data.get("recognition_step"))
-        )
+        record = step_record_of(item.task, steps)
         current = node_is_current(item.task.flow_task)
         if not current:  # the flow changed while the case waited here: a plain row, the case page explains
             title = str(STEP_CHANGED)

@@ -114,6 +114,10 @@ class Sources:
             CalendarOverride,
         )
 
+    def facts(self) -> tuple[Any, ...]:
+        """The models whose rows are the facts (a save or delete of one may change the read model)."""
+        return (self.candidate, self.certificate, self.step, self.snapshot, self.ceremony, self.membership)
+
     @classmethod
     def historical(cls, apps: Any) -> Sources:
         names = (

@@ -28,7 +28,7 @@ from admission.decisions.models.decisions import Ceremony, ChainStepRecord, Step
 from admission.decisions.models.snapshots import AdmissionSnapshot
 from admission.party.hierarchy import StepKind
 from admission.party.models.people import Membership
-from admission.reports.stages import stages_rebuild
+from admission.reports.stages import Sources, stages_rebuild
 from admission.sourcing.models.candidates import Candidate
 from admission.sourcing.models.training import AwarenessCertificate
 
@@ -123,20 +123,10 @@ def _created_in_bulk(sender: type[Model], objs: list[Model], **kwargs: Any) -> N
     _rebuild(set().union(*(people_concerned(obj) for obj in counted)))
 
 
-WATCHED: tuple[type[Model], ...] = (
-    Candidate,
-    AwarenessCertificate,
-    ChainStepRecord,
-    AdmissionSnapshot,
-    Ceremony,
-    Membership,
-)
-
-
 def connect() -> None:
     """Rebuild the read model's rows on every save, delete and bulk creation of the facts (called once, from the
     app's ready())."""
-    for model in WATCHED:
+    for model in Sources.current().facts():
         label = model._meta.label_lower
         post_save.connect(_saved, sender=model, dispatch_uid=f"reports.stages.saved.{label}", weak=False)
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"reports.stages.deleted.{label}", weak=False)
