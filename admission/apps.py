@@ -49,6 +49,7 @@ def _request_memory_follows_writes() -> None:
 
     def case_saved(sender: object, instance: Candidate, created: bool = False, **kwargs: object) -> None:
         request_cache.step_forget(("candidate", instance.pk))
+        request_cache.step_forget(("locked_case", instance.pk))
         if created:  # a new case may be the user's own (the candidate's view of it)
             request_cache.request_spoil()
 
@@ -57,7 +58,7 @@ def _request_memory_follows_writes() -> None:
     def chain_changed(sender: object, **kwargs: Any) -> None:
         instance = kwargs.get("instance")
         for record in [instance] if instance is not None else kwargs.get("objs", []):
-            request_cache.step_forget(("next_step", record.candidate_id))
+            request_cache.step_forget(("chain", record.candidate_id))
 
     post_save.connect(chain_changed, sender=ChainStepRecord, dispatch_uid="request_memory.chain", weak=False)
     post_delete.connect(chain_changed, sender=ChainStepRecord, dispatch_uid="request_memory.chain_del", weak=False)

@@ -1695,17 +1695,30 @@ class Measured:
     committee: Any
     board: Any
     secretary: Any
+    # The commune whose new cells hold the cases the step API completes, and its standing committee: not the
+    # measured commune, so that repeated runs do not lengthen the measured committee's work page.
+    step_commune: PartyOrg
+    step_committee: Any
 
 
 def measured_users() -> Measured:
-    saved = meta_get("measured")
+    saved = meta_get("measured") or {}
     if saved:
         commune, province, cell = (PartyOrg.objects.get(pk=saved[k]) for k in ("commune", "province", "cell"))
     else:
         commune = busiest((OrgKind.COMMUNE_COMMITTEE,))
         province = busiest((OrgKind.PROVINCE_COMMITTEE,))
         cell = busiest(OrgKind.cell_kinds())
-        meta_set("measured", {"commune": commune.pk, "province": province.pk, "cell": cell.pk})
+    step_commune = PartyOrg.objects.filter(pk=saved.get("step_commune")).first() or (
+        PartyOrg.objects.filter(kind=OrgKind.COMMUNE_COMMITTEE, path__startswith=province.path)
+        .exclude(pk=commune.pk)
+        .order_by("pk")
+        .first()
+        or commune
+    )
+    meta_set(
+        "measured", {"commune": commune.pk, "province": province.pk, "cell": cell.pk, "step_commune": step_commune.pk}
+    )
     return Measured(
         commune,
         province,
@@ -1713,6 +1726,8 @@ def measured_users() -> Measured:
         login("bench.m.btv", commune, RoleKind.STANDING_COMMITTEE_MEMBER),
         login("bench.m.tochuc", province, RoleKind.ORG_BOARD_OFFICER),
         login("bench.m.bithu", cell, RoleKind.CELL_SECRETARY),
+        step_commune,
+        login("bench.s.btv", step_commune, RoleKind.STANDING_COMMITTEE_MEMBER),
     )
 
 
@@ -2046,8 +2061,8 @@ def steps_api(m: Measured, repeat: int) -> dict[str, Any]:
     from notifications.tasks import scan
 
     began = time.perf_counter()
-    vote_cases = step_cases(m.commune, repeat + 1, voted=False)
-    chain_cases = [(case, m.committee) for case, _secretary in step_cases(m.commune, repeat + 1, voted=True)]
+    vote_cases = step_cases(m.step_commune, repeat + 1, voted=False)
+    chain_cases = [(case, m.step_committee) for case, _secretary in step_cases(m.step_commune, repeat + 1, voted=True)]
     prepared = len(vote_cases) + len(chain_cases)
     log(f"prepared {prepared} cases through the real flows ({time.perf_counter() - began:.0f} s)")
     today = timezone.localdate()

@@ -165,7 +165,7 @@ class ChainStepForm(VoteCountMixin, StepForm):
         return next_step(self.candidate)
 
     def pending_steps(self) -> Any:
-        return ChainStepRecord.objects.filter(candidate=self.candidate, status=StepStatus.PENDING)
+        return ChainStepRecord.objects.filter(candidate=self.candidate, status=StepStatus.PENDING).select_related("org")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -224,7 +224,7 @@ class SourcingFlow(CaseFlow):
 
 def _ceremony_counts_from_receipt(activation: Activation) -> bool:
     candidate = _candidate(activation.process)
-    decision = candidate.chain_steps.filter(kind="decision", status="done").first()
+    decision = decisions.decision_of(candidate)
     on = decision.document_date if decision and decision.document_date else today()
     rule = ruleset_for_step(case_rule_set=candidate.rule_set, step_on=on).deadline(DeadlineStep.CEREMONY)
     return rule.starts_from == DeadlineStart.DECISION_RECEIVED

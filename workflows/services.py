@@ -118,17 +118,23 @@ def run_step(
     process = process or process_for(candidate)
     flow_class = process.flow_class
     # The flow's lock opens the transaction (no savepoint of our own). The step's history entries, its work-page
-    # rows and the statistics' read-model rows of the people it touched are written together at the end of it, and
-    # the flow's nodes share one read of the case.
+    # rows and the statistics' read-model rows of the people it touched are written together at the end of it.
+    # Inside it, after the lock, the case and its approval chain are read once and shared until they are written
+    # (`step_memory`); the step fails as a whole, so no rolled-back write can leave a stale copy behind.
     with (
         flow_class.lock(process.pk),
         transaction.atomic(savepoint=False),
+        step_memory(),
         chain_deferred(),
         work_items_deferred(),
         stages_batch(),
     ):
         task = (
-            Task.objects.select_for_update().filter(process=process, status__in=OPEN_TASK).order_by("created").first()
+            Task.objects.select_for_update(of=("self",))
+            .select_related("process")
+            .filter(process=process, status__in=OPEN_TASK)
+            .order_by("created")
+            .first()
         )
         if task is None or task.flow_task.name != node_name:
             node = getattr(flow_class, node_name, None)
@@ -164,8 +170,7 @@ def run_step(
             activation.start(None)
         with joining_step():
             result = action()
-        with step_memory():
-            activation.execute()
+        activation.execute()
         return result
 
 

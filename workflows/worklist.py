@@ -23,6 +23,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from admission.core.request_cache import step_peek
 from admission.party import permissions
 from admission.party.models.orgs import path_ancestor_ids
 from admission.party.models.roles import RoleKind
@@ -86,7 +87,13 @@ def work_items_write(tasks: list[Task]) -> None:
     if not open_tasks:
         return
     candidate_ids = {task.process.artifact_object_id for task in open_tasks}
-    paths = dict(Candidate.objects.filter(pk__in=candidate_ids).values_list("pk", "cell__path"))
+    paths: dict[int, str] = {}
+    for pk in candidate_ids:  # the case as the step's flow nodes read it, with its cell (`workflows.flows._candidate`)
+        known = step_peek(("candidate", pk))
+        if known is not None:
+            paths[pk] = known.cell.path
+    if missing := candidate_ids - paths.keys():
+        paths.update(Candidate.objects.filter(pk__in=missing).values_list("pk", "cell__path"))
     rows = []
     for task in open_tasks:
         candidate_pk = task.process.artifact_object_id

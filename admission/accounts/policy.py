@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from admission.party import permissions
 from admission.party.models.delegations import Delegation
 from admission.party.models.people import Person
 from admission.party.models.roles import Role
@@ -27,31 +28,32 @@ def two_factor_roles() -> tuple[str, ...]:
     return tuple(getattr(settings, "TWO_FACTOR_ROLES", ()))
 
 
-def _duty_q(day: date) -> Q:
-    """Users who approve or decide on `day`: a listed role, or a delegation from someone holding one."""
+def _decides(user: Any, day: date) -> bool:
+    """A listed role held that day, or a delegation that day from someone holding one at the delegation's org.
+    The roles and delegations are those the permission checks read (once per request: `permissions.held_roles`)."""
     kinds = two_factor_roles()
-    deciding_role = Role.objects.filter(user=OuterRef("pk"), kind__in=kinds).active_on(day)
-    delegator_decides = Role.objects.filter(user=OuterRef("from_user"), org=OuterRef("org"), kind__in=kinds).active_on(
-        day
+    if any(role.kind in kinds for role in permissions.held_roles(user, on=day)):
+        return True
+    return any(
+        Role.objects.filter(user_id=d.from_user_id, org_id=d.org_id, kind__in=kinds).active_on(day).exists()
+        for d in permissions.held_delegations(user, on=day)
     )
-    acting_for_one = Delegation.objects.filter(to_user=OuterRef("pk")).active_on(day).filter(Exists(delegator_decides))
-    return Q(is_staff=True) | Q(is_superuser=True) | Q(Exists(deciding_role)) | Q(Exists(acting_for_one))
 
 
 def needs_second_factor_by_duty(user: Any, *, on: date | None = None) -> bool:
     """True when the user's duties require the second factor (they cannot opt out)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return User.objects.filter(pk=user.pk).filter(_duty_q(on or timezone.localdate())).exists()
+    return bool(user.is_staff or user.is_superuser) or _decides(user, on or timezone.localdate())
 
 
 def needs_second_factor(user: Any, *, on: date | None = None) -> bool:
-    """True when `user` may use the site only after a second factor: by duty, or opted in (one query)."""
+    """True when `user` may use the site only after a second factor: by duty, or opted in."""
+    if needs_second_factor_by_duty(user, on=on):
+        return True
     if not getattr(user, "is_authenticated", False):
         return False
-    opted_in = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
-    duty = _duty_q(on or timezone.localdate())
-    return User.objects.filter(pk=user.pk).filter(duty | Q(Exists(opted_in))).exists()
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 def has_standing(user: Any, *, on: date | None = None) -> bool:

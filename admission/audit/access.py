@@ -25,6 +25,7 @@ from django.urls import ResolverMatch
 from django.utils import timezone
 
 from admission.audit.models import PersonalDataRead, ReadKind
+from admission.core.request_cache import per_request
 from admission.party.models.people import Person
 from admission.probation.models import ProbationTransfer
 from admission.sourcing.models.candidates import Candidate
@@ -93,8 +94,15 @@ def register_route(pattern: str, case_id: Callable[[Any], int | None]) -> None:
 
 
 def _case_subject(case_id: Any) -> Subject | None:
-    row = Candidate.objects.filter(pk=case_id).values_list("person_id", "person__user_id").first()
-    return (row[0], row[1], int(case_id)) if row else None
+    try:
+        pk = int(case_id)
+    except (TypeError, ValueError):
+        return None
+    row = per_request(
+        ("case_subject", pk),
+        lambda: Candidate.objects.filter(pk=pk).values_list("person_id", "person__user_id").first(),
+    )
+    return (row[0], row[1], pk) if row else None
 
 
 def _person_subject(person_id: Any) -> Subject | None:

@@ -8,8 +8,10 @@ after the step's action. Two short-lived memories keep those answers:
   the rest of the request. A save or delete of anything those answers are made of (a role, a delegation, an org, a
   transfer, a new case) ends the memory for the rest of that request: later questions are read afresh from the
   database, so a request that changes roles (or rolls such a change back) never sees a stale answer;
-* the **step memory** (`step_memory()`, opened by `workflows.services.run_step` inside its transaction, around the
-  flow's own nodes): the case as the nodes read it, dropped the moment the case is saved.
+* the **step memory** (`step_memory()`, opened by `workflows.services.run_step` inside its transaction, after the
+  process lock, around the step's action and the flow's own nodes): the case as the nodes read it, dropped the
+  moment the case is saved; the case's approval chain (`decisions.chain_of`), dropped when a step of it is saved,
+  deleted or inserted, or when the case is locked again.
 
 Outside both (a management command, a test calling a service), nothing is kept and every call reads the database.
 """
@@ -79,6 +81,13 @@ def request_note(key: Hashable) -> None:
         memory.values[key] = True
 
 
+def request_remember(key: Hashable, value: Any) -> None:
+    """Keep a value found on the way (e.g. the person a case is about) for the rest of the request."""
+    memory = _REQUEST.get()
+    if memory is not None and not memory.spoiled:
+        memory.values[key] = value
+
+
 def request_knows(key: Hashable) -> bool:
     memory = _REQUEST.get()
     return memory is not None and not memory.spoiled and memory.values.get(key) is True
@@ -98,6 +107,12 @@ def request_forget(kind: str) -> None:
     if memory is not None:
         for key in [k for k in memory.values if isinstance(k, tuple) and k and k[0] == kind]:
             del memory.values[key]
+
+
+def step_peek(key: Hashable) -> Any:
+    """What the step memory holds under `key`, or None (nothing is read)."""
+    memory = _STEP.get()
+    return None if memory is None else memory.values.get(key)
 
 
 def step_forget(key: Hashable) -> None:

@@ -172,8 +172,8 @@ def _checks_done_on(checks: list[BackgroundCheck], on: date) -> tuple[list[Backg
     return done, waiting
 
 
-def _curriculum_on(candidate: Candidate, on: date) -> Curriculum | None:
-    curriculum = Curriculum.objects.filter(candidate=candidate).first()
+def _curriculum_on(curriculum: Curriculum | None, on: date) -> Curriculum | None:
+    """The case's CV (read once by `dossier_checklist`) if it was declared by `on`."""
     return curriculum if curriculum is not None and curriculum.declared_on <= on else None
 
 
@@ -185,11 +185,13 @@ def _certified_on(curriculum: Curriculum, on: date) -> bool:
     return curriculum.committee_certified_on is not None and curriculum.committee_certified_on <= on
 
 
-def curriculum_item(candidate: Candidate, on: date, checks: list[BackgroundCheck]) -> ChecklistItem:
+def curriculum_item(
+    candidate: Candidate, on: date, checks: list[BackgroundCheck], curriculum: Curriculum | None
+) -> ChecklistItem:
     """The CV walks: declared → stamped across its page joins → verified → the cell's comment → the grassroots
     committee's certification. The CV and its verification documents are valid from that certification."""
     code, form, title = "curriculum", "2-KNĐ", _("CV of the applicant")
-    curriculum = _curriculum_on(candidate, on)
+    curriculum = _curriculum_on(curriculum, on)
     if curriculum is None:
         return _item(code, form, title, ItemStatus.MISSING, _("The applicant has not declared the CV."))
     if not _sealed_on(curriculum, on):
@@ -221,9 +223,11 @@ def curriculum_item(candidate: Candidate, on: date, checks: list[BackgroundCheck
     )
 
 
-def verification_item(candidate: Candidate, on: date, checks: list[BackgroundCheck]) -> ChecklistItem:
+def verification_item(
+    candidate: Candidate, on: date, checks: list[BackgroundCheck], curriculum: Curriculum | None
+) -> ChecklistItem:
     code, form, title = "verification", "2-KNĐ", _("Background verification")
-    curriculum = _curriculum_on(candidate, on)
+    curriculum = _curriculum_on(curriculum, on)
     if curriculum is None or not _sealed_on(curriculum, on):
         reason = _("The CV must be stamped across its page joins before the verification requests go out.")
         return _item(code, form, title, ItemStatus.MISSING, reason)
@@ -265,9 +269,9 @@ def verification_item(candidate: Candidate, on: date, checks: list[BackgroundChe
     return ChecklistItem(code, form, title, ItemStatus.DONE, last, None, None, reason)
 
 
-def introductions_item(candidate: Candidate, on: date) -> ChecklistItem:
+def introductions_item(candidate: Candidate, on: date, resolution: MassOrgResolution | None) -> ChecklistItem:
     code, form, title = "introductions", "3-KNĐ", _("Introductions by official members")
-    needed = introducers_needed(candidate, on)
+    needed = introducers_needed(candidate, on, resolution=resolution)
     if needed == 0:
         return _item(code, form, title, ItemStatus.DONE, _("The rule set requires no introducer."))
     active = active_introductions(candidate, on)
@@ -320,11 +324,10 @@ def introductions_item(candidate: Candidate, on: date) -> ChecklistItem:
     return _item(code, form, title, status, " ".join(parts))
 
 
-def mass_org_item(candidate: Candidate, on: date) -> ChecklistItem | None:
+def mass_org_item(candidate: Candidate, on: date, resolution: MassOrgResolution | None) -> ChecklistItem | None:
     """Shown when a resolution is recorded, or when the applicant is a Youth Union member (Charter Art. 4.2: a Youth
     Union member of youth age is introduced by the Youth Union executive committee and one official member)."""
     code, form, title = "mass_org_resolution", "4-KNĐ", _("Youth Union or trade-union resolution")
-    resolution = MassOrgResolution.objects.filter(candidate=candidate).first()
     if resolution is not None and resolution.adopted_on <= on:
         return _dated_item(
             code=code,
@@ -373,13 +376,15 @@ INTERNAL_ITEMS = frozenset({"verification", "introductions", "mass_org_resolutio
 def dossier_checklist(candidate: Candidate, on: date) -> list[ChecklistItem]:
     """Every item of the dossier before the cell meeting (HD 12-HD/BTCTW 2022 §II.1.1), as it stands on `on`."""
     checks = list(candidate.background_checks.all())
+    curriculum = Curriculum.objects.filter(candidate=candidate).first()  # the CV and its verification read it
+    resolution = MassOrgResolution.objects.filter(candidate=candidate).first()  # its item and the introducers'
     items = [
         certificate_item(candidate, on),
         application_item(candidate, on),
-        curriculum_item(candidate, on, checks),
-        verification_item(candidate, on, checks),
-        introductions_item(candidate, on),
-        mass_org_item(candidate, on),
+        curriculum_item(candidate, on, checks, curriculum),
+        verification_item(candidate, on, checks, curriculum),
+        introductions_item(candidate, on, resolution),
+        mass_org_item(candidate, on, resolution),
         opinions_item(candidate, on),
     ]
     return [item for item in items if item is not None]

@@ -8,6 +8,7 @@ the place of one introducer (`introducers_needed`).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -145,13 +146,19 @@ def active_introductions(candidate: Candidate, on: date) -> list[Introduction]:
     ]
 
 
-def has_mass_org_resolution(candidate: Candidate, on: date) -> bool:
-    resolution = MassOrgResolution.objects.filter(candidate=candidate).first()
+_READ = object()  # "not read yet": the resolution is read here
+
+
+def has_mass_org_resolution(candidate: Candidate, on: date, *, resolution: Any = _READ) -> bool:
+    """Whether a mass organisation's resolution introduces the applicant by `on` (`resolution`: the case's, when the
+    caller has read it, or None for none)."""
+    if resolution is _READ:
+        resolution = MassOrgResolution.objects.filter(candidate=candidate).first()
     return resolution is not None and resolution.adopted_on <= on
 
 
-def introducers_needed(candidate: Candidate, on: date) -> int:
+def introducers_needed(candidate: Candidate, on: date, *, resolution: Any = _READ) -> int:
     """The rule set's number of introducers, less one when a Youth Union or trade-union resolution introduces the
     applicant (Charter Art. 4.2: the executive committee and one official member)."""
     required = candidate.rule_set.introducers_required
-    return max(required - 1, 0) if has_mass_org_resolution(candidate, on) else required
+    return max(required - 1, 0) if has_mass_org_resolution(candidate, on, resolution=resolution) else required

@@ -24,10 +24,12 @@ from typing import Any, NamedTuple
 
 from django.db import connections
 
+from admission.core.reads import values_together
+from admission.core.request_cache import per_request
 from admission.party.hierarchy import StepKind
 from admission.reports.models import Stage
-from admission.rules.calendar import WorkingCalendar
-from admission.rules.models.rulesets import DeadlineStart, DeadlineStep
+from admission.rules.calendar import WorkingCalendar, working_calendar
+from admission.rules.models.rulesets import DeadlineRule, DeadlineStart, DeadlineStep
 
 # Case states that imply a stage was reached even without its record (a case imported at that stage), for the
 # funnel's cohort; plain values (the data migration uses them), checked against CandidateState by the tests.
@@ -39,6 +41,7 @@ DONE = "done"  # admission.decisions.models.decisions.StepStatus.DONE
 PRE_CHAIN_STEPS = ("listed", "trained", "proposed")
 CEREMONY = "ceremony"
 CHUNK = 2000  # people per set-wise read when filling the rows for many
+COPY_FROM = 500  # rows from which an insert goes by COPY (below it, one INSERT costs fewer round trips)
 
 
 class EventRow(NamedTuple):
@@ -155,29 +158,21 @@ class Facts:
     memberships: list[tuple[int, int, int, date, date | None, date | None]] = field(default_factory=list)
 
 
-def facts_of(sources: Sources, person_ids: Sequence[int]) -> Facts:
-    """The facts of these people, in seven queries whatever their number (the decision receipts only when some
-    case was admitted)."""
-    people = list(person_ids)
-    facts = Facts()
-    facts.cases = list(
+def fact_reads(sources: Sources, people: Sequence[int]) -> list[Any]:
+    """The reads of these people's facts (`values_list` querysets, in the order `facts_from` takes them)."""
+    people = list(people)
+    step_of_people = sources.step.objects.filter(
+        candidate__person_id__anyof=people, kind=StepKind.CELL_RESOLUTION, status=DONE
+    )
+    ceremonies = sources.ceremony.objects.order_by().values_list(
+        "candidate_id", "membership_id", "held_on", "membership__official_on"
+    )
+    return [
         sources.candidate.objects.filter(person_id__anyof=people)
         .order_by()
-        .values_list("pk", "person_id", "cell_id", "state", "nominated_on", "sympathiser_meeting_on")
-    )
-    for person, issued_on in (
-        sources.certificate.objects.filter(person_id__anyof=people).order_by().values_list("person_id", "issued_on")
-    ):
-        facts.certificates[person].add(issued_on)
-    for case, org, done_on in (
-        sources.step.objects.filter(candidate__person_id__anyof=people, kind=StepKind.CELL_RESOLUTION, status=DONE)
-        .order_by()
-        .values_list("candidate_id", "org_id", "done_on")
-    ):
-        facts.resolved.add(case)
-        if done_on is not None:
-            facts.resolutions[case].add((org, done_on))
-    for row in (
+        .values_list("pk", "person_id", "cell_id", "state", "nominated_on", "sympathiser_meeting_on"),
+        sources.certificate.objects.filter(person_id__anyof=people).order_by().values_list("person_id", "issued_on"),
+        step_of_people.order_by().values_list("candidate_id", "org_id", "done_on"),
         sources.snapshot.objects.filter(candidate__person_id__anyof=people)
         .order_by()
         .values_list(
@@ -191,27 +186,43 @@ def facts_of(sources: Sources, person_ids: Sequence[int]) -> Facts:
             "certified_on",
             "resolution_on",
             "steps",
-        )
-    ):
-        facts.snapshots[row[0]] = row[1:]
-    decisions = [row[0] for row in facts.snapshots.values() if row[0] is not None]
-    if decisions:
-        facts.received = dict(
-            sources.step.objects.filter(pk__anyof=decisions).order_by().values_list("pk", "received_on")
-        )
-    ceremonies = sources.ceremony.objects.order_by().values_list(
-        "candidate_id", "membership_id", "held_on", "membership__official_on"
-    )
-    for case, membership, held_on, official_on in ceremonies.filter(candidate__person_id__anyof=people):
-        facts.ceremonies[case] = (membership, held_on, official_on)
-    for case, membership, _held, _official in ceremonies.filter(membership__person_id__anyof=people):
-        facts.ceremony_of[membership] = case
-    facts.memberships = list(
+            "decision__received_on",
+        ),
+        ceremonies.filter(candidate__person_id__anyof=people),
+        ceremonies.filter(membership__person_id__anyof=people),
         sources.membership.objects.filter(person_id__anyof=people)
         .order_by()
-        .values_list("pk", "person_id", "cell_id", "joined_cell_on", "left_cell_on", "official_on")
-    )
+        .values_list("pk", "person_id", "cell_id", "joined_cell_on", "left_cell_on", "official_on"),
+    ]
+
+
+def facts_from(rows: Sequence[Sequence[tuple[Any, ...]]]) -> Facts:
+    """The facts of the rows `fact_reads` read (a pure function)."""
+    cases, certificates, resolutions, snapshots, ceremonies, ceremonies_of_members, memberships = rows
+    facts = Facts()
+    facts.cases = [tuple(row) for row in cases]  # type: ignore[misc]
+    for person, issued_on in certificates:
+        facts.certificates[person].add(issued_on)
+    for case, org, done_on in resolutions:
+        facts.resolved.add(case)
+        if done_on is not None:
+            facts.resolutions[case].add((org, done_on))
+    for row in snapshots:
+        facts.snapshots[row[0]] = tuple(row[1:10])
+        if row[1] is not None:
+            facts.received[row[1]] = row[10]
+    for case, membership, held_on, official_on in ceremonies:
+        facts.ceremonies[case] = (membership, held_on, official_on)
+    for case, membership, _held, _official in ceremonies_of_members:
+        facts.ceremony_of[membership] = case
+    facts.memberships = [tuple(row) for row in memberships]  # type: ignore[misc]
     return facts
+
+
+def facts_of(sources: Sources, person_ids: Sequence[int]) -> Facts:
+    """The facts of these people, in one statement on PostgreSQL (`admission.core.reads.values_together`), seven
+    queries elsewhere, whatever their number."""
+    return facts_from(values_together(fact_reads(sources, person_ids)))
 
 
 def event_rows(facts: Facts) -> list[EventRow]:
@@ -357,17 +368,26 @@ def calendar_of(sources: Sources) -> WorkingCalendar:
     return WorkingCalendar(overrides, names=names)
 
 
+def _rules_and_calendar(sources: Sources) -> tuple[dict[tuple[int, str], Rule], WorkingCalendar]:
+    """The deadline rules and the calendar: read once per request for the current models (a write to either ends
+    the request memory), from the migration's models otherwise."""
+    if sources.deadline_rule is not DeadlineRule:
+        return deadline_rules(sources), calendar_of(sources)
+    return per_request("stage_deadline_rules", lambda: deadline_rules(sources)), working_calendar()
+
+
 EVENT_FIELDS = EventRow._fields
 DURATION_FIELDS = DurationRow._fields
 
 
 def _insert(model: Any, names: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert rows given as tuples in the order of `names`: by COPY on PostgreSQL, where a back-fill writes millions
-    (building a model instance per row made the ORM's bulk insert three quarters of the time), else in bulk."""
+    """Insert rows given as tuples in the order of `names`: by COPY on PostgreSQL when there are many, where a
+    back-fill writes millions (building a model instance per row made the ORM's bulk insert three quarters of the
+    time), else in bulk (a step's few rows: one INSERT)."""
     if not rows:
         return
     connection = connections[model.objects.db]
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or len(rows) < COPY_FROM:
         model.objects.bulk_create([model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=5000)
         return
     columns = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in names)
@@ -379,10 +399,16 @@ def _insert(model: Any, names: tuple[str, ...], rows: Sequence[tuple[Any, ...]])
             copy.write_row(row)
 
 
-def _replace(model: Any, names: tuple[str, ...], people: Sequence[int], rows: Sequence[tuple[Any, ...]]) -> bool:
-    """Replace the people's rows by `rows` when they differ; True when something was written."""
-    there = Counter(model.objects.filter(person_id__anyof=people).order_by().values_list(*names))
-    if there == Counter(tuple(row) for row in rows):
+def _replace(
+    model: Any,
+    names: tuple[str, ...],
+    people: Sequence[int],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    there: Sequence[tuple[Any, ...]],
+) -> bool:
+    """Replace the people's rows (`there`, as read) by `rows` when they differ; True when something was written."""
+    if Counter(tuple(row) for row in there) == Counter(tuple(row) for row in rows):
         return False
     model.objects.filter(person_id__anyof=people).delete()
     _insert(model, names, rows)
@@ -402,19 +428,26 @@ def stages_rebuild(
     cal: WorkingCalendar | None = None
     total = 0
     for part in _chunks(people, chunk):
-        facts = facts_of(sources, part)
+        reads = fact_reads(sources, part)
+        if not fresh:  # the rows there now, read with the facts
+            reads += [
+                sources.event.objects.filter(person_id__anyof=part).order_by().values_list(*EVENT_FIELDS),
+                sources.duration.objects.filter(person_id__anyof=part).order_by().values_list(*DURATION_FIELDS),
+            ]
+        found = values_together(reads)
+        facts = facts_from(found[:7])
         events = event_rows(facts)
         durations: list[DurationRow] = []
         if facts.snapshots:
             if rules is None or cal is None:
-                rules, cal = deadline_rules(sources), calendar_of(sources)
+                rules, cal = _rules_and_calendar(sources)
             durations = duration_rows(facts, rules, cal)
         if fresh:
             _insert(sources.event, EVENT_FIELDS, events)
             _insert(sources.duration, DURATION_FIELDS, durations)
         else:
-            _replace(sources.event, EVENT_FIELDS, part, events)
-            _replace(sources.duration, DURATION_FIELDS, part, durations)
+            _replace(sources.event, EVENT_FIELDS, part, events, there=found[7])
+            _replace(sources.duration, DURATION_FIELDS, part, durations, there=found[8])
         total += len(events) + len(durations)
     return total
 

@@ -50,18 +50,15 @@ def ruleset_for_step(*, case_rule_set: RuleSet, step_on: date) -> RuleSet:
     step's date (a transitional provision).
     """
 
-    def governing() -> RuleSet:
-        later = (
+    # The published versions that reach open cases, newest first: read once per request (a handful of rows), and
+    # one instance each, whose rule rows are then read once too; a write to the rules spoils the request memory.
+    reaching = per_request(
+        "rulesets_for_open_cases",
+        lambda: list(
             RuleSet.objects.exclude(status=RuleSetStatus.DRAFT)
-            .filter(
-                effective_from__gt=case_rule_set.effective_from,
-                effective_from__lte=step_on,
-                applies_to_open_cases=True,
-            )
-            .order_by("-effective_from")
-            .first()
-        )
-        return later or case_rule_set
-
-    # One answer (and one instance, whose rule rows are then read once) per request; a write to the rules spoils it.
-    return per_request(("ruleset_for_step", case_rule_set.pk, step_on), governing)
+            .filter(applies_to_open_cases=True)
+            .order_by("-effective_from", "-pk")
+        ),
+    )
+    later = next((rs for rs in reaching if case_rule_set.effective_from < rs.effective_from <= step_on), None)
+    return later or case_rule_set

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django_fsm_log.models import StateLog
 
-from admission.core.request_cache import per_request, request_knows, request_note
+from admission.core.request_cache import per_request, request_knows, request_note, request_remember
 from admission.party import permissions
 from admission.party.models.orgs import PartyOrg
 from admission.rules import reference
@@ -19,9 +19,10 @@ from admission.sourcing.models.plans import PlanCategory, SourcingPlan
 from admission.sourcing.models.training import AwarenessCourse
 
 
-def _units_q(user: Any) -> Q:
+def _units_q(user: Any, *, moving_in_ids: bool = True) -> Q:
     """Cases the user sees through their units: cells in their scope, and probationers moving into one of them
-    (the receiving cell sees the case it must receive)."""
+    (the receiving cell sees the case it must receive; read first as a list of ids, or, `moving_in_ids=False`, as a
+    subquery for a condition on one case)."""
     from admission.probation.models import ProbationTransfer, TransferStatus
 
     if permissions.sees_everything(user):
@@ -33,16 +34,21 @@ def _units_q(user: Any) -> Q:
         ("scope_orgs", user.pk, permissions.today()),
         lambda: list(PartyOrg.objects.filter(permissions.scope_q(user, field="path")).values_list("pk", flat=True)),
     )
-    moving_in = ProbationTransfer.objects.filter(status=TransferStatus.PENDING, to_cell_id__in=orgs)
-    return Q(cell_id__in=orgs) | Q(pk__in=list(moving_in.values_list("probation__candidate_id", flat=True)))
+    moving_in = ProbationTransfer.objects.filter(status=TransferStatus.PENDING, to_cell_id__in=orgs).values_list(
+        "probation__candidate_id", flat=True
+    )
+    return Q(cell_id__in=orgs) | Q(pk__in=list(moving_in) if moving_in_ids else moving_in)
 
 
 def candidate_list_for_user(*, user: Any) -> QuerySet[Candidate]:
     """Cases the user sees through their units, plus the user's own cases as a candidate."""
+    cases = Candidate.objects.select_related("person", "cell", "rule_set")
+    if permissions.sees_everything(user):  # an empty Q OR-ed with another is that other: no OR here
+        return cases.all()
     own: list[int] = []
     if getattr(user, "is_authenticated", False):
         own = list(Candidate.objects.filter(person__user=user).values_list("pk", flat=True))
-    return Candidate.objects.filter(_units_q(user) | Q(pk__in=own)).select_related("person", "cell", "rule_set")
+    return cases.filter(_units_q(user) | Q(pk__in=own))
 
 
 def candidate_seen_by_unit(*, user: Any, candidate: Candidate) -> bool:
@@ -64,11 +70,18 @@ def candidate_get_for_unit(*, user: Any, pk: int | str) -> Candidate:
 
 
 def candidate_get_for_user(*, user: Any, pk: int | str) -> Candidate:
+    """One case the user sees (through their units or as its candidate), else 404, in one query: the case's own key
+    first, then the scope's conditions on that one row (the own-case and moving-in conditions as subqueries, which
+    on a single row cost nothing, where the list reads them first as id lists)."""
     try:
-        candidate = candidate_list_for_user(user=user).get(pk=pk)
+        query = _units_q(user, moving_in_ids=False)
+        if getattr(user, "is_authenticated", False) and not permissions.sees_everything(user):
+            query |= Q(person__user=user)
+        candidate = Candidate.objects.filter(query).select_related("person", "cell", "rule_set").get(pk=pk)
     except (Candidate.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
     request_note(("in_scope", user.pk, candidate.pk))
+    request_remember(("case_subject", candidate.pk), (candidate.person_id, candidate.person.user_id))
     return candidate
 
 

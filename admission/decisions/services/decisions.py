@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from admission.core.bulk import created_in_bulk
-from admission.core.request_cache import per_step
+from admission.core.request_cache import per_step, step_forget
 from admission.core.transactions import atomic_service
 from admission.decisions.models.decisions import Ceremony, ChainStepRecord, StepStatus
 from admission.decisions.models.meetings import MeetingPurpose, Vote
@@ -35,27 +35,48 @@ from admission.sourcing.eligibility import check_certificate
 from admission.sourcing.models.candidates import Candidate, CandidateState, EducationException
 from admission.sourcing.models.consents import Consent, ConsentKind
 from admission.sourcing.services.candidates import MAX_ACTIVE_MENTORS, helper_refusal
+from admission.sourcing.services.locks import case_lock
 from admission.sourcing.services.transitions import fire
 
 
-def _lock(candidate: Candidate) -> Candidate:
-    return Candidate.objects.select_for_update().select_related("cell", "person", "rule_set").get(pk=candidate.pk)
+def _lock(candidate: Candidate | int) -> Candidate:
+    """The case, locked for the rest of the transaction, with its cell, person and rule set. From here on its chain
+    is read afresh (a copy kept by the step memory may predate the lock)."""
+    pk = candidate if isinstance(candidate, int) else candidate.pk
+    step_forget(("chain", pk))
+    return case_lock(pk)
+
+
+def chain_of(candidate: Candidate) -> list[ChainStepRecord]:
+    """The case's chain steps with their orgs, in order. Inside a step (`workflows.services.run_step`) they are read
+    once and shared until a step of the chain is saved, deleted or inserted, or the case is locked again
+    (`admission.core.request_cache.per_step`); elsewhere each call reads them."""
+    return per_step(
+        ("chain", candidate.pk),
+        lambda: list(
+            ChainStepRecord.objects.filter(candidate_id=candidate.pk).select_related("org").order_by("order", "pk")
+        ),
+    )
 
 
 def cell_resolution(candidate: Candidate) -> ChainStepRecord | None:
     """The cell's latest resolution: a case sent back and proposed again counts its deadlines from the new one."""
-    return (
-        candidate.chain_steps.filter(kind=hierarchy.StepKind.CELL_RESOLUTION, status=StepStatus.DONE)
-        .order_by("-order")
-        .first()
-    )
+    done = [
+        s for s in chain_of(candidate) if s.kind == hierarchy.StepKind.CELL_RESOLUTION and s.status == StepStatus.DONE
+    ]
+    return max(done, key=lambda s: s.order) if done else None
 
 
 def next_step(candidate: Candidate) -> ChainStepRecord | None:
-    """The chain's first pending step, with its org (read once by a step's flow nodes: `request_cache.per_step`)."""
-    return per_step(
-        ("next_step", candidate.pk),
-        lambda: candidate.chain_steps.filter(status=StepStatus.PENDING).select_related("org").order_by("order").first(),
+    """The chain's first pending step, with its org."""
+    return next((s for s in chain_of(candidate) if s.status == StepStatus.PENDING), None)
+
+
+def decision_of(candidate: Candidate) -> ChainStepRecord | None:
+    """The chain's admission decision, once done (the earliest, as the chain is ordered)."""
+    return next(
+        (s for s in chain_of(candidate) if s.kind == hierarchy.StepKind.DECISION and s.status == StepStatus.DONE),
+        None,
     )
 
 
@@ -76,8 +97,11 @@ def case_propose(*, candidate: Candidate, vote: Vote, by: Any) -> Candidate:
             % {"for": vote.votes_for, "total": vote.denominator, "needed": vote.needed}
         )
     steps = hierarchy.approval_chain(candidate.cell, meeting.held_on)
-    candidate.chain_steps.filter(status=StepStatus.PENDING).delete()  # a sent-back case proposes anew
-    first = len(candidate.chain_steps.all())
+    chain = chain_of(candidate)
+    pending = [s.pk for s in chain if s.status == StepStatus.PENDING]
+    if pending:  # a sent-back case proposes anew
+        ChainStepRecord.objects.filter(pk__in=pending).delete()
+    first = len(chain) - len(pending)
     records = [
         ChainStepRecord(
             candidate=candidate,
@@ -144,8 +168,9 @@ def chain_step_complete(
 ) -> ChainStepRecord:
     """Do the next step of the chain: an appraisal (7-KNĐ), a committee resolution (8-KNĐ, with its passed vote) or
     the decision (9-KNĐ, with its number; every required consent recorded). The decision admits the candidate."""
-    candidate = _lock(step.candidate)
-    step = ChainStepRecord.objects.select_for_update().get(pk=step.pk)
+    candidate = _lock(step.candidate_id)
+    step = ChainStepRecord.objects.select_for_update(of=("self",)).select_related("org").get(pk=step.pk)
+    step.candidate = candidate  # the locked case (its person is known to the statistics' read model)
     if candidate.state != CandidateState.PROPOSED or step != next_step(candidate):
         raise ValidationError(_("This step is not the one waiting for this case."))
     permissions.require_act_for_org(by, step.org)
@@ -196,14 +221,14 @@ def chain_step_complete(
         )
         from admission.decisions.services.snapshots import snapshot_take  # the statistics' record of the decision day
 
-        snapshot_take(candidate=candidate, decided_on=on)
+        snapshot_take(candidate=candidate, decided_on=on, decision=step)
     return step
 
 
 @atomic_service
 def chain_step_refuse(*, step: ChainStepRecord, reason: str, by: Any, on: date) -> Candidate:
     """A body refuses (the cell is told in writing); the case closes, the person may be proposed again later."""
-    candidate = _lock(step.candidate)
+    candidate = _lock(step.candidate_id)
     if step != next_step(candidate):
         raise ValidationError(_("This step is not the one waiting for this case."))
     permissions.require_act_for_org(by, step.org)
@@ -221,7 +246,7 @@ def chain_step_send_back(*, step: ChainStepRecord, reason: str, by: Any, on: dat
     """A body sends the dossier back to the cell to fix the named items; the cell proposes again afterwards. This is
     the general move back to the dossier (`admission.decisions.services.send_back`): the same rules of who may (the
     step's body or one above it), the same record, the same closing of the step."""
-    candidate = _lock(step.candidate)
+    candidate = _lock(step.candidate_id)
     if step != next_step(candidate):
         raise ValidationError(_("This step is not the one waiting for this case."))
     case_send_back(
@@ -278,7 +303,7 @@ def admission_deadlines(candidate: Candidate, *, calendar: WorkingCalendar | Non
             calendar=cal,
             extended=bool(candidate.decision_extension_reason),
         )
-    decision = candidate.chain_steps.filter(kind=hierarchy.StepKind.DECISION, status=StepStatus.DONE).first()
+    decision = decision_of(candidate)
     if decision and decision.document_date:
         rs = ruleset_for_step(case_rule_set=candidate.rule_set, step_on=decision.document_date)
         rule = rs.deadline(DeadlineStep.CEREMONY)
@@ -312,7 +337,7 @@ def decision_received(*, candidate: Candidate, on: date, by: Any) -> ChainStepRe
     """The cell records the day it received the decision (the ceremony deadline may count from it)."""
     candidate = _lock(candidate)
     permissions.require_act_for_org(by, candidate.cell)
-    decision = candidate.chain_steps.filter(kind=hierarchy.StepKind.DECISION, status=StepStatus.DONE).first()
+    decision = decision_of(candidate)
     if decision is None or decision.document_date is None:
         raise ValidationError(_("There is no admission decision yet."))
     if not decision.document_date <= on <= permissions.today():
@@ -339,7 +364,7 @@ def ceremony_record(
     `admission.probation.services.ceremony_hold`, which callers use."""
     candidate = _lock(candidate)
     permissions.require_act_for_org(by, candidate.cell)
-    decision = candidate.chain_steps.filter(kind=hierarchy.StepKind.DECISION, status=StepStatus.DONE).first()
+    decision = decision_of(candidate)
     if candidate.state != CandidateState.ADMITTED or decision is None or decision.document_date is None:
         raise ValidationError(_("The ceremony needs the admission decision first."))
     if not decision.document_date <= held_on <= permissions.today():

@@ -26,6 +26,7 @@ from admission.rules.reference import normalise_text
 from admission.rules.services import ruleset_for_step
 from admission.sourcing.eligibility import check_eligibility
 from admission.sourcing.models.candidates import Candidate
+from admission.sourcing.services.locks import case_lock
 
 
 def _check_date(org: PartyOrg, held_on: date) -> None:
@@ -157,7 +158,7 @@ def committee_meeting_record(
 def vote_record(*, meeting: Meeting, candidate: Candidate, votes_for: int, votes_against: int, by: Any) -> Vote:
     """Count one candidate's vote. Refuses an ineligible candidate (on the meeting date) and impossible counts."""
     permissions.require_act_for_org(by, meeting.org)
-    candidate = Candidate.objects.select_for_update().select_related("person", "rule_set").get(pk=candidate.pk)
+    candidate = case_lock(candidate)
     if meeting.body == VoteBody.CELL and candidate.cell_id != meeting.org_id:
         raise ValidationError(_("This candidate belongs to another cell."))
     if meeting.votes.filter(candidate=candidate).exists():

@@ -24,6 +24,7 @@ from admission.party import hierarchy, permissions
 from admission.party.models.orgs import PartyOrg
 from admission.rules.reference import normalise_text
 from admission.sourcing.models.candidates import Candidate, CandidateState
+from admission.sourcing.services.locks import case_lock
 from admission.sourcing.services.transitions import fire
 
 # Which stage a case can go back to from each state (the admission decision, once made, is not sent back).
@@ -35,7 +36,7 @@ TARGETS_FROM: dict[str, tuple[str, ...]] = {
 
 
 def _lock(candidate: Candidate) -> Candidate:
-    return Candidate.objects.select_for_update().select_related("cell", "person", "rule_set").get(pk=candidate.pk)
+    return case_lock(candidate)
 
 
 def waiting_chain_step(candidate: Candidate) -> ChainStepRecord | None:

@@ -204,22 +204,26 @@ def snapshot_build(
 
 
 @atomic_service
-def snapshot_take(*, candidate: Candidate, decided_on: date) -> AdmissionSnapshot:
-    """Record who the person was and where the case belonged on the admission decision's date; once per case."""
+def snapshot_take(
+    *, candidate: Candidate, decided_on: date, decision: ChainStepRecord | None = None
+) -> AdmissionSnapshot:
+    """Record who the person was and where the case belonged on the admission decision's date; once per case (the
+    caller may give the decision step it has just recorded, and the case read with its person and cell)."""
+    from admission.decisions.services.decisions import chain_of, decision_of
+
     if AdmissionSnapshot.objects.filter(candidate_id=candidate.pk).exists():
         raise ValidationError(_("The admission of this case has already been recorded for the statistics."))
-    candidate = Candidate.objects.select_related("person", "cell").get(pk=candidate.pk)
-    decision = (
-        ChainStepRecord.objects.filter(candidate=candidate, kind=StepKind.DECISION, status=StepStatus.DONE)
-        .order_by("-order")
-        .first()
-    )
+    cached = candidate._state.fields_cache
+    if "person" not in cached or "cell" not in cached:
+        candidate = Candidate.objects.select_related("person", "cell").get(pk=candidate.pk)
+    chain = chain_of(candidate)
     snapshot = snapshot_build(
         candidate=candidate,
         decided_on=decided_on,
-        decision=decision,
+        decision=decision or decision_of(candidate),
         links=links_loader([*candidate.cell.ancestor_ids(), candidate.cell_id]),
+        steps=[(s.order, s.kind, s.org_id, s.status, s.done_on) for s in chain],
     )
-    snapshot.full_clean(exclude=["candidate", "decision", "cell", "grassroots", "commune"])
+    snapshot.full_clean(exclude=["candidate", "decision", "cell", "grassroots", "commune", "rule_set"])
     snapshot.save()
     return snapshot

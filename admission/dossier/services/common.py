@@ -16,11 +16,12 @@ from admission.dossier.models import Curriculum
 from admission.party import permissions
 from admission.rules.reference import normalise_text, vn_date
 from admission.sourcing.models.candidates import Candidate, CandidateState
+from admission.sourcing.services.locks import case_lock
 
 
 def _lock_dossier(candidate: Candidate, by: Any) -> Candidate:
     """The case, locked, once the user is known to act for its cell and the case is at the dossier step."""
-    locked = Candidate.objects.select_for_update().select_related("cell", "person", "rule_set").get(pk=candidate.pk)
+    locked = case_lock(candidate)
     permissions.require_act_for_org(by, locked.cell)
     if locked.state != CandidateState.DOSSIER:
         raise ValidationError(

@@ -24,6 +24,7 @@ from admission.rules.models.rulesets import RuleSet
 from admission.rules.reference import normalise_text
 from admission.rules.services import ruleset_for_step, ruleset_lock
 from admission.sourcing.models.candidates import Candidate, CandidateState, Mentor, ReviewNote
+from admission.sourcing.services.locks import case_lock
 from admission.sourcing.services.readmission import sync_readmission
 from admission.sourcing.services.transitions import fire
 
@@ -35,7 +36,7 @@ def _fire(candidate: Candidate, name: str, *, by: Any, reason: str = "") -> None
 
 
 def _lock(candidate_pk: int) -> Candidate:
-    return Candidate.objects.select_for_update().select_related("cell", "person", "rule_set").get(pk=candidate_pk)
+    return case_lock(candidate_pk)
 
 
 def _next_code(year: int) -> str:

@@ -16,6 +16,7 @@ from admission.party.models.orgs import PartyOrg
 from admission.rules.reference import normalise_text
 from admission.sourcing.models.candidates import Candidate, CandidateState
 from admission.sourcing.models.training import AwarenessCertificate, AwarenessCourse, Enrollment, EnrollmentState
+from admission.sourcing.services.locks import case_lock
 from admission.sourcing.services.transitions import fire
 
 
@@ -153,7 +154,7 @@ def certificate_record_external(
     scan: UploadedFile | None = None,
 ) -> AwarenessCertificate:
     """A certificate obtained elsewhere (another unit, an earlier attempt), with its scan."""
-    candidate = Candidate.objects.select_for_update().select_related("cell", "person", "rule_set").get(pk=candidate.pk)
+    candidate = case_lock(candidate)
     permissions.require_act_for_org(by, candidate.cell)
     if issued_on > permissions.today():
         raise ValidationError(_("The issue date cannot be in the future."))
