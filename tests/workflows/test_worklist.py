@@ -395,3 +395,19 @@ def test_a_bad_page_number_gives_the_first_or_the_last_page(world, client, asked
     assert response.status_code == 200
     assert response.context["page"].number == number
     assert not response.context["form"].is_bound  # turning a page is not filtering: the filter box stays closed
+
+
+def test_a_step_due_on_friday_is_overdue_on_saturday_in_the_row_and_in_the_counts(world, client):
+    """Overdue is a past due date, as for the "overdue only" filter and the deadline board, even with no working
+    day between: the row says "overdue" without a number of days, and the summary counts it."""
+    (case,) = nominate(world)
+    WorkItem.objects.filter(candidate=case).update(due_on=D(2026, 1, 9))  # a Friday
+    client.force_login(world.secretary)
+    with at(D(2026, 1, 10)):
+        (row,) = worklist.work_for_user(user=world.secretary)
+        response = client.get(HOME, HTTP_ACCEPT_LANGUAGE="vi")
+    assert row.overdue and row.days_overdue == 0
+    assert response.context["counts"].overdue == 1
+    assert '<span class="kn-due--late">Quá hạn</span>' in response.content.decode()
+    with at(D(2026, 1, 10)):
+        assert [r.item.candidate for r in worklist.work_for_user(user=world.secretary, overdue=True)] == [case]
