@@ -1991,7 +1991,7 @@ def work_pages(m: Measured, repeat: int) -> dict[str, Any]:
         ("province_organisation_board", m.board, m.province),
         ("cell_secretary", m.secretary, m.cell),
     ):
-        rows = len(worklist.work_for_user(user=user))
+        rows = worklist.work_counts(worklist.work_items_for_user(user=user)).total
         above = len(worklist.waiting_above_for_user(user=user))
         result = measure_get(user, "/app/admission/home/", repeat)
         result.update(user=user.username, org=org.name, org_id=org.pk, rows=rows, waiting_above=above)

@@ -1,6 +1,6 @@
 """The home page of every staff login: "Việc cần làm" (work to do) — the open steps of every flow that a body the
-user acts for must do, overdue first, and the user's cases waiting at a higher body. A login with no role and a
-case of its own is a candidate: their home is their own case page."""
+user acts for must do, overdue first, a page at a time (`?page=N`, with the filters), and the user's cases waiting
+at a higher body. A login with no role and a case of its own is a candidate: their home is their own case page."""
 
 from __future__ import annotations
 
@@ -50,20 +50,24 @@ def work_page(request: HttpRequest) -> HttpResponse:
     roles = party_selectors.role_list_for_user(user=request.user)
     if not roles.exists() and Candidate.objects.filter(person__user__username=request.user.get_username()).exists():
         return redirect("portal:my_cases")  # a candidate's home is their own case
-    form = WorkFilterForm(request.GET or None, user=request.user)
+    chosen = request.GET.copy()
+    chosen.pop("page", None)  # the filters alone: turning a page is not filtering (the filter box stays closed)
+    form = WorkFilterForm(chosen or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     cell = filters.get("cell")
-    rows = worklist.work_for_user(
+    work = worklist.work_page_for_user(
         user=request.user,
         cell=cell.pk if cell else None,
         node=filters.get("step") or "",
         overdue=bool(filters.get("overdue")),
+        page=request.GET.get("page"),
     )
     context = {
         "form": form,
-        "rows": rows,
-        "overdue_count": sum(1 for row in rows if row.overdue),
-        "by_org": worklist.counts_by_org(rows),
+        "page": work.page,
+        "counts": work.counts,
+        "by_org": work.by_org,
+        "query": chosen.urlencode(),  # the filters, kept by the page links
         "waiting_above": worklist.waiting_above_for_user(user=request.user),
         "roles": roles,
         "many_cells": form.fields["cell"].queryset.count() > 1,  # type: ignore[attr-defined]

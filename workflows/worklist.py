@@ -4,7 +4,9 @@ overdue first; and the user's own cases waiting at a higher body.
 The read model (`WorkItem`) follows every save of a viewflow task in the same transaction (`work_item_sync`), so
 what the page lists is what the queues hold. Who acts for which org is the same rule as the permission checks
 (`admission.party.permissions.can_act_for_org`): a dated acting role at the org itself, or an active delegation
-from someone who holds one. The page costs the same few queries whatever the size of the country.
+from someone who holds one. The page costs the same few queries whatever the size of the country, and the same
+work whatever the length of a body's queue: it shows one page of rows (`WORK_PAGE_SIZE`), ordered by the database,
+and its counts (the summary line, the table by organisation) are aggregates, never the rows themselves.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -39,6 +43,10 @@ from workflows.steps import (
 )
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+# Rows per page of "Steps for your units": a commune committee's queue of a hundred steps or a province board's of a
+# thousand costs what one page costs.
+WORK_PAGE_SIZE = 50
 
 
 # Set by `work_items_deferred`: the tasks saved inside the block, by id (their last saved state).
@@ -135,16 +143,17 @@ def acting_org_ids(user: Any, *, on: date | None = None) -> set[int]:
 
 @dataclass(frozen=True)
 class WorkRow:
+    """One open step as the page shows it. Overdue means the due date is past (`due_on < on`): the same rule as the
+    "overdue only" filter, the page's counts and the deadline board, so a step due on Friday is overdue on Saturday
+    even with no working day between (0 working days overdue)."""
+
     item: WorkItem
     title: str
     url: str
     due_on: date | None
     working_days_left: int | None  # negative when overdue
     marked_by: Any = None  # a colleague who said "I am working on this", while it lasts
-
-    @property
-    def overdue(self) -> bool:
-        return self.working_days_left is not None and self.working_days_left < 0
+    overdue: bool = False
 
     @property
     def days_overdue(self) -> int:
@@ -174,21 +183,33 @@ def _rows(items: list[WorkItem], *, user: Any, on: date) -> list[WorkRow]:
         marked = item.marker(now)
         left = None if item.due_on is None else calendar.working_days_between(on, item.due_on)
         rows.append(
-            WorkRow(item=item, title=title, url=url, due_on=item.due_on, working_days_left=left, marked_by=marked)
+            WorkRow(
+                item=item,
+                title=title,
+                url=url,
+                due_on=item.due_on,
+                working_days_left=left,
+                marked_by=marked,
+                overdue=item.due_on is not None and item.due_on < on,
+            )
         )
     return rows
 
 
 def _ordered(queryset: QuerySet[WorkItem]) -> QuerySet[WorkItem]:
+    """Overdue first, then by due date, steps without one last, then the oldest: in the database, so that a page is
+    read alone. NULLS LAST is said outright: SQLite puts NULL first in ascending order, PostgreSQL last."""
     return queryset.select_related("task", "candidate__person", "candidate__cell", "org", "marked_by").order_by(
-        "due_on", "created", "task_id"
+        F("due_on").asc(nulls_last=True), "created", "task_id"
     )
 
 
-def work_for_user(
+def work_items_for_user(
     *, user: Any, on: date | None = None, cell: int | None = None, node: str = "", overdue: bool = False
-) -> list[WorkRow]:
-    """Every open step a body the user acts for must do, overdue first then by due date (no date last)."""
+) -> QuerySet[WorkItem]:
+    """The open steps a body the user acts for must do, filtered (by the case's cell, the step, overdue on `on`):
+    a query not yet read, for a page of rows (`work_page_for_user`) or aggregates (`work_counts`,
+    `counts_by_org`)."""
     day = on or permissions.today()
     items = WorkItem.objects.filter(acting_orgs_q(user, on=day))
     if cell:
@@ -197,8 +218,91 @@ def work_for_user(
         items = items.filter(node=node)
     if overdue:
         items = items.filter(due_on__lt=day)
-    rows = _rows(list(_ordered(items)), user=user, on=day)
-    return sorted(rows, key=lambda r: (r.due_on is None, r.due_on or day))
+    return items
+
+
+def work_for_user(
+    *, user: Any, on: date | None = None, cell: int | None = None, node: str = "", overdue: bool = False
+) -> list[WorkRow]:
+    """Every open step a body the user acts for must do, in the page's order. Its cost grows with the queue: for
+    checks and tests; the page reads one page (`work_page_for_user`)."""
+    day = on or permissions.today()
+    items = work_items_for_user(user=user, on=day, cell=cell, node=node, overdue=overdue)
+    return _rows(list(_ordered(items)), user=user, on=day)
+
+
+@dataclass(frozen=True)
+class WorkCounts:
+    total: int
+    overdue: int
+
+
+def work_counts(items: QuerySet[WorkItem], *, on: date | None = None) -> WorkCounts:
+    """How many steps `items` holds and how many are overdue on `on` (today), in one aggregate query."""
+    day = on or permissions.today()
+    counted = items.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=day)))
+    return WorkCounts(total=counted["total"], overdue=counted["overdue"])
+
+
+@dataclass(frozen=True)
+class OrgCount:
+    org_id: int
+    name: str
+    open: int
+    overdue: int
+
+
+def counts_by_org(items: QuerySet[WorkItem], *, on: date | None = None) -> list[OrgCount]:
+    """(org, open steps, overdue on `on`) for committees acting for many orgs, in one GROUP BY query: the most
+    overdue first, then the most open, then by name."""
+    day = on or permissions.today()
+    grouped = (
+        items.order_by()
+        .values("org_id", "org__name")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_on__lt=day)))
+        .order_by("-late", "-n", "org__name", "org_id")
+    )
+    return [OrgCount(org_id=g["org_id"], name=g["org__name"], open=g["n"], overdue=g["late"]) for g in grouped]
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count (already aggregated with the overdue count) instead of asking the database."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+@dataclass(frozen=True)
+class WorkPage:
+    page: Page  # its object_list: the WorkRows of this page only
+    counts: WorkCounts  # of every step the filters keep, not of this page
+    by_org: list[OrgCount]
+
+
+def work_page_for_user(
+    *,
+    user: Any,
+    on: date | None = None,
+    cell: int | None = None,
+    node: str = "",
+    overdue: bool = False,
+    page: Any = None,
+) -> WorkPage:
+    """One page of the user's open steps (`page`: the number asked for; a bad one gives the first page, one past
+    the end the last), with the counts of all of them. Only the page's rows are read with their case, person, cell
+    and task and made into WorkRows: the cost does not grow with the queue."""
+    day = on or permissions.today()
+    items = work_items_for_user(user=user, on=day, cell=cell, node=node, overdue=overdue)
+    counts = work_counts(items, on=day)
+    paginator = _CountedPaginator(_ordered(items), WORK_PAGE_SIZE, count=counts.total)
+    shown = paginator.get_page(page)
+    shown.object_list = _rows(list(shown.object_list), user=user, on=day)
+    return WorkPage(page=shown, counts=counts, by_org=counts_by_org(items, on=day))
 
 
 def waiting_above_for_user(*, user: Any, on: date | None = None) -> list[WorkRow]:
@@ -216,13 +320,3 @@ def waiting_above_for_user(*, user: Any, on: date | None = None) -> list[WorkRow
         in_units |= Q(cell_path__startswith=path)
     items = WorkItem.objects.filter(in_units, org_id__in=sorted(above))
     return _rows(list(_ordered(items)[:200]), user=user, on=day)
-
-
-def counts_by_org(rows: list[WorkRow]) -> list[tuple[Any, int, int]]:
-    """(org, open steps, overdue) for committees acting for many orgs."""
-    counts: dict[int, list[Any]] = {}
-    for row in rows:
-        entry = counts.setdefault(row.item.org_id, [row.item.org, 0, 0])
-        entry[1] += 1
-        entry[2] += int(row.overdue)
-    return [(org, n, late) for org, n, late in sorted(counts.values(), key=lambda e: (-e[2], -e[1], e[0].name))]

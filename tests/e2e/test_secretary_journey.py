@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 
 from admission.party.models.roles import RoleKind
 from tests.conftest import World
+from tests.e2e.a11y import PRIMARY_MIN, phone_rules
 from tests.e2e.conftest import PASSWORD, PHONE, SECOND_FACTOR_URL, Network, pass_second_factor
 
 HOME = "/app/admission/home/"
@@ -97,4 +98,40 @@ def test_on_a_phone_the_org_list_fits_the_screen(
     page.screenshot(path=screenshots_dir / "secretary-orgs-phone.png", full_page=True)
 
     assert network.external == [], f"the UI loads from other hosts: {network.external}"
+    assert network.broken_assets == [], f"assets failed to load: {network.broken_assets}"
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_on_a_phone_a_long_queue_is_turned_page_by_page_with_links_tall_enough_to_tap(
+    journey_world: World, page: Page, network: Network
+) -> None:
+    """51 open steps: 50 on the first page, the summary counts all 51, the pager's links are 44 px tall targets."""
+    from admission.party import permissions
+    from tests.factories import PersonFactory
+    from workflows import services
+    from workflows.worklist import WORK_PAGE_SIZE
+
+    w = journey_world
+    today = permissions.today()
+    for _ in range(WORK_PAGE_SIZE + 1):
+        services.case_nominate(
+            person=PersonFactory(), cell=w.village_cell, nominated_by="cell", nominated_on=today, by=w.secretary
+        )
+    log_in(page, w.secretary.username)
+    expect(page.get_by_test_id("work-row")).to_have_count(WORK_PAGE_SIZE)
+    expect(page.get_by_test_id("work-summary")).to_contain_text("51")
+    pager = page.get_by_test_id("work-pager")
+    expect(pager).to_contain_text("Trang 1/2")
+    next_link = pager.get_by_role("link", name="Trang sau")
+    next_link.scroll_into_view_if_needed()
+    box = next_link.bounding_box()
+    assert box is not None and box["height"] >= PRIMARY_MIN, box
+    assert phone_rules(page, name="work page, page 1") == []
+    assert_no_horizontal_scroll(page)
+
+    next_link.click()
+    expect(page).to_have_url(re.compile(r"\?page=2$"))
+    expect(page.get_by_test_id("work-row")).to_have_count(1)
+    expect(page.get_by_test_id("work-summary")).to_contain_text("51")
+    expect(pager.get_by_role("link", name="Trang trước")).to_be_visible()
     assert network.broken_assets == [], f"assets failed to load: {network.broken_assets}"

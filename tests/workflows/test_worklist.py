@@ -18,6 +18,7 @@ from viewflow.workflow.status import STATUS
 from admission.party import permissions
 from admission.party.models.delegations import Delegation
 from admission.party.models.orgs import PartyOrg
+from admission.party.models.roles import RoleKind
 from admission.party.models.users import User
 from tests.factories import PersonFactory, UserFactory, give_role
 from tests.workflows.test_admission_flow import MEETING, at, open_case, run, village, vote_data  # noqa: F401
@@ -251,3 +252,162 @@ def test_the_cell_filter_offers_the_cells_with_work_only(village):  # noqa: F811
         offered = list(WorkFilterForm(user=world.approver).fields["cell"].queryset)
         assert offered == [world.village_cell]  # the commune's other cells (Tổ Toán, Văn phòng trường) have no work
         assert list(WorkFilterForm(user=world.outsider).fields["cell"].queryset) == []
+
+
+# A body with a long queue: one user acting for two cells, 63 open steps (more than one page of WORK_PAGE_SIZE).
+HOME = "/app/admission/home/"
+SEEN_ON = D(2026, 1, 6)
+
+
+def two_cell_committee(world):
+    committee = UserFactory(username="committee")
+    give_role(committee, world.village_cell, RoleKind.CELL_COMMITTEE_MEMBER)
+    give_role(committee, world.cell, RoleKind.CELL_COMMITTEE_MEMBER)
+    return committee
+
+
+def nominate_in(cell, by, n):
+    with at(D(2026, 1, 5)):
+        for _ in range(n):
+            services.case_nominate(
+                person=PersonFactory(), cell=cell, nominated_by="cell", nominated_on=D(2026, 1, 5), by=by
+            )
+
+
+def long_queue(world):
+    """55 steps at the village cell, 8 at Tổ Toán. The three oldest have no due date, five of the newest are overdue
+    (two of the village's, three of Tổ Toán's), the others are due on dates that run against their order of
+    creation."""
+    committee = two_cell_committee(world)
+    nominate_in(world.village_cell, committee, 55)
+    nominate_in(world.cell, committee, 8)
+    items = list(WorkItem.objects.order_by("task_id"))
+    assert len(items) == 63
+    for i, item in enumerate(items):
+        item.due_on = D(2026, 3, 1) - datetime.timedelta(days=i % 17)
+    for item in items[:3]:
+        item.due_on = None
+    late = [items[52], items[54], *items[-3:]]
+    overdue_on = (D(2026, 1, 5), D(2025, 12, 31), D(2026, 1, 2), D(2025, 12, 29), D(2026, 1, 5))
+    for item, due in zip(late, overdue_on, strict=True):
+        item.due_on = due
+    assert [item.org_id for item in late] == [world.village_cell.pk] * 2 + [world.cell.pk] * 3
+    WorkItem.objects.bulk_update(items, ["due_on"])
+    return committee
+
+
+def page_order(*orgs):
+    """The page's order, computed here: due date (overdue ones are the earliest), no date last, then created, id."""
+    items = WorkItem.objects.filter(org__in=orgs)
+    return [
+        item.task_id
+        for item in sorted(items, key=lambda i: (i.due_on is None, i.due_on or D.max, i.created, i.task_id))
+    ]
+
+
+def shown(response):
+    return [row.item.task_id for row in response.context["page"].object_list]
+
+
+def test_the_page_costs_the_same_queries_for_three_steps_as_for_sixty_three(world, client, monkeypatch):
+    built = []  # how many rows each call made into WorkRows: only the page's, never the whole queue
+
+    def rows(items, **kwargs):
+        built.append(len(items))
+        return make_rows(items, **kwargs)
+
+    make_rows = worklist._rows
+    monkeypatch.setattr(worklist, "_rows", rows)
+    committee = two_cell_committee(world)
+    nominate_in(world.village_cell, committee, 2)
+    nominate_in(world.cell, committee, 1)
+    client.force_login(committee)
+    with at(SEEN_ON), CaptureQueriesContext(connection) as small:
+        response = client.get(HOME)
+    assert response.status_code == 200 and len(shown(response)) == 3
+    assert 'data-testid="work-pager"' not in response.content.decode()
+    nominate_in(world.village_cell, committee, 40)
+    nominate_in(world.cell, committee, 20)
+    with at(SEEN_ON), CaptureQueriesContext(connection) as large:
+        response = client.get(HOME)
+    assert response.status_code == 200
+    assert response.content.decode().count('data-testid="work-row"') == worklist.WORK_PAGE_SIZE == 50
+    assert response.context["counts"].total == 63
+    assert max(built) == worklist.WORK_PAGE_SIZE
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_page_two_shows_the_rest_overdue_first_and_undated_last(world, client):
+    client.force_login(long_queue(world))
+    expected = page_order(world.village_cell, world.cell)
+    with at(SEEN_ON):
+        first = client.get(HOME)
+        second = client.get(HOME, {"page": 2})
+    assert shown(first) == expected[:50] and shown(second) == expected[50:]
+    assert [row.overdue for row in first.context["page"].object_list[:6]] == [True] * 5 + [False]
+    assert [row.due_on for row in second.context["page"].object_list[-3:]] == [None, None, None]
+    assert second.content.decode().count('data-testid="work-row"') == 13
+
+
+def test_the_summary_and_the_table_by_organisation_count_every_step_not_the_page(world, client):
+    client.force_login(long_queue(world))
+    with at(SEEN_ON):
+        response = client.get(HOME, {"page": 2}, HTTP_ACCEPT_LANGUAGE="vi")
+    mine = WorkItem.objects.filter(org__in=[world.village_cell, world.cell])
+    late = mine.filter(due_on__lt=SEEN_ON)
+    counts = response.context["counts"]
+    assert (counts.total, counts.overdue) == (mine.count(), late.count()) == (63, 5)
+    by_org = [(row.org_id, row.name, row.open, row.overdue) for row in response.context["by_org"]]
+    assert by_org == [  # Tổ Toán first: fewer steps, more of them overdue
+        (world.cell.pk, world.cell.name, mine.filter(org=world.cell).count(), late.filter(org=world.cell).count()),
+        (
+            world.village_cell.pk,
+            world.village_cell.name,
+            mine.filter(org=world.village_cell).count(),
+            late.filter(org=world.village_cell).count(),
+        ),
+    ]
+    assert [row[2:] for row in by_org] == [(8, 3), (55, 2)]
+    page = response.content.decode()
+    assert "63 việc đang chờ đơn vị đồng chí" in page and "5 việc quá hạn" in page and "Trang 2/2" in page
+
+
+def test_the_page_links_keep_the_filters(world, client):
+    client.force_login(long_queue(world))
+    filters = {"cell": world.village_cell.pk, "step": "list_sympathiser"}
+    with at(SEEN_ON):
+        first = client.get(HOME, filters)
+        html = first.content.decode()
+        assert first.context["counts"].total == 55
+        next_link = f'href="?cell={world.village_cell.pk}&amp;step=list_sympathiser&amp;page=2"'
+        assert next_link in html
+        second = client.get(HOME, {**filters, "page": 2})
+    assert f'href="?cell={world.village_cell.pk}&amp;step=list_sympathiser&amp;page=1"' in second.content.decode()
+    assert shown(second) == page_order(world.village_cell)[50:]
+    assert len(shown(second)) == 5
+
+
+@pytest.mark.parametrize(("asked", "number"), [("abc", 1), ("999", 2), ("0", 2), ("-1", 2), ("", 1)])
+def test_a_bad_page_number_gives_the_first_or_the_last_page(world, client, asked, number):
+    client.force_login(long_queue(world))
+    with at(SEEN_ON):
+        response = client.get(HOME, {"page": asked})
+    assert response.status_code == 200
+    assert response.context["page"].number == number
+    assert not response.context["form"].is_bound  # turning a page is not filtering: the filter box stays closed
+
+
+def test_a_step_due_on_friday_is_overdue_on_saturday_in_the_row_and_in_the_counts(world, client):
+    """Overdue is a past due date, as for the "overdue only" filter and the deadline board, even with no working
+    day between: the row says "overdue" without a number of days, and the summary counts it."""
+    (case,) = nominate(world)
+    WorkItem.objects.filter(candidate=case).update(due_on=D(2026, 1, 9))  # a Friday
+    client.force_login(world.secretary)
+    with at(D(2026, 1, 10)):
+        (row,) = worklist.work_for_user(user=world.secretary)
+        response = client.get(HOME, HTTP_ACCEPT_LANGUAGE="vi")
+    assert row.overdue and row.days_overdue == 0
+    assert response.context["counts"].overdue == 1
+    assert '<span class="kn-due--late">Quá hạn</span>' in response.content.decode()
+    with at(D(2026, 1, 10)):
+        assert [r.item.candidate for r in worklist.work_for_user(user=world.secretary, overdue=True)] == [case]
