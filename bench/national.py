@@ -87,6 +87,12 @@ pages p50 39–77 ms, p95 42–87 ms, 13–15 queries; a cell vote p50 93 ms, p9
 decision p50 80 ms, p95 104 ms, 100 queries. The same data and load before this round: 152 and 140 queries, p95 175
 and 96 ms.
 
+Measured again on 2026-12-07 on a slower host (an Argon2id hash 26-28 ms instead of 17 ms), fresh S = 1 build,
+load 1.0: work pages p50 62-90 ms, p95 77-126 ms, 15-17 queries; a cell vote p50 143 ms, p95 224 ms, 84 queries;
+a commune's decision p50 96 ms, p95 124 ms, 74 queries. The same host with the code before that round: 192 / 219 ms
+(102 queries) and 138 / 190 ms (100 queries). The step API's cases live in a commune of their own
+(`Measured.step_commune`): earlier runs walked them into the measured commune and lengthened its work page.
+
 With --json the last line printed is one JSON object (scale, cases, tasks, work_page_p95_ms, work_page_queries,
 stock_queue_p95_ms, step_api_p95_ms, step_api_queries and the per-user and per-step detail).
 """

@@ -200,7 +200,7 @@ def facts_from(rows: Sequence[Sequence[tuple[Any, ...]]]) -> Facts:
     """The facts of the rows `fact_reads` read (a pure function)."""
     cases, certificates, resolutions, snapshots, ceremonies, ceremonies_of_members, memberships = rows
     facts = Facts()
-    facts.cases = [tuple(row) for row in cases]  # type: ignore[misc]
+    facts.cases = [tuple(row) for row in cases]
     for person, issued_on in certificates:
         facts.certificates[person].add(issued_on)
     for case, org, done_on in resolutions:
@@ -215,7 +215,7 @@ def facts_from(rows: Sequence[Sequence[tuple[Any, ...]]]) -> Facts:
         facts.ceremonies[case] = (membership, held_on, official_on)
     for case, membership, _held, _official in ceremonies_of_members:
         facts.ceremony_of[membership] = case
-    facts.memberships = [tuple(row) for row in memberships]  # type: ignore[misc]
+    facts.memberships = [tuple(row) for row in memberships]
     return facts
 
 
