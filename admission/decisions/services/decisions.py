@@ -16,11 +16,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from admission.core.bulk import created_in_bulk
-from admission.core.request_cache import per_step, step_forget
+from admission.core.request_cache import step_forget
 from admission.core.transactions import atomic_service
 from admission.decisions.models.decisions import Ceremony, ChainStepRecord, StepStatus
 from admission.decisions.models.meetings import MeetingPurpose, Vote
 from admission.decisions.models.send_backs import SendBackTarget
+from admission.decisions.services.chain import cell_resolution, chain_of, decision_of, next_step
 from admission.decisions.services.send_back import case_send_back, close_chain_step
 from admission.party import hierarchy, permissions
 from admission.party.models.guests import guest_in
@@ -45,39 +46,6 @@ def _lock(candidate: Candidate | int) -> Candidate:
     pk = candidate if isinstance(candidate, int) else candidate.pk
     step_forget(("chain", pk))
     return case_lock(pk)
-
-
-def chain_of(candidate: Candidate) -> list[ChainStepRecord]:
-    """The case's chain steps with their orgs, in order. Inside a step (`workflows.services.run_step`) they are read
-    once and shared until a step of the chain is saved, deleted or inserted, or the case is locked again
-    (`admission.core.request_cache.per_step`); elsewhere each call reads them."""
-    return per_step(
-        ("chain", candidate.pk),
-        lambda: list(
-            ChainStepRecord.objects.filter(candidate_id=candidate.pk).select_related("org").order_by("order", "pk")
-        ),
-    )
-
-
-def cell_resolution(candidate: Candidate) -> ChainStepRecord | None:
-    """The cell's latest resolution: a case sent back and proposed again counts its deadlines from the new one."""
-    done = [
-        s for s in chain_of(candidate) if s.kind == hierarchy.StepKind.CELL_RESOLUTION and s.status == StepStatus.DONE
-    ]
-    return max(done, key=lambda s: s.order) if done else None
-
-
-def next_step(candidate: Candidate) -> ChainStepRecord | None:
-    """The chain's first pending step, with its org."""
-    return next((s for s in chain_of(candidate) if s.status == StepStatus.PENDING), None)
-
-
-def decision_of(candidate: Candidate) -> ChainStepRecord | None:
-    """The chain's admission decision, once done (the earliest, as the chain is ordered)."""
-    return next(
-        (s for s in chain_of(candidate) if s.kind == hierarchy.StepKind.DECISION and s.status == StepStatus.DONE),
-        None,
-    )
 
 
 @atomic_service

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from admission.core.transactions import atomic_service
 from admission.decisions.models.decisions import ChainStepRecord, StepStatus
 from admission.decisions.models.snapshots import AdmissionSnapshot
+from admission.decisions.services.chain import chain_of, decision_of
 from admission.party.hierarchy import StepKind
 from admission.party.models.orgs import OrgKind, OrgParentLink, PartyOrg
 from admission.rules import compute as rules
@@ -209,8 +210,6 @@ def snapshot_take(
 ) -> AdmissionSnapshot:
     """Record who the person was and where the case belonged on the admission decision's date; once per case (the
     caller may give the decision step it has just recorded, and the case read with its person and cell)."""
-    from admission.decisions.services.decisions import chain_of, decision_of
-
     if AdmissionSnapshot.objects.filter(candidate_id=candidate.pk).exists():
         raise ValidationError(_("The admission of this case has already been recorded for the statistics."))
     cached = candidate._state.fields_cache

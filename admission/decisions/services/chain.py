@@ -1,0 +1,47 @@
+"""A case's approval chain as its steps read it: once per flow step (the step memory), in order, with their orgs.
+
+`chain_of` is the one read; the questions the services, the flow's nodes and the snapshot ask of the chain (the
+cell's resolution, the next pending step, the decision) are answered from it. Inside `workflows.services.run_step`
+the read is shared until a step of the chain is saved, deleted or inserted (`admission.apps`), or the case is locked
+again (`decisions._lock`); elsewhere each call reads the chain.
+"""
+
+from __future__ import annotations
+
+from admission.core.request_cache import per_step
+from admission.decisions.models.decisions import ChainStepRecord, StepStatus
+from admission.party import hierarchy
+from admission.sourcing.models.candidates import Candidate
+
+
+def chain_of(candidate: Candidate) -> list[ChainStepRecord]:
+    """The case's chain steps with their orgs, in order. Inside a step (`workflows.services.run_step`) they are read
+    once and shared until a step of the chain is saved, deleted or inserted, or the case is locked again
+    (`admission.core.request_cache.per_step`); elsewhere each call reads them."""
+    return per_step(
+        ("chain", candidate.pk),
+        lambda: list(
+            ChainStepRecord.objects.filter(candidate_id=candidate.pk).select_related("org").order_by("order", "pk")
+        ),
+    )
+
+
+def cell_resolution(candidate: Candidate) -> ChainStepRecord | None:
+    """The cell's latest resolution: a case sent back and proposed again counts its deadlines from the new one."""
+    done = [
+        s for s in chain_of(candidate) if s.kind == hierarchy.StepKind.CELL_RESOLUTION and s.status == StepStatus.DONE
+    ]
+    return max(done, key=lambda s: s.order) if done else None
+
+
+def next_step(candidate: Candidate) -> ChainStepRecord | None:
+    """The chain's first pending step, with its org."""
+    return next((s for s in chain_of(candidate) if s.status == StepStatus.PENDING), None)
+
+
+def decision_of(candidate: Candidate) -> ChainStepRecord | None:
+    """The chain's admission decision, once done (the earliest, as the chain is ordered)."""
+    return next(
+        (s for s in chain_of(candidate) if s.kind == hierarchy.StepKind.DECISION and s.status == StepStatus.DONE),
+        None,
+    )
