@@ -76,9 +76,7 @@ def per_step(key: Hashable, compute: Callable[[], T]) -> T:
 
 def request_note(key: Hashable) -> None:
     """Remember a fact for the rest of the request (e.g. "this case was found in this user's scope")."""
-    memory = _REQUEST.get()
-    if memory is not None and not memory.spoiled:
-        memory.values[key] = True
+    request_remember(key, True)
 
 
 def request_remember(key: Hashable, value: Any) -> None:

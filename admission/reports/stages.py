@@ -415,18 +415,22 @@ def _replace(
     return True
 
 
-def stages_rebuild(
-    person_ids: Iterable[int], *, sources: Sources | None = None, fresh: bool = False, chunk: int = CHUNK
-) -> int:
-    """Rebuild the read model's rows of these people from their facts; returns the number of rows they have.
+@dataclass
+class _Part:
+    """A chunk of people: the rows their facts give, and (unless fresh) the rows kept now."""
 
-    Call it inside the transaction that changed the facts. `fresh`: the people have no rows yet (a back-fill), so
-    the rows are inserted without first reading what is there."""
-    sources = sources or Sources.current()
-    people = sorted(set(person_ids))
+    events: list[EventRow]
+    durations: list[DurationRow]
+    kept_events: list[tuple[Any, ...]]
+    kept_durations: list[tuple[Any, ...]]
+
+
+def _parts(
+    sources: Sources, people: Sequence[int], *, fresh: bool, chunk: int
+) -> Iterator[tuple[Sequence[int], _Part]]:
+    """The people chunk by chunk, each chunk's facts and kept rows read together (one statement on PostgreSQL)."""
     rules: dict[tuple[int, str], Rule] | None = None
     cal: WorkingCalendar | None = None
-    total = 0
     for part in _chunks(people, chunk):
         reads = fact_reads(sources, part)
         if not fresh:  # the rows there now, read with the facts
@@ -436,20 +440,45 @@ def stages_rebuild(
             ]
         found = values_together(reads)
         facts = facts_from(found[:7])
-        events = event_rows(facts)
         durations: list[DurationRow] = []
         if facts.snapshots:
             if rules is None or cal is None:
                 rules, cal = _rules_and_calendar(sources)
             durations = duration_rows(facts, rules, cal)
+        kept = (found[7], found[8]) if not fresh else ([], [])
+        yield part, _Part(event_rows(facts), durations, *kept)
+
+
+def stages_rebuild(
+    person_ids: Iterable[int], *, sources: Sources | None = None, fresh: bool = False, chunk: int = CHUNK
+) -> int:
+    """Rebuild the read model's rows of these people from their facts; returns the number of rows they have.
+
+    Call it inside the transaction that changed the facts. `fresh`: the people have no rows yet (a back-fill), so
+    the rows are inserted without first reading what is there."""
+    sources = sources or Sources.current()
+    total = 0
+    for part, rows in _parts(sources, sorted(set(person_ids)), fresh=fresh, chunk=chunk):
         if fresh:
-            _insert(sources.event, EVENT_FIELDS, events)
-            _insert(sources.duration, DURATION_FIELDS, durations)
+            _insert(sources.event, EVENT_FIELDS, rows.events)
+            _insert(sources.duration, DURATION_FIELDS, rows.durations)
         else:
-            _replace(sources.event, EVENT_FIELDS, part, events, there=found[7])
-            _replace(sources.duration, DURATION_FIELDS, part, durations, there=found[8])
-        total += len(events) + len(durations)
+            _replace(sources.event, EVENT_FIELDS, part, rows.events, there=rows.kept_events)
+            _replace(sources.duration, DURATION_FIELDS, part, rows.durations, there=rows.kept_durations)
+        total += len(rows.events) + len(rows.durations)
     return total
+
+
+def stages_differing(person_ids: Iterable[int], *, sources: Sources | None = None, chunk: int = CHUNK) -> list[int]:
+    """The people, among these, whose kept rows are not the rows their facts give (reads only)."""
+    sources = sources or Sources.current()
+    differing: set[int] = set()
+    for _part, rows in _parts(sources, sorted(set(person_ids)), fresh=False, chunk=chunk):
+        for kept, wanted in ((rows.kept_events, rows.events), (rows.kept_durations, rows.durations)):
+            have: Counter[tuple[Any, ...]] = Counter(tuple(row) for row in kept)
+            want: Counter[tuple[Any, ...]] = Counter(tuple(row) for row in wanted)
+            differing |= {row[0] for row in (have - want) + (want - have)}  # the person
+    return sorted(differing)
 
 
 def stages_backfill(*, sources: Sources | None = None, chunk: int = CHUNK, progress: Any = None) -> int:

@@ -8,43 +8,12 @@ change; `--check` exits 1 when a row differs, so it can run from cron."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from admission.reports.stages import (
-    CHUNK,
-    DURATION_FIELDS,
-    EVENT_FIELDS,
-    Sources,
-    calendar_of,
-    deadline_rules,
-    duration_rows,
-    event_rows,
-    facts_of,
-    stages_rebuild,
-)
-
-
-def people_differing(sources: Sources, people: list[int]) -> list[int]:
-    """The people, among these, whose rows are not the rows their facts give (read only)."""
-    rules, cal = deadline_rules(sources), calendar_of(sources)
-    differing: list[int] = []
-    for start in range(0, len(people), CHUNK):
-        part = people[start : start + CHUNK]
-        facts = facts_of(sources, part)
-        for model, names, rows in (
-            (sources.event, EVENT_FIELDS, event_rows(facts)),
-            (sources.duration, DURATION_FIELDS, duration_rows(facts, rules, cal)),
-        ):
-            kept: Counter[tuple[Any, ...]] = Counter(
-                model.objects.filter(person_id__anyof=part).order_by().values_list(*names)
-            )
-            wanted: Counter[tuple[Any, ...]] = Counter(tuple(row) for row in rows)
-            differing += [row[0] for row in (kept - wanted) + (wanted - kept)]  # the person
-    return sorted(set(differing))
+from admission.reports.stages import Sources, stages_differing, stages_rebuild
 
 
 class Command(BaseCommand):
@@ -59,7 +28,7 @@ class Command(BaseCommand):
         people |= set(sources.membership.objects.order_by().values_list("person_id", flat=True).distinct())
         people |= set(sources.event.objects.order_by().values_list("person_id", flat=True).distinct())
         with transaction.atomic():
-            differing = people_differing(sources, sorted(people))
+            differing = stages_differing(people, sources=sources)
             if differing and not options["check"]:
                 stages_rebuild(differing, sources=sources)
         self.stdout.write(f"{len(people)} people, {len(differing)} with rows that differed from their facts")
