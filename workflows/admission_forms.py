@@ -11,35 +11,25 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from admission.core.bounds import MAX_COUNT
 from admission.decisions.models.decisions import ChainStepRecord, StepStatus
-from admission.decisions.services.decisions import next_step
+from admission.decisions.services.decisions import chain_of
 from admission.party import hierarchy
 from admission.party.models.people import Membership
-from admission.party.selectors import guests_of, helpers_and_introducers_offered
+from admission.party.selectors import cell_roster, helpers_and_introducers_offered
 from admission.rules.models.rulesets import VoteBody
 from admission.rules.services import ruleset_for_step
 from admission.sourcing.services.candidates import MAX_ACTIVE_MENTORS
-from workflows.forms import StepForm, date_field, helper_label
+from workflows.forms import KnownChoiceField, KnownMultipleChoiceField, StepForm, date_field, helper_label
 
 APPROVE, REFUSE, SEND_BACK = "approve", "refuse", "send_back"
 
 # Bodies whose 2/3 vote must be recorded with the step (06-HD/TW §3.7.a). A standing committee's vote rule is
 # unconfirmed [U]: its vote may be recorded, it is not required.
 VOTE_REQUIRED = {VoteBody.GRASSROOTS_COMMITTEE, VoteBody.AUTHORISED_GRASSROOTS_COMMITTEE}
-
-
-def _members(candidate: Any) -> Any:
-    return (
-        Membership.objects.filter(cell=candidate.cell)
-        .active_on(timezone.localdate())
-        .select_related("person")
-        .order_by("person__full_name")
-    )
 
 
 class DossierReadyForm(StepForm):
@@ -64,9 +54,7 @@ class CellVoteForm(VoteCountMixin, StepForm):
 
     held_on = date_field(_("Date of the cell meeting"), initial=timezone.localdate)
     place = forms.CharField(label=_("Place"), required=False)
-    present = forms.ModelMultipleChoiceField(
-        label=_("Members present"), queryset=Membership.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
+    present = KnownMultipleChoiceField(Membership, label=_("Members present"), widget=forms.CheckboxSelectMultiple)
 
     field_order = ["held_on", "place", "present"]
 
@@ -83,15 +71,13 @@ class CellVoteForm(VoteCountMixin, StepForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        members = list(_members(self.candidate))
-        # The cell's guests (members of other cells taking part in its meetings): on the roster, never counted.
-        self.guests = list(guests_of(cell=self.candidate.cell, on=self._meeting_day()))
-        guest_ids = [g.membership_id for g in self.guests]
+        # The roster of the meeting day (today until a date is submitted): the cell's members, and its guests
+        # (members of other cells taking part in its meetings), on the roster but never counted. The meeting's
+        # record reads the same roster (`cell_roster`, kept for the request).
+        members, self.guests = cell_roster(cell=self.candidate.cell, on=self._meeting_day())
         field = self.fields["present"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = Membership.objects.filter(
-            Q(pk__in=_members(self.candidate).values("pk")) | Q(pk__in=guest_ids)
-        )
+        assert isinstance(field, KnownMultipleChoiceField)
+        field.known_set([*members, *(g.membership for g in self.guests)])
         field.initial = [m.pk for m in members]  # most members attend: the secretary unticks the absent
         today = timezone.localdate()
         self.members = members
@@ -140,7 +126,7 @@ class ChainStepForm(VoteCountMixin, StepForm):
     or sends the dossier back. The hidden `step` pins the step the user saw, so a late second click cannot act on
     the next step of the chain."""
 
-    step = forms.ModelChoiceField(queryset=ChainStepRecord.objects.none(), widget=forms.HiddenInput)
+    step = KnownChoiceField(ChainStepRecord, widget=forms.HiddenInput)
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[(APPROVE, _("Agree")), (REFUSE, _("Refuse admission")), (SEND_BACK, _("Send the dossier back"))],
@@ -160,19 +146,21 @@ class ChainStepForm(VoteCountMixin, StepForm):
 
     field_order = ["step", "outcome", "on", "document_number", "members_total", "present", "votes_for"]
 
-    def pending_step(self) -> Any:
-        """The step whose turn it is (the admission chain; the recognition chain overrides this)."""
-        return next_step(self.candidate)
+    def pending_steps(self) -> list[Any]:
+        """The chain's pending steps, the one whose turn it is first (the admission chain; the recognition chain
+        overrides this)."""
+        return [step for step in chain_of(self.candidate) if step.status == StepStatus.PENDING]
 
-    def pending_steps(self) -> Any:
-        return ChainStepRecord.objects.filter(candidate=self.candidate, status=StepStatus.PENDING).select_related("org")
+    def pending_step(self, pending: list[Any]) -> Any:
+        return pending[0] if pending else None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.chain_step = self.pending_step()
+        pending = self.pending_steps()
+        self.chain_step = self.pending_step(pending)
         field = self.fields["step"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = self.pending_steps()
+        assert isinstance(field, KnownChoiceField)
+        field.known_set(pending)
         field.initial = self.chain_step.pk if self.chain_step else None
         kind = self.chain_step.kind if self.chain_step else ""
         self.has_vote = bool(self.chain_step and self.chain_step.vote_body)

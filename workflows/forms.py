@@ -22,6 +22,58 @@ from admission.sourcing.models.training import AwarenessCourse
 from admission.sourcing.services.candidates import MAX_ACTIVE_MENTORS
 
 
+def _known(known: dict[int, Any], value: Any, field: forms.ModelChoiceField) -> Any:
+    try:
+        key = int(str(value))
+    except ValueError:
+        key = None
+    if key is None or key not in known:
+        raise forms.ValidationError(
+            field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+    return known[key]
+
+
+class KnownChoiceField(forms.ModelChoiceField):
+    """A choice among records of `model` the form has read already (the pending steps of a chain): the choice is
+    checked against them, with no query of its own, and cleans to that record."""
+
+    def __init__(self, model: type[Any], **kwargs: Any) -> None:
+        super().__init__(queryset=model._default_manager.none(), **kwargs)
+        self.known: dict[int, Any] = {}
+
+    def known_set(self, records: list[Any]) -> None:
+        self.known = {r.pk: r for r in records}
+        if records:  # what a rendered widget would list
+            self.queryset = type(records[0])._default_manager.filter(pk__in=list(self.known))
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        return _known(self.known, value, self)
+
+
+class KnownMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several records of `model` ticked among those the form has read already (a meeting's roster): each is checked
+    against them, with no query of its own; the cleaned value is the list of records chosen."""
+
+    def __init__(self, model: type[Any], **kwargs: Any) -> None:
+        super().__init__(queryset=model._default_manager.none(), **kwargs)
+        self.known: dict[int, Any] = {}
+
+    def known_set(self, records: list[Any]) -> None:
+        self.known = {r.pk: r for r in records}
+        if records:
+            self.queryset = type(records[0])._default_manager.filter(pk__in=list(self.known))
+
+    def _check_values(self, value: Any) -> Any:
+        chosen = {}
+        for item in value:
+            record = _known(self.known, item, self)
+            chosen[record.pk] = record
+        return list(chosen.values())
+
+
 class StepForm(forms.Form):
     """Every step form is built with the case and the acting user, whether it needs them or not, so that the
     flow can build any step's form the same way."""

@@ -50,11 +50,11 @@ class RecognitionStepForm(ChainStepForm):
 
     late_reason = forms.CharField(label=LATE_REASON, required=False)
 
-    def pending_step(self) -> Any:
-        return probation_services.next_step(probation_of(self.candidate))
+    def pending_steps(self) -> list[Any]:
+        return list(RecognitionStep.objects.filter(probation__candidate=self.candidate, status=StepStatus.PENDING))
 
-    def pending_steps(self) -> Any:
-        return RecognitionStep.objects.filter(probation__candidate=self.candidate, status=StepStatus.PENDING)
+    def pending_step(self, pending: list[Any]) -> Any:
+        return probation_services.next_step(probation_of(self.candidate))
 
     def other_outcomes(self) -> list[tuple[str, Any]]:
         return [(REFUSE, _("Refuse the recognition (the member is removed from the list)"))]

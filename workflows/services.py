@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Process, Task
@@ -24,7 +25,6 @@ from admission.core.request_cache import per_request, step_memory
 from admission.core.transactions import joining_step
 from admission.decisions.services import decisions
 from admission.party import permissions
-from admission.party.models.orgs import PartyOrg
 from admission.reports.sync import stages_batch
 from admission.sourcing.models.candidates import Candidate
 from admission.sourcing.services import candidates as candidate_services
@@ -152,19 +152,20 @@ def run_step(
                     }
                 )
             raise ValidationError(_("This step is not waiting to be done for this case."))
+        # Team work, not claims: a step is the body's, not one person's. Whoever acts for the body today (a dated
+        # role there, or a delegation naming them) may do it; a colleague who opened it in the engine's own pages
+        # (or walked away) does not block it. The roles and delegations decide, as on the work page: the engine's
+        # object grants mirror them (`role_permissions_sync`) and may lag a day behind.
+        if not _acts_for_task_org(user, task):
+            if not flow_class.instance.process_in_scope(user, task.process):
+                raise Http404  # a case outside the user's units does not exist for them
+            raise PermissionDenied(_("This step belongs to another organisation."))
         if task.owner_id is not None and task.owner_id != user.pk:
-            # Team work, not claims: a step is the body's, not one person's. A colleague who opened it in the
-            # engine's own pages (or walked away) does not block it; whoever acts for the body may do it.
-            org = PartyOrg.objects.filter(pk=task.owner_permission_obj_pk).first()
-            if org is None or not permissions.can_act_for_org(user, org):
-                raise PermissionDenied(_("This step belongs to another organisation."))
             task.owner = None
             task.status = STATUS.NEW
             task.save(update_fields=["owner", "status"])
         activation = task.flow_task.activation_class(task)
         if task.owner_id is None:
-            if not task.flow_task.can_assign(user, task):
-                raise PermissionDenied(_("This step belongs to another organisation."))
             activation.assign(user)
         if task.status != STATUS.STARTED:
             activation.start(None)
@@ -172,6 +173,18 @@ def run_step(
             result = action()
         activation.execute()
         return result
+
+
+def _acts_for_task_org(user: Any, task: Task) -> bool:
+    """May `user` do `task`: its acting org (the object of its `act_for_org` permission) is one they act for today.
+    A task with no acting org is open to every signed-in user, as in the engine."""
+    if not task.owner_permission:
+        return bool(user.is_authenticated)
+    try:
+        org_pk = int(task.owner_permission_obj_pk or "")
+    except ValueError:
+        return False
+    return permissions.can_act_for_org_pk(user, org_pk)
 
 
 def case_close(*, candidate: Candidate, withdrawn: bool, reason: str, on: date, by: Any) -> Candidate:

@@ -9,8 +9,9 @@ after the step's action. Two short-lived memories keep those answers:
   transfer, a new case) ends the memory for the rest of that request: later questions are read afresh from the
   database, so a request that changes roles (or rolls such a change back) never sees a stale answer;
 * the **step memory** (`step_memory()`, opened by `workflows.services.run_step` inside its transaction, after the
-  process lock, around the step's action and the flow's own nodes): the case as the nodes read it, dropped the
-  moment the case is saved; the case's approval chain (`decisions.chain_of`), dropped when a step of it is saved,
+  process lock, around the step's action and the flow's own nodes): the case as the nodes read it, replaced by the
+  saved instance when the case is saved whole (the UPDATE locks its row until the step commits) and dropped when
+  only some of its fields are; the case's approval chain (`decisions.chain_of`), dropped when a step of it is saved,
   deleted or inserted, or when the case is locked again.
 
 Outside both (a management command, a test calling a service), nothing is kept and every call reads the database.
@@ -23,15 +24,25 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
+from django.db import connection
+
 T = TypeVar("T")
 
 
+def _savepoints() -> tuple[str, ...]:
+    """The savepoints open now (an atomic block without one, `savepoint=False`, cannot be rolled back alone)."""
+    return tuple(sid for sid in connection.savepoint_ids if sid)
+
+
 class _Memory:
-    __slots__ = ("spoiled", "values")
+    __slots__ = ("savepoints", "spoiled", "values")
 
     def __init__(self) -> None:
         self.values: dict[Hashable, Any] = {}
         self.spoiled = False
+        # The savepoints open when the memory opened: a write made inside a later one may still be rolled back
+        # alone, so `step_keep` keeps only what was written at the memory's own level.
+        self.savepoints = _savepoints()
 
 
 _REQUEST: ContextVar[_Memory | None] = ContextVar("request_memory", default=None)
@@ -111,6 +122,17 @@ def step_peek(key: Hashable) -> Any:
     """What the step memory holds under `key`, or None (nothing is read)."""
     memory = _STEP.get()
     return None if memory is None else memory.values.get(key)
+
+
+def step_keep(key: Hashable, value: Any) -> None:
+    """Keep `value` under `key` in the step memory, when one is open (what was just written, as it now stands)."""
+    memory = _STEP.get()
+    if memory is None:
+        return
+    if _savepoints() == memory.savepoints:
+        memory.values[key] = value
+    else:  # written inside a savepoint of its own: if that is rolled back, the row is not what was written
+        memory.values.pop(key, None)
 
 
 def step_forget(key: Hashable) -> None:

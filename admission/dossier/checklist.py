@@ -15,7 +15,9 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,6 +42,7 @@ from admission.dossier.models import (
 from admission.rules import compute as rules
 from admission.rules.models.rulesets import DocumentKind
 from admission.rules.reference import vn_date as _d
+from admission.sourcing.eligibility import latest_certificate
 from admission.sourcing.models.candidates import Candidate
 
 
@@ -122,12 +125,8 @@ def _item(code: str, form: str, title: str, status: str, reason: str, day: date 
 
 
 def certificate_item(candidate: Candidate, on: date) -> ChecklistItem:
-    from admission.sourcing.models.training import AwarenessCertificate
-
     title = _("Awareness-course certificate")
-    latest = (
-        AwarenessCertificate.objects.filter(person=candidate.person, issued_on__lte=on).order_by("-issued_on").first()
-    )
+    latest = latest_certificate(candidate, on)
     if latest is None:
         return _item("certificate", "CN-NTVĐ", title, ItemStatus.MISSING, _("No course certificate recorded."))
     item = _dated_item(
@@ -148,9 +147,8 @@ def certificate_item(candidate: Candidate, on: date) -> ChecklistItem:
     return item
 
 
-def application_item(candidate: Candidate, on: date) -> ChecklistItem:
+def application_item(candidate: Candidate, on: date, application: Application | None) -> ChecklistItem:
     title = _("Application to join the Party")
-    application = Application.objects.filter(candidate=candidate).first()
     if application is None or application.received_on > on:
         return _item("application", "1-KNĐ", title, ItemStatus.MISSING, _("The application has not been received."))
     return _dated_item(
@@ -349,9 +347,8 @@ def mass_org_item(candidate: Candidate, on: date, resolution: MassOrgResolution 
     return None
 
 
-def opinions_item(candidate: Candidate, on: date) -> ChecklistItem:
+def opinions_item(candidate: Candidate, on: date, summary: OpinionSummary | None) -> ChecklistItem:
     code, form, title = "opinions", "5-KNĐ", _("Compiled opinions")
-    summary = OpinionSummary.objects.filter(candidate=candidate).first()
     if summary is None or summary.compiled_on > on:
         reason = _("The cell committee has not compiled the opinions of the mass organisations and residence cell.")
         return _item(code, form, title, ItemStatus.MISSING, reason)
@@ -373,19 +370,36 @@ def opinions_item(candidate: Candidate, on: date) -> ChecklistItem:
 INTERNAL_ITEMS = frozenset({"verification", "introductions", "mass_org_resolution", "opinions"})
 
 
+_ONE_EACH = ("application", "curriculum", "mass_org_resolution", "opinion_summary")
+
+
+def _papers(candidate: Candidate) -> dict[str, Any]:
+    """The case's papers of which it has at most one (application, CV, mass organisations' resolution, compiled
+    opinions), read together in one query: name → the paper, absent when there is none."""
+    case = Candidate.objects.select_related(*_ONE_EACH).get(pk=candidate.pk)
+    found: dict[str, Any] = {}
+    for name in _ONE_EACH:
+        try:
+            found[name] = getattr(case, name)
+        except ObjectDoesNotExist:
+            continue
+    return found
+
+
 def dossier_checklist(candidate: Candidate, on: date) -> list[ChecklistItem]:
     """Every item of the dossier before the cell meeting (HD 12-HD/BTCTW 2022 §II.1.1), as it stands on `on`."""
     checks = list(candidate.background_checks.all())
-    curriculum = Curriculum.objects.filter(candidate=candidate).first()  # the CV and its verification read it
-    resolution = MassOrgResolution.objects.filter(candidate=candidate).first()  # its item and the introducers'
+    papers = _papers(candidate)
+    curriculum = papers.get("curriculum")  # the CV and its verification read it
+    resolution = papers.get("mass_org_resolution")  # its item and the introducers'
     items = [
         certificate_item(candidate, on),
-        application_item(candidate, on),
+        application_item(candidate, on, papers.get("application")),
         curriculum_item(candidate, on, checks, curriculum),
         verification_item(candidate, on, checks, curriculum),
         introductions_item(candidate, on, resolution),
         mass_org_item(candidate, on, resolution),
-        opinions_item(candidate, on),
+        opinions_item(candidate, on, papers.get("opinion_summary")),
     ]
     return [item for item in items if item is not None]
 

@@ -76,8 +76,10 @@ def check_introducer(
             else _("%(name)s is a member of %(cell)s.") % {"name": name, "cell": introducer.cell},
         )
     )
-    guest = guest_in(membership=introducer, cell=cell, on=meeting_on) if cell is not None else None
-    if guest is not None and introducer.cell_id != cell.pk:  # type: ignore[union-attr]
+    # Only a member of another cell can be the cell's guest: the cell's own members are not looked up.
+    from_elsewhere = cell is not None and introducer.cell_id != cell.pk
+    guest = guest_in(membership=introducer, cell=cell, on=meeting_on) if from_elsewhere and cell else None
+    if guest is not None:
         allowed = rule_set.guests_may_help_or_introduce
         results.append(
             RuleResult(
@@ -138,10 +140,11 @@ def introduction_verdicts(introduction: Introduction, *, meeting_on: date) -> li
 
 
 def active_introductions(candidate: Candidate, on: date) -> list[Introduction]:
-    """Introductions written by `on` and not replaced by then."""
+    """Introductions written by `on` and not replaced by then (each with `candidate` as its case: the case, its cell
+    and its rule set are not read again)."""
     return [
         i
-        for i in candidate.introductions.select_related("introducer__person", "introducer__cell", "candidate__rule_set")
+        for i in candidate.introductions.select_related("introducer__person", "introducer__cell")
         if i.written_on <= on and (i.replaced_by_id is None or (i.replaced_on is not None and i.replaced_on > on))
     ]
 

@@ -115,11 +115,19 @@ def recording_delegations() -> Iterator[list[Any]]:
 
 
 def acts_in_own_right(user: Any, org: PartyOrg, *, on: date | None = None) -> bool:
-    return any(role.org_id == org.pk and role.kind != RoleKind.ADMINISTRATOR for role in held_roles(user, on=on))
+    return _acts_in_own_right_pk(user, org.pk, on=on)
+
+
+def _acts_in_own_right_pk(user: Any, org_pk: int, *, on: date | None = None) -> bool:
+    return any(role.org_id == org_pk and role.kind != RoleKind.ADMINISTRATOR for role in held_roles(user, on=on))
 
 
 def _delegation_to(user: Any, org: PartyOrg, *, on: date | None = None) -> Any:
-    return next((d for d in held_delegations(user, on=on) if d.org_id == org.pk), None)
+    return _delegation_to_pk(user, org.pk, on=on)
+
+
+def _delegation_to_pk(user: Any, org_pk: int, *, on: date | None = None) -> Any:
+    return next((d for d in held_delegations(user, on=on) if d.org_id == org_pk), None)
 
 
 def delegation_for(user: Any, org: PartyOrg, *, on: date | None = None) -> Any:
@@ -132,11 +140,17 @@ def delegation_for(user: Any, org: PartyOrg, *, on: date | None = None) -> Any:
 def can_act_for_org(user: Any, org: PartyOrg, *, on: date | None = None) -> bool:
     """Acting (voting, deciding, advancing a step) needs a role at that org itself, not only at an ancestor, or an
     active delegation from someone who holds one."""
+    return can_act_for_org_pk(user, org.pk, on=on)
+
+
+def can_act_for_org_pk(user: Any, org_pk: int, *, on: date | None = None) -> bool:
+    """`can_act_for_org` for an org known by its id (a task's acting org): nothing is read beyond the user's roles
+    and delegations of the day, which the request memory keeps."""
     if sees_everything(user):
         return True
-    if acts_in_own_right(user, org, on=on):
+    if _acts_in_own_right_pk(user, org_pk, on=on):
         return True
-    delegation = _delegation_to(user, org, on=on)
+    delegation = _delegation_to_pk(user, org_pk, on=on)
     if delegation is None:
         return False
     used = _delegations_used.get()

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from admission.core.request_cache import per_request
 from admission.party import permissions
 from admission.party.models.guests import CellGuest
 from admission.party.models.orgs import PartyOrg
@@ -107,6 +108,19 @@ def guests_of(*, cell: PartyOrg, on: date) -> QuerySet[CellGuest]:
         .select_related("membership__person", "membership__cell")
         .order_by("membership__person__full_name", "pk")
     )
+
+
+def cell_roster(*, cell: PartyOrg, on: date) -> tuple[list[Membership], list[CellGuest]]:
+    """The cell's members whose membership is active on `on` (with their person, by name) and its guests that day
+    (`guests_of`): the meeting's roster. Read once per request for a cell and day (the vote form and the meeting
+    record ask for the same one); a save of a membership or a guest period forgets it."""
+
+    def read() -> tuple[list[Membership], list[CellGuest]]:
+        members = Membership.objects.filter(cell=cell).active_on(on).select_related("person")
+        return list(members.order_by("person__full_name", "pk")), list(guests_of(cell=cell, on=on))
+
+    members, guests = per_request(("roster", cell.pk, on), read)
+    return list(members), list(guests)
 
 
 def helpers_and_introducers_offered(*, cell: PartyOrg, on: date, with_guests: bool) -> QuerySet[Membership]:

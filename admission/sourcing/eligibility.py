@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from admission.core.request_cache import per_request
 from admission.party.models.earlier import Consequence, EarlierMembership, readmissions_so_far
 from admission.rules import compute as rules
 from admission.rules import reference
@@ -135,16 +136,24 @@ def check_education(candidate: Candidate, on: date) -> RuleResult:
     )
 
 
-def check_certificate(candidate: Candidate, on: date) -> RuleResult:
+def latest_certificate(candidate: Candidate, on: date) -> Any:
+    """The person's latest awareness-course certificate issued on or before `on`, or None. Read once per request
+    for a person and day (the dossier's checklist and the vote's eligibility both ask); a save forgets it."""
     from admission.sourcing.models.training import AwarenessCertificate
 
+    def read() -> Any:
+        issued = AwarenessCertificate.objects.filter(person_id=candidate.person_id, issued_on__lte=on)
+        return issued.order_by("-issued_on", "-pk").first()
+
+    return per_request(("certificate", candidate.person_id, on), read)
+
+
+def check_certificate(candidate: Candidate, on: date) -> RuleResult:
     source = _("06-HD/TW item 5.4 (certificate valid %(months)d months)") % {
         "months": candidate.rule_set.validity_months("certificate") or 0
     }
     title = _("Awareness-course certificate valid on the meeting date")
-    latest = (
-        AwarenessCertificate.objects.filter(person=candidate.person, issued_on__lte=on).order_by("-issued_on").first()
-    )
+    latest = latest_certificate(candidate, on)
     if latest is None:
         return RuleResult("certificate", title, source, False, _("No course certificate recorded."))
     validity = rules.document_validity(rule_set=candidate.rule_set, document="certificate", issued_on=latest.issued_on)

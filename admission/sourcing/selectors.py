@@ -19,14 +19,19 @@ from admission.sourcing.models.plans import PlanCategory, SourcingPlan
 from admission.sourcing.models.training import AwarenessCourse
 
 
-def _units_q(user: Any, *, moving_in_ids: bool = True) -> Q:
+def _units_q(user: Any, *, one_case: bool = False) -> Q:
     """Cases the user sees through their units: cells in their scope, and probationers moving into one of them
-    (the receiving cell sees the case it must receive; read first as a list of ids, or, `moving_in_ids=False`, as a
-    subquery for a condition on one case)."""
+    (the receiving cell sees the case it must receive). For a list, the orgs and the moving cases are read first as
+    lists of ids; for a condition on one case (`one_case`), both are conditions on its joined rows."""
     from admission.probation.models import ProbationTransfer, TransferStatus
 
     if permissions.sees_everything(user):
         return Q()
+    if one_case:
+        # One case: the conditions on its joined cell's path and on its pending transfer cost nothing on one row.
+        moving = ProbationTransfer.objects.filter(permissions.scope_q(user, field="to_cell__path"))
+        moving_ids = moving.filter(status=TransferStatus.PENDING).values("probation__candidate_id")
+        return permissions.scope_q(user, field="cell__path") | Q(pk__in=moving_ids)
     # The orgs and the moving cases are read first, as id lists: the condition is then on the case's own columns
     # (two index scans, OR-ed), where a LIKE on the joined org's path OR a subquery made PostgreSQL read every case
     # of the country (11 s for a cell secretary's list at national volume).
@@ -37,7 +42,7 @@ def _units_q(user: Any, *, moving_in_ids: bool = True) -> Q:
     moving_in = ProbationTransfer.objects.filter(status=TransferStatus.PENDING, to_cell_id__in=orgs).values_list(
         "probation__candidate_id", flat=True
     )
-    return Q(cell_id__in=orgs) | Q(pk__in=list(moving_in) if moving_in_ids else moving_in)
+    return Q(cell_id__in=orgs) | Q(pk__in=list(moving_in))
 
 
 def candidate_list_for_user(*, user: Any) -> QuerySet[Candidate]:
@@ -74,7 +79,7 @@ def candidate_get_for_user(*, user: Any, pk: int | str) -> Candidate:
     first, then the scope's conditions on that one row (the own-case and moving-in conditions as subqueries, which
     on a single row cost nothing, where the list reads them first as id lists)."""
     try:
-        query = _units_q(user, moving_in_ids=False)
+        query = _units_q(user, one_case=True)
         if getattr(user, "is_authenticated", False) and not permissions.sees_everything(user):
             query |= Q(person__user=user)
         candidate = Candidate.objects.filter(query).select_related("person", "cell", "rule_set").get(pk=pk)

@@ -111,6 +111,32 @@ def test_a_vote_below_the_threshold_is_refused_by_the_api_with_the_numbers(world
     assert Candidate.objects.get(pk=case.pk).state == CandidateState.DOSSIER
 
 
+def test_the_roster_is_that_of_the_meeting_day_and_refuses_anyone_not_on_it(world, case):
+    """A member who left the cell after the meeting is on that meeting's roster (absent, a reason is asked); a member
+    of another cell is refused by the form, with nothing written."""
+    cell = world.village_cell
+    official = Membership.objects.filter(cell=cell).official_on(MEETING).order_by("pk").last()
+    official.left_cell_on = D(2026, 3, 5)  # after the meeting of 02/03, before the day it is recorded
+    official.save(update_fields=["left_cell_on"])
+    payload = cell_vote_payload(cell, 4)
+    payload["present"] = [pk for pk in payload["present"] if pk != official.pk]
+    with at(D(2026, 3, 9)):
+        response = api(world.secretary).post(f"/api/v1/candidates/{case.pk}/steps/cell_vote/", payload, format="json")
+        assert response.status_code == 400, response.json()
+        assert official.person.full_name in str(response.json())  # the reason for their absence is needed
+        stranger = MembershipFactory(cell=world.other_cell)
+        wrong = {**cell_vote_payload(cell, 4), "present": [*cell_vote_payload(cell, 4)["present"], stranger.pk]}
+        response = api(world.secretary).post(f"/api/v1/candidates/{case.pk}/steps/cell_vote/", wrong, format="json")
+        assert response.status_code == 400
+        assert "present" in str(response.json()) and str(stranger.pk) in str(response.json())
+    assert Candidate.objects.get(pk=case.pk).state == CandidateState.DOSSIER
+    payload[f"reason_{official.pk}"] = "Đi công tác"
+    with at(D(2026, 3, 9)):
+        response = api(world.secretary).post(f"/api/v1/candidates/{case.pk}/steps/cell_vote/", payload, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["state"] == "proposed"
+
+
 def test_the_vote_is_refused_in_vietnamese_for_a_vietnamese_client(world, case):
     with at(MEETING):
         response = api(world.secretary, "vi").post(

@@ -236,6 +236,26 @@ def test_only_the_body_that_must_act_can_take_the_step(setup):
 
 
 @time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC), tick=False)
+def test_the_dated_roles_decide_who_takes_a_step_not_the_engines_object_grants(setup):
+    """The engine's `act_for_org` grants mirror the roles (`role_permissions_sync`) and may lag a day: a grant left
+    behind by an ended role does not let its holder act, and a role whose grant is not written yet does."""
+    from guardian.shortcuts import assign_perm, remove_perm
+
+    world, _trainer, _course = setup
+    case = nominate(world)
+    stale = UserFactory(username="stale-grant")
+    give_role(stale, world.commune, RoleKind.STANDING_COMMITTEE_MEMBER)  # the cell is in scope, not theirs to act for
+    assign_perm("admission.act_for_org", stale, world.village_cell)  # a grant with no role there behind it
+    with pytest.raises(PermissionDenied):
+        run(case, "list_sympathiser", stale, {"meeting_on": datetime.date(2026, 2, 27)})
+    deputy = UserFactory(username="deputy-no-grant")
+    give_role(deputy, world.village_cell, RoleKind.CELL_DEPUTY_SECRETARY)
+    remove_perm("admission.act_for_org", deputy, world.village_cell)
+    run(case, "list_sympathiser", deputy, {"meeting_on": datetime.date(2026, 2, 27)})
+    assert assert_in_step(case) == "assign_mentors"
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC), tick=False)
 def test_the_second_user_to_complete_a_step_is_told_it_is_already_done(setup):
     world, _trainer, _course = setup
     deputy = UserFactory(username="deputy")

@@ -8,22 +8,30 @@ again (`decisions._lock`); elsewhere each call reads the chain.
 
 from __future__ import annotations
 
-from admission.core.request_cache import per_step
+from admission.core.request_cache import per_step, step_keep
 from admission.decisions.models.decisions import ChainStepRecord, StepStatus
 from admission.party import hierarchy
 from admission.sourcing.models.candidates import Candidate
 
 
+def _read(pk: int, *, lock: bool) -> list[ChainStepRecord]:
+    rows = ChainStepRecord.objects.filter(candidate_id=pk).select_related("org").order_by("order", "pk")
+    return list(rows.select_for_update(of=("self",)) if lock else rows)
+
+
 def chain_of(candidate: Candidate) -> list[ChainStepRecord]:
     """The case's chain steps with their orgs, in order. Inside a step (`workflows.services.run_step`) they are read
-    once and shared until a step of the chain is saved, deleted or inserted, or the case is locked again
-    (`admission.core.request_cache.per_step`); elsewhere each call reads them."""
-    return per_step(
-        ("chain", candidate.pk),
-        lambda: list(
-            ChainStepRecord.objects.filter(candidate_id=candidate.pk).select_related("org").order_by("order", "pk")
-        ),
-    )
+    once and shared until a step of the chain is inserted or deleted, or the case is locked again; a step saved
+    whole takes its place in the shared list (`admission.apps`). Elsewhere each call reads them."""
+    return per_step(("chain", candidate.pk), lambda: _read(candidate.pk, lock=False))
+
+
+def chain_locked(candidate: Candidate) -> list[ChainStepRecord]:
+    """The chain read afresh, its rows locked for the rest of the transaction (a service about to change one of its
+    steps); inside a step, the step memory's copy from then on."""
+    chain = _read(candidate.pk, lock=True)
+    step_keep(("chain", candidate.pk), chain)
+    return chain
 
 
 def cell_resolution(candidate: Candidate) -> ChainStepRecord | None:

@@ -16,12 +16,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from admission.core.bulk import created_in_bulk
-from admission.core.request_cache import step_forget
+from admission.core.request_cache import step_forget, step_keep
 from admission.core.transactions import atomic_service
 from admission.decisions.models.decisions import Ceremony, ChainStepRecord, StepStatus
 from admission.decisions.models.meetings import MeetingPurpose, Vote
 from admission.decisions.models.send_backs import SendBackTarget
-from admission.decisions.services.chain import cell_resolution, chain_of, decision_of, next_step
+from admission.decisions.services.chain import cell_resolution, chain_locked, chain_of, decision_of, next_step
 from admission.decisions.services.send_back import case_send_back, close_chain_step
 from admission.party import hierarchy, permissions
 from admission.party.models.guests import guest_in
@@ -90,7 +90,11 @@ def case_propose(*, candidate: Candidate, vote: Vote, by: Any) -> Candidate:
     # The resolution is saved on its own (issuing its signed 6-KNĐ listens to that); the steps still to come are
     # inserted together, so a longer chain costs no more queries.
     records[0].save(force_insert=True)
-    created_in_bulk(ChainStepRecord, records[1:], by=by)
+    created = created_in_bulk(ChainStepRecord, records[1:], by=by)
+    # The chain as it now stands is known: the flow's next node reads it from the step memory, not again.
+    now = [*(s for s in chain if s.status != StepStatus.PENDING), records[0], *created]
+    if all(s.pk for s in now):
+        step_keep(("chain", candidate.pk), sorted(now, key=lambda s: (s.order, s.pk)))
     fire(candidate, "propose", by=by, reason=_("Cell resolution of %(day)s") % {"day": _d(meeting.held_on)})
     return candidate
 
@@ -137,10 +141,11 @@ def chain_step_complete(
     """Do the next step of the chain: an appraisal (7-KNĐ), a committee resolution (8-KNĐ, with its passed vote) or
     the decision (9-KNĐ, with its number; every required consent recorded). The decision admits the candidate."""
     candidate = _lock(step.candidate_id)
-    step = ChainStepRecord.objects.select_for_update(of=("self",)).select_related("org").get(pk=step.pk)
-    step.candidate = candidate  # the locked case (its person is known to the statistics' read model)
-    if candidate.state != CandidateState.PROPOSED or step != next_step(candidate):
+    locked = next((s for s in chain_locked(candidate) if s.pk == step.pk), None)
+    if locked is None or candidate.state != CandidateState.PROPOSED or locked != next_step(candidate):
         raise ValidationError(_("This step is not the one waiting for this case."))
+    step = locked
+    step.candidate = candidate  # the locked case (its person is known to the statistics' read model)
     permissions.require_act_for_org(by, step.org)
     resolution = cell_resolution(candidate)
     if on > permissions.today() or (resolution and resolution.done_on and on < resolution.done_on):
@@ -186,6 +191,7 @@ def chain_step_complete(
             "admit",
             by=by,
             reason=_("Decision %(n)s of %(day)s") % {"n": step.document_number, "day": _d(on)},
+            acting_org=step.org,
         )
         from admission.decisions.services.snapshots import snapshot_take  # the statistics' record of the decision day
 

@@ -8,6 +8,7 @@ date, then counted against the rule set's fraction and basis. The result is stor
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,12 +16,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from admission.core.bounds import MAX_COUNT
+from admission.core.request_cache import per_step, step_keep
 from admission.core.transactions import atomic_service
 from admission.decisions.models.meetings import Attendance, Meeting, MeetingPurpose, Vote
 from admission.party import permissions
 from admission.party.models.orgs import PartyOrg
-from admission.party.models.people import ExemptionKind, MemberExemption, Membership
-from admission.party.selectors import guests_of
+from admission.party.models.people import ExemptionKind, MemberExemption
+from admission.party.selectors import cell_roster
 from admission.rules.models.rulesets import VoteBody
 from admission.rules.reference import normalise_text
 from admission.rules.services import ruleset_for_step
@@ -54,8 +56,8 @@ def cell_meeting_record(
     _check_date(cell, held_on)
     if purpose not in MeetingPurpose.values:
         raise ValidationError(_("Unknown meeting purpose."))
-    members = list(Membership.objects.filter(cell=cell).active_on(held_on).select_related("person"))
-    guests = list(guests_of(cell=cell, on=held_on))
+    members, guests = cell_roster(cell=cell, on=held_on)
+    members.sort(key=lambda m: m.pk)  # the roster is kept in the order the members joined the database
     known = {m.pk for m in members}
     if not present <= known | {g.membership_id for g in guests}:
         raise ValidationError(_("Some of the people marked present are not members of this cell on that date."))
@@ -126,7 +128,27 @@ def cell_meeting_record(
     for row in [*rows, *guest_rows]:
         row.meeting = meeting
     Attendance.objects.bulk_create([*rows, *guest_rows])
+    # Known without reading, for the rest of the step: the new meeting's voters (the official members present) and
+    # that it has voted on no one yet.
+    step_keep(("tally", meeting.pk), _Tally(voters=sum(r.present for r, _kind in officials), voted=set()))
     return meeting
+
+
+@dataclass
+class _Tally:
+    """Who may vote at a cell meeting (its official members present) and on whom it has voted. Inside a step it is
+    read once, or known from the meeting's recording in the same step, and follows the votes the step records."""
+
+    voters: int
+    voted: set[int]
+
+
+def _tally(meeting: Meeting) -> _Tally:
+    def read() -> _Tally:
+        official_present = meeting.attendance.filter(official=True, present=True, guest=False).count()
+        return _Tally(voters=official_present, voted=set(meeting.votes.values_list("candidate_id", flat=True)))
+
+    return per_step(("tally", meeting.pk), read)
 
 
 @atomic_service
@@ -161,16 +183,13 @@ def vote_record(*, meeting: Meeting, candidate: Candidate, votes_for: int, votes
     candidate = case_lock(candidate)
     if meeting.body == VoteBody.CELL and candidate.cell_id != meeting.org_id:
         raise ValidationError(_("This candidate belongs to another cell."))
-    if meeting.votes.filter(candidate=candidate).exists():
+    tally = _tally(meeting) if meeting.body == VoteBody.CELL else None
+    voted = candidate.pk in tally.voted if tally else meeting.votes.filter(candidate=candidate).exists()
+    if voted:
         raise ValidationError(_("This meeting has already voted on this candidate."))
     # Who may vote: the official members present (a cell) or the members present (a committee), never more than
     # the members the threshold counts (a member temporarily transferred elsewhere votes in that other cell).
-    voters = min(
-        meeting.attendance.filter(official=True, present=True, guest=False).count()
-        if meeting.body == VoteBody.CELL
-        else meeting.present,
-        meeting.denominator,
-    )
+    voters = min(tally.voters if tally else meeting.present, meeting.denominator)
     if votes_for < 0 or votes_against < 0 or votes_for + votes_against > voters:
         raise ValidationError(
             _("%(cast)d votes were entered but only %(voters)d members present may vote.")
@@ -185,7 +204,7 @@ def vote_record(*, meeting: Meeting, candidate: Candidate, votes_for: int, votes
     denominator = meeting.denominator
     if denominator <= 0:
         raise ValidationError(_("No member counts for this vote: check the roster."))
-    return Vote.objects.create(
+    vote = Vote.objects.create(
         meeting=meeting,
         candidate=candidate,
         rule_set=rule_set,
@@ -196,3 +215,6 @@ def vote_record(*, meeting: Meeting, candidate: Candidate, votes_for: int, votes
         passed=rule.passes(votes_for, denominator),
         recorded_by=by,
     )
+    if tally is not None:
+        tally.voted.add(candidate.pk)
+    return vote

@@ -22,10 +22,11 @@ _STEP_RECORDS = {
 }
 
 
-def fire(obj: Any, name: str, *, by: Any, reason: str = "", denied: str = "") -> None:
+def fire(obj: Any, name: str, *, by: Any, reason: str = "", denied: str = "", acting_org: Any = None) -> None:
     """State and conditions first (a plain "not possible now", 400), then the permission (403), then the
     transition with `by` and `description` for django-fsm-log, then save. A substitute acting through a delegation
-    is named in the description with the delegator they act for."""
+    is named in the description with the delegator they act for (`acting_org`: the body of the step `by` has just
+    recorded, when the caller holds it; else that step is looked up)."""
     method = getattr(obj, name)
     if not can_proceed(method):
         raise ValidationError(
@@ -36,7 +37,13 @@ def fire(obj: Any, name: str, *, by: Any, reason: str = "", denied: str = "") ->
     if not allowed:
         raise PermissionDenied(denied or _("You are not allowed to do this for this organisation."))
     description = normalise_text(reason)
-    delegator = used[0].from_user if used else _delegator_of_step(obj, name, by)
+    if used:
+        delegator = used[0].from_user
+    elif acting_org is not None:
+        delegation = permissions.delegation_for(by, acting_org)
+        delegator = delegation.from_user if delegation else None
+    else:
+        delegator = _delegator_of_step(obj, name, by)
     if delegator is not None:
         who = delegator.get_full_name() or delegator.get_username()
         # Stored history, read by both languages' users: written in both.

@@ -85,11 +85,11 @@ def test_a_role_ended_in_the_request_stops_acting_at_once(orgs):
         assert not permissions.can_act_for_org(user, cell)
 
 
-def test_the_step_memory_forgets_a_case_when_it_is_saved(world):
+def _case(world):
     from tests.factories import PersonFactory
     from workflows import services
 
-    case = services.case_nominate(
+    return services.case_nominate(
         person=PersonFactory(),
         cell=world.village_cell,
         nominated_by="cell",
@@ -97,11 +97,46 @@ def test_the_step_memory_forgets_a_case_when_it_is_saved(world):
         by=world.secretary,
     )
 
-    def read():
-        return per_step(("candidate", case.pk), lambda: Candidate.objects.get(pk=case.pk))
 
+def _read(case):
+    return per_step(("candidate", case.pk), lambda: Candidate.objects.get(pk=case.pk))
+
+
+def test_a_case_saved_whole_in_the_step_is_the_step_memorys_copy_from_then_on(world):
+    case = _case(world)
     with step_memory():
-        first = read()
-        assert read() is first
-        Candidate.objects.get(pk=case.pk).save()
-        assert read() is not first
+        first = _read(case)
+        assert _read(case) is first
+        saved = Candidate.objects.get(pk=case.pk)
+        saved.nomination_note = "Ghi chú mới"
+        saved.save()
+        with CaptureQueriesContext(connection) as reads:
+            again = _read(case)
+        assert again is saved and again.nomination_note == "Ghi chú mới"
+        assert len(reads.captured_queries) == 0
+
+
+def test_a_case_saved_in_part_is_read_again(world):
+    case = _case(world)
+    with step_memory():
+        first = _read(case)
+        changed = Candidate.objects.get(pk=case.pk)
+        changed.nomination_note = "Ghi chú mới"
+        changed.closing_reason = "not written"
+        changed.save(update_fields=["nomination_note"])
+        again = _read(case)
+        assert again is not first and again is not changed
+        assert again.nomination_note == "Ghi chú mới" and again.closing_reason == ""
+
+
+def test_a_case_saved_inside_a_savepoint_that_is_rolled_back_is_read_again(world):
+    case = _case(world)
+    with step_memory():
+        _read(case)
+        with pytest.raises(RuntimeError), transaction.atomic():
+            changed = Candidate.objects.get(pk=case.pk)
+            changed.nomination_note = "Ghi chú bị hủy"
+            changed.save()
+            raise RuntimeError("rolled back")
+        again = _read(case)
+        assert again is not changed and again.nomination_note != "Ghi chú bị hủy"
