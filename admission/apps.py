@@ -94,15 +94,16 @@ def _request_memory_follows_writes() -> None:
     post_delete.connect(spoil, sender=Candidate, dispatch_uid="request_memory.case_delete", weak=False)
 
     def roster_changed(sender: object, **kwargs: object) -> None:
-        request_cache.request_forget("roster")
+        request_cache.request_close("roster")
 
     def certificate_changed(sender: object, **kwargs: object) -> None:
-        request_cache.request_forget("certificate")
+        request_cache.request_close("certificate")
 
     for signal, verb in ((post_save, "save"), (post_delete, "delete")):
-        signal.connect(certificate_changed, sender=AwarenessCertificate, dispatch_uid=f"request_memory.cert.{verb}")
+        uid = f"request_memory.cert.{verb}"
+        signal.connect(certificate_changed, sender=AwarenessCertificate, dispatch_uid=uid, weak=False)
 
     for roster_model in (Membership, CellGuest):
         for signal, verb in ((post_save, "save"), (post_delete, "delete")):
             uid = f"request_memory.roster.{verb}.{roster_model.__name__}"
-            signal.connect(roster_changed, sender=roster_model, dispatch_uid=uid)
+            signal.connect(roster_changed, sender=roster_model, dispatch_uid=uid, weak=False)

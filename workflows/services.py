@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,12 +46,21 @@ def process_for(candidate: Candidate) -> Process:
 
 
 def open_tasks(candidate: Candidate, *, process: Process | None = None, lock: bool = False) -> list[Task]:
-    """The case's open tasks, oldest first (of `process` when the caller holds it; locked with `lock`). Read once
-    per request for a case (the case page's panels all ask); any save of a task or a process forgets it."""
+    """The case's open tasks, oldest first, each with its process: those of its current process (`process_for`,
+    read in the same query; none for a case without a flow), or of `process` when the caller holds it (locked with
+    `lock`). Read once per request for a case (the case page's panels all ask); any save of a task or a process
+    forgets it."""
 
     def read() -> list[Task]:
-        tasks = (process or process_for(candidate)).task_set.filter(status__in=OPEN_TASK).order_by("created")
-        return list(tasks.select_for_update() if lock else tasks)
+        if process is not None:
+            tasks = process.task_set.filter(status__in=OPEN_TASK).order_by("created")
+            return list(tasks.select_for_update() if lock else tasks)
+        ct = ContentType.objects.get_for_model(Candidate)
+        current = Process.objects.filter(artifact_content_type=ct, artifact_object_id=candidate.pk)
+        current = current.order_by("-created", "-pk").values("pk")[:1]
+        tasks = Task.objects.filter(process_id=Subquery(current), status__in=OPEN_TASK).order_by("created")
+        tasks = tasks.select_related("process")
+        return list(tasks.select_for_update(of=("self",)) if lock else tasks)
 
     if lock or process is not None:
         return read()

@@ -7,12 +7,18 @@ after the step's action. Two short-lived memories keep those answers:
 * the **request memory** (`RequestMemoryMiddleware`): who acts for what, and which orgs lie in a user's scope, for
   the rest of the request. A save or delete of anything those answers are made of (a role, a delegation, an org, a
   transfer, a new case) ends the memory for the rest of that request: later questions are read afresh from the
-  database, so a request that changes roles (or rolls such a change back) never sees a stale answer;
+  database, so a request that changes roles (or rolls such a change back) never sees a stale answer. It also keeps
+  a cell's roster of a day (`party.selectors.cell_roster`: the vote form and the meeting record ask for it) and a
+  person's latest certificate (`sourcing.eligibility.latest_certificate`: the dossier's checklist and the vote's
+  eligibility ask), read afresh for the rest of the request once a membership, a guest period or a certificate is
+  written (`request_close`);
 * the **step memory** (`step_memory()`, opened by `workflows.services.run_step` inside its transaction, after the
   process lock, around the step's action and the flow's own nodes): the case as the nodes read it, replaced by the
   saved instance when the case is saved whole (the UPDATE locks its row until the step commits) and dropped when
-  only some of its fields are; the case's approval chain (`decisions.chain_of`), dropped when a step of it is saved,
-  deleted or inserted, or when the case is locked again.
+  only some of its fields are; the case's approval chain (`decisions.chain_of`, or `chain_locked` when a service
+  locks it), where a step saved whole takes its place, dropped when a step is inserted or deleted or the case is
+  locked again; a new meeting's tally of voters and votes. A write made inside a savepoint of its own (which may
+  still be rolled back alone) is never kept (`step_keep`).
 
 Outside both (a management command, a test calling a service), nothing is kept and every call reads the database.
 """
@@ -35,11 +41,12 @@ def _savepoints() -> tuple[str, ...]:
 
 
 class _Memory:
-    __slots__ = ("savepoints", "spoiled", "values")
+    __slots__ = ("closed", "savepoints", "spoiled", "values")
 
     def __init__(self) -> None:
         self.values: dict[Hashable, Any] = {}
         self.spoiled = False
+        self.closed: set[Any] = set()  # kinds of answers read afresh for the rest of the block (`request_close`)
         # The savepoints open when the memory opened: a write made inside a later one may still be rolled back
         # alone, so `step_keep` keeps only what was written at the memory's own level.
         self.savepoints = _savepoints()
@@ -70,7 +77,7 @@ def step_memory() -> Any:
 
 def _remembered(var: ContextVar[_Memory | None], key: Hashable, compute: Callable[[], T]) -> T:
     memory = var.get()
-    if memory is None or memory.spoiled:
+    if memory is None or memory.spoiled or (isinstance(key, tuple) and key and key[0] in memory.closed):
         return compute()
     if key not in memory.values:
         memory.values[key] = compute()
@@ -116,6 +123,15 @@ def request_forget(kind: str) -> None:
     if memory is not None:
         for key in [k for k in memory.values if isinstance(k, tuple) and k and k[0] == kind]:
             del memory.values[key]
+
+
+def request_close(kind: str) -> None:
+    """Something the answers of `kind` are made of was written: drop them, and read them afresh for the rest of the
+    request (a write that a savepoint may still roll back must not leave a remembered answer behind)."""
+    memory = _REQUEST.get()
+    if memory is not None:
+        request_forget(kind)
+        memory.closed.add(kind)
 
 
 def step_peek(key: Hashable) -> Any:

@@ -140,3 +140,35 @@ def test_a_case_saved_inside_a_savepoint_that_is_rolled_back_is_read_again(world
             raise RuntimeError("rolled back")
         again = _read(case)
         assert again is not changed and again.nomination_note != "Ghi chú bị hủy"
+
+
+def test_a_cells_roster_is_read_once_and_afresh_after_any_membership_is_written(world):
+    from admission.party.selectors import cell_roster
+    from tests.factories import MembershipFactory
+
+    cell, day = world.village_cell, datetime.date(2026, 3, 2)
+    with request_memory():
+        members, _guests = cell_roster(cell=cell, on=day)
+        with CaptureQueriesContext(connection) as again:
+            assert [m.pk for m in cell_roster(cell=cell, on=day)[0]] == [m.pk for m in members]
+        assert len(again.captured_queries) == 0
+        with pytest.raises(RuntimeError), transaction.atomic():
+            added = MembershipFactory(cell=cell, joined_cell_on=datetime.date(2025, 1, 1))
+            assert added.pk in {m.pk for m in cell_roster(cell=cell, on=day)[0]}  # read while the write stands
+            raise RuntimeError("rolled back")
+        after = {m.pk for m in cell_roster(cell=cell, on=day)[0]}
+        assert added.pk not in after and after == {m.pk for m in members}
+
+
+def test_a_persons_certificate_is_read_afresh_once_a_certificate_is_written(world):
+    from admission.sourcing.eligibility import latest_certificate
+    from admission.sourcing.models.training import AwarenessCertificate
+
+    case = _case(world)
+    day = datetime.date(2026, 3, 2)
+    with request_memory():
+        assert latest_certificate(case, day) is None
+        issued = AwarenessCertificate.objects.create(
+            person=case.person, number="12/GCN", issued_on=day, issuer="Trung tâm chính trị"
+        )
+        assert latest_certificate(case, day) == issued
