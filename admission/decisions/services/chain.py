@@ -1,9 +1,11 @@
 """A case's approval chain as its steps read it: once per flow step (the step memory), in order, with their orgs.
 
-`chain_of` is the one read; the questions the services, the flow's nodes and the snapshot ask of the chain (the
-cell's resolution, the next pending step, the decision) are answered from it. Inside `workflows.services.run_step`
-the read is shared until a step of the chain is saved, deleted or inserted (`admission.apps`), or the case is locked
-again (`decisions._lock`); elsewhere each call reads the chain.
+`chain_of` is the one read (`chain_locked` when a service is about to change a step); the questions the services,
+the flow's nodes and the snapshot ask of the chain (the cell's resolution, the next pending step, the decision) are
+answered from it. Inside `workflows.services.run_step` the read is shared: a step saved whole takes its place in it,
+the chain a proposal writes is kept as written, and it is read again when a step is inserted or deleted some other
+way, when a step is saved in part, or when the case is locked again (`decisions._lock`; `admission.apps`); elsewhere
+each call reads the chain.
 """
 
 from __future__ import annotations
