@@ -23,7 +23,7 @@ from admission.party.selectors import cell_roster, helpers_and_introducers_offer
 from admission.rules.models.rulesets import VoteBody
 from admission.rules.services import ruleset_for_step
 from admission.sourcing.services.candidates import MAX_ACTIVE_MENTORS
-from workflows.forms import KnownChoiceField, KnownMultipleChoiceField, StepForm, date_field, helper_label
+from workflows.forms import KnownChoiceField, KnownMultipleChoiceField, StepForm, date_field, helper_label, pk_of
 
 APPROVE, REFUSE, SEND_BACK = "approve", "refuse", "send_back"
 
@@ -78,6 +78,7 @@ class CellVoteForm(VoteCountMixin, StepForm):
         field = self.fields["present"]
         assert isinstance(field, KnownMultipleChoiceField)
         field.known_set([*members, *(g.membership for g in self.guests)])
+        field.unknown_message = self._not_on_roster
         field.initial = [m.pk for m in members]  # most members attend: the secretary unticks the absent
         today = timezone.localdate()
         self.members = members
@@ -96,6 +97,20 @@ class CellVoteForm(VoteCountMixin, StepForm):
             "count (temporary transfers and absent exempted members are taken off on the meeting day)."
         ) % {"official": self.official_today, "needed": rule.votes_needed(self.official_today)}
         self.roster_field_names = {"present", *(f"reason_{m.pk}" for m in members)}
+
+    def _not_on_roster(self, values: list[Any]) -> str:
+        """Ticked but not on the meeting day's roster: the members the page showed (today's roster) are named; any
+        other value is only repeated, never looked up (it may be a member of another unit)."""
+        members, guests = cell_roster(cell=self.candidate.cell, on=timezone.localdate())
+        shown = {m.pk: m.person.full_name for m in [*members, *(g.membership for g in guests)]}
+        named = [shown[pk] for pk in (pk_of(v) for v in values) if pk in shown]
+        if named:
+            return _(
+                "%(names)s: not on the cell's roster on the meeting day. Untick them, or check the date of the meeting."
+            ) % {"names": ", ".join(named)}
+        return _("Not on the cell's roster on the meeting day: %(values)s.") % {
+            "values": ", ".join(str(v) for v in values)
+        }
 
     def roster_rows(self) -> list[dict[str, Any]]:
         """One row per member for the page: the attendance box and the reason, shown only when the box is unticked;
@@ -126,7 +141,11 @@ class ChainStepForm(VoteCountMixin, StepForm):
     or sends the dossier back. The hidden `step` pins the step the user saw, so a late second click cannot act on
     the next step of the chain."""
 
-    step = KnownChoiceField(ChainStepRecord, widget=forms.HiddenInput)
+    step = KnownChoiceField(
+        ChainStepRecord,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("This step has already been done; reload the case to see where it is.")},
+    )
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[(APPROVE, _("Agree")), (REFUSE, _("Refuse admission")), (SEND_BACK, _("Send the dossier back"))],

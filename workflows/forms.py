@@ -22,55 +22,64 @@ from admission.sourcing.models.training import AwarenessCourse
 from admission.sourcing.services.candidates import MAX_ACTIVE_MENTORS
 
 
-def _known(known: dict[int, Any], value: Any, field: forms.ModelChoiceField) -> Any:
+def pk_of(value: Any) -> int | None:
+    """A submitted choice as a primary key, or None when it is not a whole number."""
     try:
-        key = int(str(value))
+        return int(str(value))
     except ValueError:
-        key = None
-    if key is None or key not in known:
-        raise forms.ValidationError(
-            field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
-        )
-    return known[key]
+        return None
 
 
-class KnownChoiceField(forms.ModelChoiceField):
-    """A choice among records of `model` the form has read already (the pending steps of a chain): the choice is
-    checked against them, with no query of its own, and cleans to that record."""
+class _KnownRecords:
+    """Choices among records of `model` the form has read already: checked against them, with no query of their
+    own. `known_set` gives the records; the widget, if rendered, lists the same ones."""
+
+    known: dict[int, Any]
+    queryset: Any
 
     def __init__(self, model: type[Any], **kwargs: Any) -> None:
-        super().__init__(queryset=model._default_manager.none(), **kwargs)
-        self.known: dict[int, Any] = {}
-
-    def known_set(self, records: list[Any]) -> None:
-        self.known = {r.pk: r for r in records}
-        if records:  # what a rendered widget would list
-            self.queryset = type(records[0])._default_manager.filter(pk__in=list(self.known))
-
-    def to_python(self, value: Any) -> Any:
-        if value in self.empty_values:
-            return None
-        return _known(self.known, value, self)
-
-
-class KnownMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Several records of `model` ticked among those the form has read already (a meeting's roster): each is checked
-    against them, with no query of its own; the cleaned value is the list of records chosen."""
-
-    def __init__(self, model: type[Any], **kwargs: Any) -> None:
-        super().__init__(queryset=model._default_manager.none(), **kwargs)
-        self.known: dict[int, Any] = {}
+        super().__init__(queryset=model._default_manager.none(), **kwargs)  # type: ignore[call-arg]
+        self.known = {}
 
     def known_set(self, records: list[Any]) -> None:
         self.known = {r.pk: r for r in records}
         if records:
             self.queryset = type(records[0])._default_manager.filter(pk__in=list(self.known))
 
+
+class KnownChoiceField(_KnownRecords, forms.ModelChoiceField):
+    """One record among those read already (the pending steps of a chain); cleans to that record."""
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        record = self.known.get(pk_of(value))  # type: ignore[arg-type]
+        if record is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return record
+
+
+class KnownMultipleChoiceField(_KnownRecords, forms.ModelMultipleChoiceField):
+    """Several records ticked among those read already (a meeting's roster); cleans to the list of them. The
+    values not among them are refused together, in the words of `unknown_message` when the form gives one."""
+
+    unknown_message: Any = None  # the unknown values → the message
+
     def _check_values(self, value: Any) -> Any:
-        chosen = {}
+        chosen: dict[int, Any] = {}
+        unknown: list[Any] = []
         for item in value:
-            record = _known(self.known, item, self)
-            chosen[record.pk] = record
+            record = self.known.get(pk_of(item))  # type: ignore[arg-type]
+            if record is None:
+                unknown.append(item)
+            else:
+                chosen[record.pk] = record
+        if unknown:
+            if self.unknown_message is not None:
+                raise forms.ValidationError(self.unknown_message(unknown), code="invalid_choice")
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": unknown[0]}
+            )
         return list(chosen.values())
 
 

@@ -76,9 +76,9 @@ def check_introducer(
             else _("%(name)s is a member of %(cell)s.") % {"name": name, "cell": introducer.cell},
         )
     )
-    # Only a member of another cell can be the cell's guest: the cell's own members are not looked up.
-    from_elsewhere = cell is not None and introducer.cell_id != cell.pk
-    guest = guest_in(membership=introducer, cell=cell, on=meeting_on) if from_elsewhere and cell else None
+    guest = None
+    if cell is not None and introducer.cell_id != cell.pk:  # only a member of another cell can be the cell's guest
+        guest = guest_in(membership=introducer, cell=cell, on=meeting_on)
     if guest is not None:
         allowed = rule_set.guests_may_help_or_introduce
         results.append(

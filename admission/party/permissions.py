@@ -122,10 +122,6 @@ def _acts_in_own_right_pk(user: Any, org_pk: int, *, on: date | None = None) -> 
     return any(role.org_id == org_pk and role.kind != RoleKind.ADMINISTRATOR for role in held_roles(user, on=on))
 
 
-def _delegation_to(user: Any, org: PartyOrg, *, on: date | None = None) -> Any:
-    return _delegation_to_pk(user, org.pk, on=on)
-
-
 def _delegation_to_pk(user: Any, org_pk: int, *, on: date | None = None) -> Any:
     return next((d for d in held_delegations(user, on=on) if d.org_id == org_pk), None)
 
@@ -134,7 +130,7 @@ def delegation_for(user: Any, org: PartyOrg, *, on: date | None = None) -> Any:
     """The active delegation through which `user` acts for `org`, or None (also None when they act in own right)."""
     if acts_in_own_right(user, org, on=on):
         return None
-    return _delegation_to(user, org, on=on)
+    return _delegation_to_pk(user, org.pk, on=on)
 
 
 def can_act_for_org(user: Any, org: PartyOrg, *, on: date | None = None) -> bool:

@@ -76,8 +76,9 @@ def candidate_get_for_unit(*, user: Any, pk: int | str) -> Candidate:
 
 def candidate_get_for_user(*, user: Any, pk: int | str) -> Candidate:
     """One case the user sees (through their units or as its candidate), else 404, in one query: the case's own key
-    first, then the scope's conditions on that one row (the own-case and moving-in conditions as subqueries, which
-    on a single row cost nothing, where the list reads them first as id lists)."""
+    first, then the scope's conditions on that one row (its cell's path, and the own-case and moving-in conditions
+    as subqueries, which on a single row cost nothing, where the list reads the orgs and moving cases first as id
+    lists)."""
     try:
         query = _units_q(user, one_case=True)
         if getattr(user, "is_authenticated", False) and not permissions.sees_everything(user):

@@ -129,6 +129,15 @@ def test_the_roster_is_that_of_the_meeting_day_and_refuses_anyone_not_on_it(worl
         response = api(world.secretary).post(f"/api/v1/candidates/{case.pk}/steps/cell_vote/", wrong, format="json")
         assert response.status_code == 400
         assert "present" in str(response.json()) and str(stranger.pk) in str(response.json())
+        assert stranger.person.full_name not in str(response.json())  # another unit's member is never looked up
+        # A member of the cell today who joined after the meeting: named, in the secretary's language.
+        newcomer = MembershipFactory(cell=cell, joined_cell_on=D(2026, 3, 4))
+        late = {**payload, "present": [*payload["present"], newcomer.pk], f"reason_{official.pk}": "Đi công tác"}
+        response = api(world.secretary, "vi").post(
+            f"/api/v1/candidates/{case.pk}/steps/cell_vote/", late, format="json"
+        )
+        assert response.status_code == 400
+        assert f"{newcomer.person.full_name}: không có tên trong danh sách" in str(response.json())
     assert Candidate.objects.get(pk=case.pk).state == CandidateState.DOSSIER
     payload[f"reason_{official.pk}"] = "Đi công tác"
     with at(D(2026, 3, 9)):
@@ -224,6 +233,19 @@ def test_the_approver_sees_the_chain_and_decides_on_the_task_page(world, case):
         done = approver.post(step_url(case), {**data, "document_number": "15-QĐ/ĐU"})
     assert done.status_code == 302
     assert Candidate.objects.get(pk=case.pk).state == CandidateState.ADMITTED
+
+
+def test_a_chain_step_already_done_is_said_on_the_task_page(world, case):
+    """A page opened on a step a colleague has done since (its hidden `step` no longer waits) says so in words."""
+    with at(MEETING):
+        run(case, "cell_vote", world.secretary, vote_data(world.village_cell, 6))
+    approver = browser(world.approver)
+    with at(D(2026, 4, 1)):
+        data = {"step": case.chain_steps.get(order=1).pk, "outcome": "refuse", "on": "01/04/2026", "note": "Thiếu"}
+        page = approver.post(step_url(case), data)
+    assert page.status_code == 422
+    assert "This step has already been done; reload the case to see where it is." in page.content.decode()
+    assert Candidate.objects.get(pk=case.pk).state == CandidateState.PROPOSED
 
 
 def test_an_outsider_cannot_open_the_step_page(world, case):

@@ -141,10 +141,10 @@ def chain_step_complete(
     """Do the next step of the chain: an appraisal (7-KNĐ), a committee resolution (8-KNĐ, with its passed vote) or
     the decision (9-KNĐ, with its number; every required consent recorded). The decision admits the candidate."""
     candidate = _lock(step.candidate_id)
-    locked = next((s for s in chain_locked(candidate) if s.pk == step.pk), None)
-    if locked is None or candidate.state != CandidateState.PROPOSED or locked != next_step(candidate):
+    waiting = next((s for s in chain_locked(candidate) if s.status == StepStatus.PENDING), None)
+    if waiting is None or waiting.pk != step.pk or candidate.state != CandidateState.PROPOSED:
         raise ValidationError(_("This step is not the one waiting for this case."))
-    step = locked
+    step = waiting
     step.candidate = candidate  # the locked case (its person is known to the statistics' read model)
     permissions.require_act_for_org(by, step.org)
     resolution = cell_resolution(candidate)

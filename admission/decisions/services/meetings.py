@@ -184,12 +184,12 @@ def vote_record(*, meeting: Meeting, candidate: Candidate, votes_for: int, votes
     if meeting.body == VoteBody.CELL and candidate.cell_id != meeting.org_id:
         raise ValidationError(_("This candidate belongs to another cell."))
     tally = _tally(meeting) if meeting.body == VoteBody.CELL else None
-    voted = candidate.pk in tally.voted if tally else meeting.votes.filter(candidate=candidate).exists()
+    voted = candidate.pk in tally.voted if tally is not None else meeting.votes.filter(candidate=candidate).exists()
     if voted:
         raise ValidationError(_("This meeting has already voted on this candidate."))
     # Who may vote: the official members present (a cell) or the members present (a committee), never more than
     # the members the threshold counts (a member temporarily transferred elsewhere votes in that other cell).
-    voters = min(tally.voters if tally else meeting.present, meeting.denominator)
+    voters = min(tally.voters if tally is not None else meeting.present, meeting.denominator)
     if votes_for < 0 or votes_against < 0 or votes_for + votes_against > voters:
         raise ValidationError(
             _("%(cast)d votes were entered but only %(voters)d members present may vote.")

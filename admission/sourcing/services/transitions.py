@@ -40,8 +40,7 @@ def fire(obj: Any, name: str, *, by: Any, reason: str = "", denied: str = "", ac
     if used:
         delegator = used[0].from_user
     elif acting_org is not None:
-        delegation = permissions.delegation_for(by, acting_org)
-        delegator = delegation.from_user if delegation else None
+        delegator = _delegator_at(by, acting_org)
     else:
         delegator = _delegator_of_step(obj, name, by)
     if delegator is not None:
@@ -69,5 +68,10 @@ def _delegator_of_step(obj: Any, name: str, by: Any) -> Any:
     step = model.objects.filter(**{back: obj.pk}, done_by=by).select_related("org").order_by("-pk").first()
     if step is None:
         return None
-    delegation = permissions.delegation_for(by, step.org)
+    return _delegator_at(by, step.org)
+
+
+def _delegator_at(by: Any, org: Any) -> Any:
+    """Whom `by` stands in for at `org` (the delegator), or None when they act there in their own right."""
+    delegation = permissions.delegation_for(by, org)
     return delegation.from_user if delegation else None
